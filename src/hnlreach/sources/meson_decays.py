@@ -1,0 +1,113 @@
+"""HNL four-momenta from meson and tau decays, boosted from arrays of parent momenta.
+
+Two-body channels: fixed rest-frame momentum, isotropic.  Three-body channels: Dalitz points
+sampled with the matrix element behind the widths of `hnlreach.physics.production`
+(P -> P' l N: full |M|^2; tau -> l nu N: V-A |M|^2; P -> V l N: exact q^2 spectrum, lepton angle
+in the (l N) frame taken flat).  Parents are unpolarised; in the chain D_s -> tau nu -> N X the
+tau is fully polarised, but its polarisation is neglected here (it changes the N angular
+distribution in the tau frame, not the rates).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from hnlreach.errors import HNLInputError
+from hnlreach.physics import production as prod
+from hnlreach.physics.constants import LEPTON_MASS, MASS, V_CKM
+from hnlreach.physics.form_factors import VectorFF
+from hnlreach.physics.kinematics import (
+    as_generator, boost_to_lab, dalitz_limits_m23sq, sample_three_body, sample_two_body,
+)
+
+__all__ = ["sample_channel_rest_frame", "hnl_momenta_rest_frame", "hnl_momenta_from_parents", "hnl_momenta_from_chain",
+           "tau_from_parent", "chain_branching_ratio"]
+
+
+def _channel_and_mass(channel: str, mass: float):
+    c = prod.get_channel(channel)
+    m = prod._check_mass(mass)
+    if m >= c.threshold:
+        raise HNLInputError(f"{channel} is closed for m_N = {m:g} GeV (threshold {c.threshold:.4f} GeV)")
+    return c, m
+
+
+def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
+    """n decays of `channel` in the parent rest frame: (four-momenta (n, k, 4), product names in
+    that order).  Orders: two-body as in the channel name; semileptonic (N, l, X); tau -> l nu~ N
+    as (N, l, nu~); tau -> nu_tau l N as (l, nu_tau, N)."""
+    c, m = _channel_and_mass(channel, mass)
+    rng = as_generator(rng)
+    M = MASS[c.parent]
+    if len(c.products) == 2:
+        others = [MASS[p] for p in c.products if p != "N"]
+        return sample_two_body(M, others[0], m, n, rng), (c.products[0], "N")
+    p = c.params
+    if c.kind == "tau_leptonic":
+        ml = LEPTON_MASS[p["lepton"]]
+        if p["via_tau"]:  # |M|^2 ~ (p_tau.p_nu~)(p_N.p_l)
+            w = lambda x, y: prod.muon_decay_matrix_element(M, m, ml, 0.0, x)  # noqa: E731
+            return sample_three_body(M, (m, ml, 0.0), n, rng, weight=w), c.products
+        # |M|^2 ~ (p_tau.p_N)(p_l.p_nu_tau)
+        w = lambda x, y: prod.muon_decay_matrix_element(M, ml, 0.0, m, x)  # noqa: E731
+        return sample_three_body(M, (ml, 0.0, m), n, rng, weight=w), c.products
+    # semileptonic, order (N, l, X): m12^2 = q^2, m23^2 = (p_l + p_X)^2
+    ml, mx = LEPTON_MASS[p["lepton"]], MASS[p["daughter"]]
+    masses = (m, ml, mx)
+    if isinstance(p["form"], VectorFF):
+        def w(q2, s_lx):  # exact dGamma/dq^2, flat in s_lx at fixed q^2
+            lo, hi = dalitz_limits_m23sq(M, masses, q2)
+            dg = prod.semileptonic_dgamma_dq2(c.parent, p["daughter"], p["form"], ml, m, q2)
+            return dg / np.maximum(hi - lo, 1e-300)
+    else:
+        def w(q2, s_lx):
+            return prod.semileptonic_matrix_element(c.parent, p["daughter"], p["form"], ml, m, s_lx, q2)
+    names = ("N", c.products[1], c.products[0])
+    return sample_three_body(M, masses, n, rng, weight=w), names
+
+
+def hnl_momenta_rest_frame(channel: str, mass: float, n: int, rng=None) -> np.ndarray:
+    """n HNL four-momenta (n, 4) in the parent rest frame for a production channel."""
+    p4, names = sample_channel_rest_frame(channel, mass, n, rng)
+    return p4[:, names.index("N")]
+
+
+def _check_parents(parent_p4) -> np.ndarray:
+    p4 = np.asarray(parent_p4, dtype=float)
+    if p4.ndim != 2 or p4.shape[1] != 4:
+        raise HNLInputError(f"parent four-momenta must have shape (n, 4), got {p4.shape}")
+    if not np.all(np.isfinite(p4)):
+        raise HNLInputError("parent four-momenta contain non-finite values")
+    return p4
+
+
+def hnl_momenta_from_parents(channel: str, mass: float, parent_p4, rng=None) -> np.ndarray:
+    """Lab-frame HNL four-momenta (n, 4): one decay `channel` per parent four-momentum (n, 4)."""
+    p4 = _check_parents(parent_p4)
+    rest = hnl_momenta_rest_frame(channel, mass, p4.shape[0], rng)
+    return boost_to_lab(rest, p4)
+
+
+def tau_from_parent(parent_p4, rng=None, parent: str = "D(s)+") -> np.ndarray:
+    """Lab four-momenta (n, 4) of the tau from P -> tau nu_tau (two-body, isotropic)."""
+    p4 = _check_parents(parent_p4)
+    rest = sample_two_body(MASS[parent], LEPTON_MASS["tau"], 0.0, p4.shape[0], as_generator(rng))[:, 0]
+    return boost_to_lab(rest, p4)
+
+
+def hnl_momenta_from_chain(tau_channel: str, mass: float, parent_p4, rng=None,
+                           parent: str = "D(s)+", return_tau: bool = False):
+    """HNL four-momenta (n, 4) from the chain parent -> tau nu_tau, tau -> N X (tau_channel is a
+    `tau- -> ...` channel; tau+ kinematics are identical by CP).  Tau polarisation neglected."""
+    if not tau_channel.startswith("tau-"):
+        raise HNLInputError(f"chain needs a tau- channel, got {tau_channel!r}")
+    rng = as_generator(rng)
+    tau = tau_from_parent(parent_p4, rng, parent)
+    hnl = hnl_momenta_from_parents(tau_channel, mass, tau, rng)
+    return (hnl, tau) if return_tau else hnl
+
+
+def chain_branching_ratio(tau_channel: str, mass, parent: str = "D(s)+"):
+    """BR(parent -> tau nu) [SM, own formula at m = 0] x BR(tau -> N X) per unit |U|^2 (vectorised)."""
+    ckm = {"D(s)+": V_CKM["c", "s"], "D+": V_CKM["c", "d"], "B+": V_CKM["u", "b"]}[parent]
+    br_tau = prod.leptonic_width(parent, LEPTON_MASS["tau"], 0.0, ckm) / prod.parent_width(parent)
+    return br_tau * prod.channel_branching_ratio(tau_channel, mass)
