@@ -39,8 +39,8 @@ def main():
     print(f"sample_upscattering Ar40 total 1e5 events: {t:.3f} s  ({t / t_ref:.1f} x reference op)")
     try:
         import logging
-        import sys
         import pathlib
+        import sys
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "scripts" / "reference"))
         import darknews_xsec as ref
         logging.getLogger("logger").setLevel(logging.ERROR)

@@ -18,7 +18,6 @@ import logging
 import pathlib
 import time
 
-
 import DarkNews
 from DarkNews import model, pdg, processes
 from DarkNews.nuclear_tools import NuclearTarget

@@ -1,0 +1,57 @@
+"""Published limit curves shipped in hnlreach/data/published_limits (provenance in its README)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from hnlreach.errors import HNLInputError
+
+# name -> (file, mass unit in GeV, coupling label, kind, CL, description)
+# kind: 'closed' = closed contour around the excluded (or preferred) region;
+#       'line' = only the lower boundary of an excluded region (excluded above the line).
+PUBLISHED = {
+    "ArgoNeuT2021": ("ArgoNeuT2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+                     "ArgoNeuT 2021, tau mixing, Dirac (arXiv:2106.13684 Fig. 5)"),
+    "CHARM-Boiarska2021": ("CHARM_Boiarska2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+                           "CHARM re-analysis, tau mixing, Majorana (arXiv:2107.14685 Fig. 6)"),
+    "T2K2019": ("T2K2019_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "line", 0.90,
+                "T2K ND280 2019 (arXiv:1902.07598)"),
+    "ND280-Arguelles2021": ("ND280_lowmass_Arguelles2021_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "closed", 0.90,
+                            "ND280 low mass, Arguelles et al. (arXiv:2109.03831)"),
+    "ND280-Arguelles2021-projection": ("ND280_lowmass_Arguelles2021_Umu2_projection.dat", 1e-3, "|U_mu|^2",
+                                       "closed", 0.90, "T2K(+II) projection, Arguelles et al. (arXiv:2109.03831)"),
+    "MiniBooNE-dipole": ("MiniBooNE_dipole_preferred.dat", 1.0, "d_mu [GeV^-1]", "closed", 0.95,
+                         "MiniBooNE preferred region, dipole portal (arXiv:1803.03262)"),
+}
+
+
+@dataclass(frozen=True)
+class PublishedCurve:
+    name: str
+    mass_GeV: np.ndarray
+    coupling: np.ndarray
+    coupling_label: str
+    kind: str
+    cl: float
+    description: str
+
+
+def available_published() -> list[str]:
+    """Names of the shipped published curves."""
+    return sorted(PUBLISHED)
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("hnlreach") / "data" / "published_limits"))
+
+
+def load_published(name: str) -> PublishedCurve:
+    """Load a shipped curve by name (see PUBLISHED), masses in GeV, points in file order."""
+    if name not in PUBLISHED:
+        raise HNLInputError(f"unknown published curve {name!r}; available: {', '.join(available_published())}")
+    fname, unit, label, kind, cl, desc = PUBLISHED[name]
+    data = np.loadtxt(_data_dir() / fname, comments="#", ndmin=2)
+    return PublishedCurve(name, data[:, 0] * unit, data[:, 1], label, kind, cl, desc)

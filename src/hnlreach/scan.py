@@ -1,0 +1,300 @@
+"""Mass scans: excluded coupling intervals at each mass, in parallel, deterministic per seed.
+
+At each mass the engine supplies an object with ``.n(g) -> N`` (vectorised over couplings g)
+and the excluded region is {g : N(g) > N_limit}. It is found by evaluating N on a log grid in g
+(one vectorised call), locating every sign change of ln N - ln N_limit, and refining each
+boundary with brentq in ln g. All intervals are returned ("islands"); the *main* interval is the
+lowest-coupling one. Islands narrower than the grid spacing can be missed: raise
+``points_per_decade`` if N(g) has sharp features.
+
+Masses run in local processes (concurrent.futures) by default, or on a Dask cluster when a
+scheduler address (or a ``distributed.Client``) is given. Per-mass random streams come from
+``np.random.SeedSequence(seed).spawn(len(masses))``: mass i always gets child i, whatever the
+worker scheduling, so results are reproducible for a given seed and mass grid.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from hnlreach.errors import HNLInputError
+
+MASS_RANGE_GEV = (1e-3, 5.0)
+LOG_SPACING_RATIO = 3.0  # MIN:MAX:N is log-spaced if MAX/MIN > 3, else linear
+
+
+# ----------------------------------------------------------------------------- mass grids
+def parse_mass_grid(text: str) -> np.ndarray:
+    """Masses in GeV from ``MIN:MAX:N`` (log-spaced if MAX/MIN > 3, else linear), ``lin:MIN:MAX:N``,
+    ``log:MIN:MAX:N``, a single mass ``M`` or a comma list ``M1,M2,...``. N = 1 gives [MIN].
+
+    Every mass must lie in [1e-3, 5] GeV; errors are one-line HNLInputError messages.
+    """
+    s = str(text).strip()
+    spacing = None
+    m = re.match(r"^(lin|log)\s*:(.*)$", s, flags=re.IGNORECASE)
+    if m:
+        spacing, s = m.group(1).lower(), m.group(2).strip()
+    if ":" in s:
+        parts = [p.strip() for p in s.split(":")]
+        if len(parts) != 3:
+            raise HNLInputError(f"mass grid {text!r}: expected MIN:MAX:N")
+        lo, hi = _number(parts[0], text), _number(parts[1], text)
+        try:
+            n = int(parts[2])
+        except ValueError:
+            raise HNLInputError(f"mass grid {text!r}: N must be an integer, got {parts[2]!r}") from None
+        if n < 1:
+            raise HNLInputError(f"mass grid {text!r}: N must be >= 1")
+        if lo >= hi:
+            raise HNLInputError(f"mass grid {text!r}: MIN must be smaller than MAX")
+        _check_masses(np.array([lo, hi]), text)
+        if n == 1:
+            return np.array([lo])
+        if spacing is None:
+            spacing = "log" if hi / lo > LOG_SPACING_RATIO else "lin"
+        grid = np.geomspace(lo, hi, n) if spacing == "log" else np.linspace(lo, hi, n)
+        grid[0], grid[-1] = lo, hi
+        return grid
+    if spacing is not None:
+        raise HNLInputError(f"mass grid {text!r}: '{spacing}:' needs MIN:MAX:N")
+    masses = np.array([_number(p.strip(), text) for p in s.split(",") if p.strip()])
+    if masses.size == 0:
+        raise HNLInputError(f"mass grid {text!r} is empty")
+    _check_masses(masses, text)
+    return masses
+
+
+def _number(s: str, text: str) -> float:
+    try:
+        x = float(s)
+    except ValueError:
+        raise HNLInputError(f"mass grid {text!r}: {s!r} is not a number") from None
+    if not math.isfinite(x):
+        raise HNLInputError(f"mass grid {text!r}: {s!r} is not a finite number")
+    return x
+
+
+def _check_masses(masses: np.ndarray, text: str) -> None:
+    lo, hi = MASS_RANGE_GEV
+    bad = masses[(masses < lo) | (masses > hi)]
+    if bad.size:
+        raise HNLInputError(f"mass grid {text!r}: mass {bad[0]:g} GeV outside {lo:g}..{hi:g} GeV")
+
+
+# ----------------------------------------------------------------------------- one mass
+def find_excluded_intervals(n_of_g: Callable[[np.ndarray], np.ndarray], n_limit: float,
+                            g_range: tuple[float, float], points_per_decade: int = 16,
+                            extend_decades: int = 10, rtol: float = 1e-9):
+    """Coupling intervals where n_of_g(g) > n_limit, within g_range (extended downwards if needed).
+
+    Returns (intervals, open_lower, open_upper): intervals is a list of (lo, hi) sorted by lo;
+    open_lower/open_upper say that the lowest interval starts at the (extended) lower edge or the
+    highest ends at the upper edge of the searched range, i.e. the true bound lies outside it.
+    If N > N_limit at the lower edge, the range is extended down by up to `extend_decades`
+    decades (N typically falls like g^2..g^4 there); the upper edge is never extended (it is
+    normally the physical maximum coupling).
+    """
+    from scipy.optimize import brentq
+
+    g_lo, g_hi = float(g_range[0]), float(g_range[1])
+    if not (0 < g_lo < g_hi and math.isfinite(g_hi)):
+        raise HNLInputError(f"coupling range must satisfy 0 < min < max, got {g_range}")
+    if not (n_limit > 0 and math.isfinite(n_limit)):
+        raise HNLInputError(f"N_limit must be positive and finite, got {n_limit}")
+
+    def n_at(g):
+        vals = np.asarray(n_of_g(np.asarray(g, dtype=float)), dtype=float)
+        if np.any(np.isnan(vals)) or np.any(vals < 0):
+            raise ValueError("expected events N(g) returned NaN or negative values")
+        return vals
+
+    for _ in range(extend_decades):
+        if n_at(np.array([g_lo]))[0] <= n_limit:
+            break
+        g_lo /= 10.0
+    n_pts = max(2, int(math.ceil(points_per_decade * math.log10(g_hi / g_lo))) + 1)
+    grid = np.geomspace(g_lo, g_hi, n_pts)
+    above = n_at(grid) > n_limit
+    if not above.any():
+        return [], False, False
+
+    def boundary(i):  # sign change between grid[i] and grid[i+1]
+        f = lambda x: math.log(max(float(n_at(np.array([math.exp(x)]))[0]), 1e-300) / n_limit)
+        return math.exp(brentq(f, math.log(grid[i]), math.log(grid[i + 1]), xtol=rtol * 1e-3, rtol=rtol))
+
+    change = np.flatnonzero(above[1:] != above[:-1])
+    edges = [boundary(i) for i in change]
+    if above[0]:
+        edges.insert(0, grid[0])
+    if above[-1]:
+        edges.append(grid[-1])
+    intervals = [(float(edges[k]), float(edges[k + 1])) for k in range(0, len(edges), 2)]
+    return intervals, bool(above[0]), bool(above[-1])
+
+
+@dataclass
+class MassResult:
+    """Scan result at one mass. `intervals`: all excluded islands, ascending in coupling."""
+
+    mass: float
+    intervals: list[tuple[float, float]]
+    open_lower: bool = False
+    open_upper: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+    seed_spawn_key: tuple[int, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def lower(self) -> float | None:
+        """Lower bound of the main (lowest-coupling) excluded interval, None if nothing is excluded."""
+        return self.intervals[0][0] if self.intervals else None
+
+    @property
+    def upper(self) -> float | None:
+        """Upper bound of the main (lowest-coupling) excluded interval, None if nothing is excluded."""
+        return self.intervals[0][1] if self.intervals else None
+
+
+@dataclass
+class ScanResult:
+    """All masses of a scan, in mass-grid order."""
+
+    masses: np.ndarray
+    results: list[MassResult]
+    n_limit: float
+    seed: int
+    g_range: Any = None
+
+    @property
+    def lower(self) -> list[float | None]:
+        return [r.lower for r in self.results]
+
+    @property
+    def upper(self) -> list[float | None]:
+        return [r.upper for r in self.results]
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    mass: float
+    seed_seq: np.random.SeedSequence
+    expected_events: Callable
+    n_limit: float
+    g_range: Any
+    points_per_decade: int
+
+
+def _run_task(task: _Task) -> MassResult:
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(task.seed_seq)
+    ev = task.expected_events(task.mass, rng)
+    g_range = task.g_range(task.mass) if callable(task.g_range) else task.g_range
+    intervals, open_lo, open_hi = find_excluded_intervals(ev.n, task.n_limit, g_range, task.points_per_decade)
+    stats = dict(getattr(ev, "stats", None) or {})
+    return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
+                      time.perf_counter() - t0)
+
+
+# ----------------------------------------------------------------------------- driver
+def per_mass_seeds(seed: int, n_masses: int) -> list[np.random.SeedSequence]:
+    """Independent child seed sequences, child i for mass i (independent of scheduling)."""
+    return np.random.SeedSequence(int(seed)).spawn(n_masses)
+
+
+def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.random.Generator], Any],
+                n_limit: float, g_range, *, seed: int = 0, jobs: int | None = None,
+                scheduler: Any = None, quiet: bool = False, points_per_decade: int = 16) -> ScanResult:
+    """Excluded coupling intervals at every mass.
+
+    expected_events(mass, rng) -> object with ``.n(g: ndarray) -> ndarray`` (expected signal
+    events, vectorised over g) and optionally ``.stats`` (dict of MC statistics, copied into the
+    result). It must be picklable (a module-level function or functools.partial) for processes.
+    g_range: (g_min, g_max) or a callable mass -> (g_min, g_max). jobs: local processes
+    (None: all cores; 1: run in this process). scheduler: Dask scheduler address or
+    ``distributed.Client``; overrides jobs. Progress goes to stderr only if it is a TTY and not quiet.
+    """
+    masses = np.asarray(masses, dtype=float)
+    if masses.ndim != 1 or masses.size == 0:
+        raise HNLInputError("no masses to scan")
+    seeds = per_mass_seeds(seed, masses.size)
+    tasks = [_Task(i, float(m), seeds[i], expected_events, float(n_limit), g_range, int(points_per_decade))
+             for i, m in enumerate(masses)]
+    progress = _Progress(len(tasks), enabled=not quiet and sys.stderr.isatty())
+    if scheduler is not None:
+        results = _run_dask(tasks, scheduler, progress)
+    else:
+        n_jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+        results = _run_local(tasks, n_jobs, progress)
+    progress.close()
+    return ScanResult(masses, results, float(n_limit), int(seed), g_range if not callable(g_range) else None)
+
+
+def _run_local(tasks, n_jobs, progress):
+    if n_jobs <= 1:
+        out = []
+        for t in tasks:
+            out.append(_run_task(t))
+            progress.update()
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    out = [None] * len(tasks)
+    pool = ProcessPoolExecutor(max_workers=n_jobs)
+    try:
+        futures = {pool.submit(_run_task, t): t.index for t in tasks}
+        for fut in as_completed(futures):
+            out[futures[fut]] = fut.result()
+            progress.update()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # an error at one mass stops the scan promptly
+        raise
+    pool.shutdown(wait=True)
+    return out
+
+
+def _run_dask(tasks, scheduler, progress):
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise HNLInputError("--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        futures = client.map(_run_task, tasks, pure=False)
+        index = {f.key: t.index for f, t in zip(futures, tasks)}
+        out = [None] * len(tasks)
+        for fut in as_completed(futures):
+            out[index[fut.key]] = fut.result()
+            progress.update()
+        return out
+    finally:
+        if own:
+            client.close()
+
+
+class _Progress:
+    """One self-overwriting line on stderr: 'scan 12/50 masses, 3.4 s'."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled, self.t0 = total, 0, enabled, time.perf_counter()
+
+    def update(self) -> None:
+        self.done += 1
+        if self.enabled:
+            sys.stderr.write(f"\rhnlreach: scan {self.done}/{self.total} masses, "
+                             f"{time.perf_counter() - self.t0:.1f} s")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

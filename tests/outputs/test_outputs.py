@@ -1,0 +1,130 @@
+"""Outputs: CSV format, JSON sidecar, atomic writes, exclusion plot with overlays."""
+import json
+import os
+import sys
+import types
+import warnings
+
+import numpy as np
+import pytest
+
+from hnlreach.errors import HNLInputError
+from hnlreach.outputs.atomic import atomic_open, atomic_write_text
+from hnlreach.outputs.published import available_published, load_published
+from hnlreach.outputs.tables import CSV_HEADER, limit_csv_text, read_limit_csv, sidecar_path, write_limit_outputs
+from hnlreach.scan import MassResult, ScanResult
+
+
+def _result():
+    rs = [MassResult(0.1, [(1e-8, 1e-4)], stats={"n_hnl": 100000, "rel_mc_error": 0.01}, seed_spawn_key=(0,)),
+          MassResult(0.2, [], stats={"n_hnl": 100000, "rel_mc_error": float("nan")}, seed_spawn_key=(1,)),
+          MassResult(0.3, [(2e-9, 3e-5), (1e-3, 2e-3)], seed_spawn_key=(2,))]
+    return ScanResult(np.array([0.1, 0.2, 0.3]), rs, n_limit=2.3, seed=5, g_range=(1e-12, 1.0))
+
+
+def test_csv_format(tmp_path):
+    csv, js = write_limit_outputs(tmp_path / "lim.csv", _result(), model={"mixing": "tau", "majorana": False},
+                                  experiment="toy-dump", exposure={"pot": 1e20}, cl=0.9)
+    lines = csv.read_text().splitlines()
+    assert lines[0] == CSV_HEADER == "mass_GeV,lower,upper"
+    assert lines[1] == "0.1,1.000000e-08,1.000000e-04"
+    assert lines[2] == "0.2,,"  # empty fields, never NaN
+    assert lines[3] == "0.3,2.000000e-09,3.000000e-05"  # main (lowest-coupling) interval only
+    assert "nan" not in csv.read_text().lower()
+    m, lo, hi = read_limit_csv(csv)
+    assert m.tolist() == [0.1, 0.2, 0.3] and np.isnan(lo[1]) and hi[2] == 3e-5
+
+
+def test_csv_nan_bounds_become_empty():
+    text = limit_csv_text([0.1, 0.2], [np.nan, 1e-6], [1e-3, None])
+    assert text.splitlines()[1:] == ["0.1,,", "0.2,,"]
+
+
+def test_sidecar(tmp_path):
+    csv, js = write_limit_outputs(tmp_path / "lim.csv", _result(), model={"mixing": "tau"},
+                                  experiment="toy-dump", exposure={"pot": 1e20}, cl=0.9)
+    assert js == tmp_path / "lim.json" == sidecar_path(csv)
+    meta = json.loads(js.read_text())  # strict JSON (NaN would be rejected by allow_nan=False on write)
+    assert meta["experiment"] == "toy-dump" and meta["cl"] == 0.9 and meta["seed"] == 5
+    assert meta["model"] == {"mixing": "tau"} and meta["exposure"] == {"pot": 1e20}
+    assert set(meta["versions"]) == {"python", "numpy", "scipy", "hnlreach"}
+    assert meta["masses"][2]["intervals"] == [[2e-9, 3e-5], [1e-3, 2e-3]]
+    assert meta["masses"][1]["lower"] is None and meta["masses"][1]["mc"]["rel_mc_error"] is None
+    assert meta["masses"][0]["mc"]["n_hnl"] == 100000
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "sub" / "out.txt"
+    atomic_write_text(target, "first\n")
+    assert target.read_text() == "first\n"
+    with pytest.raises(RuntimeError):
+        with atomic_open(target) as fh:
+            fh.write("half-writ")
+            raise RuntimeError("crash mid-write")
+    assert target.read_text() == "first\n"  # previous content untouched
+    assert os.listdir(target.parent) == ["out.txt"]  # no temporary file left
+    atomic_write_text(target, "second\n")
+    assert os.listdir(target.parent) == ["out.txt"] and target.read_text() == "second\n"
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~_umask())
+
+
+def _umask():
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+def test_published_curves_load():
+    assert len(available_published()) == 6
+    argo = load_published("ArgoNeuT2021")
+    # seed 000: ArgoNeuT excludes tau-mixing HNLs for m_N = 280-970 MeV
+    assert 0.2 < argo.mass_GeV.min() < 0.3 and 0.9 < argo.mass_GeV.max() < 1.05
+    t2k = load_published("T2K2019")  # file in MeV -> GeV
+    assert 0.1 < t2k.mass_GeV.min() < 0.2 and t2k.kind == "line"
+    assert np.all(argo.coupling > 0) and np.all(argo.coupling < 1)
+    with pytest.raises(HNLInputError):
+        load_published("NoSuchExperiment")
+
+
+def test_plot(tmp_path):
+    from hnlreach.outputs.plot import plot_exclusion
+
+    out = plot_exclusion(tmp_path / "p.png", _result(), coupling_label="|U_tau|^2",
+                         overlays=["ArgoNeuT2021", "T2K2019"], title="toy")
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+    assert sorted(os.listdir(tmp_path)) == ["p.png"]
+    plot_exclusion(tmp_path / "p.pdf", (np.array([0.1, 0.2]), np.array([1e-8, np.nan]), np.array([1e-4, np.nan])))
+    assert (tmp_path / "p.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_plot_hnlimits_overlay(tmp_path, monkeypatch):
+    """HNLimits reads its index online; offline the overlay is skipped with a warning, else drawn."""
+    import pandas as pd
+
+    from hnlreach.outputs import plot
+
+    fake = types.ModuleType("HNLimits.hnl_tools")
+
+    class Limits:
+        def __init__(self, flavor, nature):
+            self.limits = pd.DataFrame({"m4": [np.array([0.1, 1.0])], "ualpha4": [np.array([1e-6, 1e-8])],
+                                        "m4_top": [None], "ualpha4_top": [None]}, index=["fake"])
+
+    fake.Limits = Limits
+    monkeypatch.setitem(sys.modules, "HNLimits", types.ModuleType("HNLimits"))
+    monkeypatch.setitem(sys.modules, "HNLimits.hnl_tools", fake)
+    curves = plot.hnlimits_curves("tau")
+    assert curves[0][0] == "fake" and curves[0][2].tolist() == [1e-6, 1e-8]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot.plot_exclusion(tmp_path / "a.png", _result(), hnlimits="tau")
+
+    class Offline:
+        def __init__(self, flavor, nature):
+            raise OSError("urlopen error: Name or service not known")
+
+    fake.Limits = Offline
+    with pytest.warns(RuntimeWarning, match="hnlimits overlay skipped"):
+        plot.plot_exclusion(tmp_path / "b.png", _result(), hnlimits="tau")
+    assert (tmp_path / "b.png").exists()
