@@ -18,6 +18,8 @@ SUBCOMMANDS = {
     "xsec": "xsec",
     "limit": "limit",
     "experiments": "experiments",
+    "reproduce": "reproduce",
+    "events": "events",
 }
 
 

@@ -1,0 +1,25 @@
+"""Reproductions of the source papers: `hnlreach reproduce PAPER` runs `PAPERS[PAPER]`.
+
+Each module `hnlreach.validation.<module>` exposes `reproduce(outdir: Path, quick: bool) -> Report`:
+it recomputes the paper's result with the package, writes the figure and a comparison table
+against the published curve (hnlreach/data/published_limits), and returns what it wrote.
+"""
+from __future__ import annotations
+
+# paper key -> (module in hnlreach.validation, one-line description)
+PAPERS: dict[str, tuple[str, str]] = {}
+
+
+def register(key: str, module: str, description: str) -> None:
+    """Add a paper reproduction (called from this file only, to keep the list in one place)."""
+    PAPERS[key] = (module, description)
+
+
+register("argoneut-2021", "argoneut",
+         "ArgoNeuT tau-coupled Dirac HNLs, 1.25e20 POT NuMI (arXiv:2106.13684, Fig. 5)")
+register("charm-2021", "charm",
+         "CHARM re-analysis, tau-mixing Majorana HNLs (Boiarska et al. arXiv:2107.14685, Fig. 6)")
+register("nd280-dipole", "nd280_dipole",
+         "ND280 and upgrade, dipole-portal HNLs (Liu, Kamp, Arguelles, seed 001, Fig. 4)")
+register("nd280-mixing-validation", "nd280_mixing",
+         "ND280 |U_mu|^2 limit from K -> mu N (seed 003 supplemental Fig. 1)")
