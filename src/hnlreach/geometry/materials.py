@@ -1,9 +1,9 @@
 """Materials: composition by nucleus (mass fractions or atom counts) and density in g/cm^3.
 
 Nuclei are named element symbol + mass number ("H1", "C12", "Ar40", "Pb208") or given as PDG
-nuclear codes 100ZZZAAAI (1000060120).  Number densities use the atomic masses of the
-isotopes (AME2020, Wang et al., Chinese Phys. C 45 (2021) 030003); a nuclide not in the small
-table below falls back to its mass number A in g/mol (error < 0.1 % for A >= 12).
+nuclear codes 100ZZZAAAI (1000060120).  Number densities use the AME2020 atomic masses of
+hnlreach.physics.nuclei; a nuclide not tabulated there falls back to its mass number A in g/mol
+(error < 0.1 % for A >= 12).
 """
 from __future__ import annotations
 
@@ -12,22 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from hnlreach.errors import HNLInputError
+from hnlreach.physics.nuclei import atomic_mass_u
 
 AVOGADRO = 6.02214076e23  # 1/mol, exact (SI 2019)
 
 ELEMENTS = ["H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S", "Cl", "Ar", "K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se", "Br", "Kr", "Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te", "I", "Xe", "Cs", "Ba", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu", "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi"]
 Z_OF = {sym: z for z, sym in enumerate(ELEMENTS, start=1)}
-
-# atomic masses [g/mol] of the nuclides used by the shipped geometries (AME2020)
-ATOMIC_MASS = {
-    "H1": 1.007825, "H2": 2.014102, "C12": 12.0, "N14": 14.003074, "O16": 15.994915,
-    "F19": 18.998403, "Al27": 26.981538, "Si28": 27.976927, "Si29": 28.976495,
-    "Si30": 29.973770, "Cl35": 34.968853, "Ar40": 39.962383, "Ti46": 45.952627,
-    "Ti47": 46.951759, "Ti48": 47.947942, "Ti49": 48.947866, "Ti50": 49.944787,
-    "Cr52": 51.940505, "Fe54": 53.939609, "Fe56": 55.934936, "Fe57": 56.935393,
-    "Fe58": 57.933274, "Cu63": 62.929597, "Cu65": 64.927790, "Zn64": 63.929142,
-    "Zn66": 65.926033, "W184": 183.950931, "Mo98": 97.905405, "Pb208": 207.976652,
-}
 
 _NAME_RE = re.compile(r"^([A-Z][a-z]?)(\d{1,3})$")
 
@@ -55,9 +45,10 @@ def nucleus_za(name: str) -> tuple[int, int]:
 
 
 def atomic_mass(name: str) -> float:
-    """Atomic mass in g/mol (AME2020 where tabulated, else A)."""
+    """Atomic mass in g/mol (AME2020 table of physics.nuclei where tabulated, else A)."""
     name = nucleus_name(name)
-    return ATOMIC_MASS.get(name, float(nucleus_za(name)[1]))
+    u = atomic_mass_u(name)
+    return float(nucleus_za(name)[1]) if u is None else u
 
 
 @dataclass(frozen=True)

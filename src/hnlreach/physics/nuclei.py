@@ -45,9 +45,23 @@ _AME2020 = {
     "Ti48": (22, 48, 47.947940677), "Fe56": (26, 56, 55.934935537), "Ni58": (28, 58, 57.935341650),
     "Cu63": (29, 63, 62.929597119), "Zn64": (30, 64, 63.929141776), "W184": (74, 184, 183.950933180),
     "Pb208": (82, 208, 207.976652005),
+    # further isotopes of the shipped geometries' materials (listed after the most abundant one)
+    "H2": (1, 2, 2.014101778), "Si29": (14, 29, 28.976494665), "Si30": (14, 30, 29.973770136),
+    "Ti46": (22, 46, 45.952626356), "Ti47": (22, 47, 46.951757491), "Ti49": (22, 49, 48.947864391),
+    "Ti50": (22, 50, 49.944785622), "Cr52": (24, 52, 51.940504713), "Fe54": (26, 54, 53.939608306),
+    "Fe57": (26, 57, 56.935392134), "Fe58": (26, 58, 57.933274431), "Cu65": (29, 65, 64.927789476),
+    "Zn66": (30, 66, 65.926033639), "Mo98": (42, 98, 97.905404820),
 }
-# element symbol -> its most abundant isotope in the table (for geometries that name elements)
-ELEMENT_ALIASES = {name.rstrip("0123456789"): name for name in _AME2020}
+# element symbol -> its most abundant isotope (the first listed above), for geometries naming elements
+ELEMENT_ALIASES: dict[str, str] = {}
+for _name in _AME2020:
+    ELEMENT_ALIASES.setdefault(_name.rstrip("0123456789"), _name)
+
+
+def atomic_mass_u(name: str) -> float | None:
+    """AME2020 atomic mass [u = g/mol] of a tabulated nuclide, None if not tabulated."""
+    entry = _AME2020.get(name)
+    return None if entry is None else entry[2]
 FREE_PROTON_ALIASES = ("p", "proton")
 
 
