@@ -23,7 +23,6 @@ tests/data/upscattering/darknews_xsec.csv; live points below):
 import csv
 import math
 import pathlib
-import time
 
 import numpy as np
 import pytest
@@ -240,14 +239,13 @@ def test_dsigma_dEN_integrates_to_sigma():
         assert val == pytest.approx(float(ups.dipole_xsec(E, m, "O16", component=comp)), rel=1e-3)
 
 
-def test_vectorised_over_1e5_energies_under_a_second():
-    """Generous wall-clock bound (issue 3 asks for 'well under a second'); see benchmarks/bench_xsec.py."""
+def test_vectorised_over_1e5_energies():
+    """10^5 energies in one call: finite, non-negative, zero below threshold (timing: benchmarks/bench_xsec.py)."""
     E = np.random.default_rng(1).uniform(0.2, 10.0, 100_000)
-    ups.dipole_xsec(E[:10], 0.4, "C12", component="coherent")
-    t0 = time.perf_counter()
     s = ups.dipole_xsec(E, 0.4, "C12", component="coherent")
-    assert time.perf_counter() - t0 < 1.0
     assert s.shape == E.shape and np.all(np.isfinite(s)) and np.all(s >= 0)
+    below = E < ups.threshold_energy(0.4, ups.target_mass("C12", "coherent"))
+    assert below.any() and np.all(s[below] == 0) and np.all(s[~below] > 0)
 
 
 # --- sampling -----------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class Source:
     charge_conjugates: bool = True
     tau_chain: bool = False
     reference: str = ""
+    tau_branching_ratio: float | None = None  # BR(parent -> tau nu) for the chain; None: SM formula
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Selection:
     max_opening_angle_rad: float | None = None
     max_angle_to_beam_rad: float | None = None
     reach_volume: object = None
+    max_hnl_angle_to_beam_rad: float | None = None  # cut on the decaying HNL's own direction
 
     @property
     def active(self) -> bool:
@@ -154,6 +156,7 @@ class Experiment:
     efficiency: Efficiency
     statistics: Statistics
     path: Path
+    sampler: object = None  # [sampler]: callable(experiment, mass, *, mixing, dipole, majorana, n_hnl, rng)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -314,7 +317,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
         sources.append(Source(s["name"], s["parent"], sites[s["site"]], s["yield_per_pot"],
                               _spectrum(s, s["parent"], beam_cfg, base, f"{where}: source {s['name']!r}"),
                               s.get("charge_conjugates", True), s.get("tau_chain", False),
-                              s.get("reference", "")))
+                              s.get("reference", ""), s.get("tau_branching_ratio")))
     fluxes = tuple(_flux(f, base, where) for f in cfg.get("fluxes", []))
 
     geo = cfg["geometry"]
@@ -342,7 +345,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
     if "reach_volume" in sel:
         reach = world.get(sel["reach_volume"])
     selection = Selection(sel.get("min_track_energy_GeV", 0.0), sel.get("min_opening_angle_rad", 0.0),
-                          sel.get("max_opening_angle_rad"), sel.get("max_angle_to_beam_rad"), reach)
+                          sel.get("max_opening_angle_rad"), sel.get("max_angle_to_beam_rad"), reach,
+                          sel.get("max_hnl_angle_to_beam_rad"))
 
     eff = cfg.get("efficiency", {})
     tx = te = None
@@ -375,9 +379,27 @@ def _build(cfg: dict, path: Path) -> Experiment:
         from hnlreach.scan import parse_mass_grid
 
         parse_mass_grid(model.masses)  # validate early
-    if not sources and not fluxes:
+    sampler = _sampler(cfg["sampler"], where) if "sampler" in cfg else None
+    if not sources and not fluxes and sampler is None:
         raise HNLInputError(f"{where}: no sources and no fluxes: nothing produces HNLs")
     return Experiment(exp["name"], exp.get("description", ""), exp["provenance"],
                       tuple(exp.get("references", ())), model, beam, sites, tuple(sources), fluxes,
-                      world, world.fiducial, signal, selection, efficiency, statistics, path)
+                      world, world.fiducial, signal, selection, efficiency, statistics, path, sampler)
+
+
+def _sampler(cfg: dict, where: str):
+    """[sampler] function = "hnlreach.module:function", parameters = {...}: a dedicated sample
+    builder (e.g. an atmospheric source) called instead of the beam-dump engine, with the
+    parameters as keyword arguments.  Only functions inside the hnlreach package are allowed."""
+    import functools
+    import importlib
+
+    mod, _, fn = cfg["function"].partition(":")
+    if not mod.startswith("hnlreach.") or not fn:
+        raise HNLInputError(f"{where}: sampler.function must be 'hnlreach.module:function', got {cfg['function']!r}")
+    try:
+        func = getattr(importlib.import_module(mod), fn)
+    except (ImportError, AttributeError):
+        raise HNLInputError(f"{where}: sampler.function {cfg['function']!r} does not exist") from None
+    return functools.partial(func, **cfg.get("parameters", {}))
 

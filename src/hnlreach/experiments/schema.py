@@ -65,7 +65,7 @@ SCHEMA = {
     "sources": _f("tables", sub={
         "name": _f("str", True), "parent": _f("str", True), "site": _f("str", True),
         "yield_per_pot": _f("nonneg", True), "charge_conjugates": _f("bool"),
-        "tau_chain": _f("bool"),
+        "tau_chain": _f("bool"), "tau_branching_ratio": _f("fraction"),
         "spectrum": _f("table", True, sub=SPECTRUM), "reference": _f("str"),
     }),
     "fluxes": _f("tables", sub={
@@ -84,7 +84,7 @@ SCHEMA = {
     }),
     "selection": _f("table", sub={
         "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),
-        "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"),
+        "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"), "max_hnl_angle_to_beam_rad": _f("nonneg"),
         "reach_volume": _f("str"),
     }),
     "efficiency": _f("table", sub={
@@ -92,6 +92,7 @@ SCHEMA = {
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
     }),
+    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("floatdict")}),
     "statistics": _f("table", True, sub={
         "observed": _f("int"), "expected": _f("bool"), "background": _f("nonneg"),
         "background_sigma": _f("nonneg"), "signal_syst": _f("nonneg"),

@@ -31,6 +31,20 @@ from hnlreach.physics.kinematics import as_generator
 _CHUNK = 1 << 21  # (couplings x entries) evaluated per block
 
 
+def segment_decay_probability(lam, l1, l2):
+    """Probability exp(-λ l1) - exp(-λ l2) to decay between l1 and l2 (λ = 1/decay length)."""
+    return np.exp(-lam * l1) * -np.expm1(-lam * (l2 - l1))
+
+
+def sample_decay_distance(lam, l1, l2, u):
+    """Inverse CDF of the exponential decay law truncated to [l1, l2] at uniforms u: the decay
+    point of an HNL known to decay in the segment (uniform in the limit λ (l2 - l1) -> 0)."""
+    x = lam * (l2 - l1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -np.log1p(u * np.expm1(-x)) / lam
+    return l1 + np.where(x > 1e-9, t, u * (l2 - l1))
+
+
 @dataclass
 class ReweightableSample:
     """Decay-volume entries of one weighted HNL sample at one mass; see module docstring."""
@@ -52,8 +66,7 @@ class ReweightableSample:
         lam_per_gk = self.width1 * self.mass / (self.p * HBARC_GEV_M)  # 1/m at g = 1
         wa = self.weight * self.acceptance
         lam = gk[:, None] * lam_per_gk[None, :]
-        prob = np.exp(-lam * self.l1) * -np.expm1(-lam * (self.l2 - self.l1))
-        return gk[:, None] * wa[None, :] * prob
+        return gk[:, None] * wa[None, :] * segment_decay_probability(lam, self.l1, self.l2)
 
     def _reduce(self, g, fn):
         g = np.asarray(g, dtype=float)
@@ -120,8 +133,10 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
         for c in brs:
             ch = prod.CHANNELS[c]
             if ch.parent == "tau-":
-                out[f"{source.parent} -> tau+ nu(tau), {c}"] = (
-                    c, float(chain_branching_ratio(c, mass, parent=source.parent)) * u2[ch.flavour])
+                br_chain = float(chain_branching_ratio(c, mass, parent=source.parent))
+                if getattr(source, "tau_branching_ratio", None) is not None:  # measured BR(parent -> tau nu)
+                    br_chain = source.tau_branching_ratio * float(prod.channel_branching_ratio(c, mass))
+                out[f"{source.parent} -> tau+ nu(tau), {c}"] = (c, br_chain * u2[ch.flavour])
     return {c: v for c, v in out.items() if v[1] > 0.0}
 
 
@@ -132,8 +147,28 @@ def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
     return np.maximum(1, np.round(n_total * frac).astype(int))
 
 
-def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=None, sources=None):
-    """Weighted HNLs from all sources: (weights per unit |U|^2, origins (n, 3), p4 (n, 4), labels)."""
+def _production_history(kind: str, channel: str, mass: float, parents, rng, parent: str) -> dict:
+    """Full production kinematics of one channel (for event records): every product of the
+    decay that made the N (names, lab four-momenta (n, k, 4)), its mother's four-momentum and,
+    for the tau chain, the original parent's.  Same draws as hnl_momenta_from_parents/_chain."""
+    from hnlreach.physics.kinematics import boost_to_lab
+    from hnlreach.sources.meson_decays import sample_channel_rest_frame, tau_from_parent
+
+    grand = None
+    mother = parents
+    if kind != "direct":  # parent -> tau+ nu_tau, tau -> N X (tau- kinematics, CP)
+        grand, mother, channel = parents, tau_from_parent(parents, rng, parent), kind
+    rest, names = sample_channel_rest_frame(channel, mass, mother.shape[0], rng)
+    return {"channel": channel, "names": tuple(names), "products": boost_to_lab(rest, mother),
+            "mother": mother, "grandmother": grand}
+
+
+def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=None, sources=None,
+            keep_events: bool = False):
+    """Weighted HNLs from all sources: (weights per unit |U|^2, origins (n, 3), p4 (n, 4), labels).
+
+    keep_events: also return, as a fifth element, the production history of each label's block
+    of HNLs (list of ``_production_history`` dicts, in label order) for event records."""
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -150,12 +185,17 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
                 continue
             todo.append((src, ch, kind, n_parents * br))
     if not todo:
-        return np.zeros(0), np.zeros((0, 3)), np.zeros((0, 4)), []
+        empty = (np.zeros(0), np.zeros((0, 3)), np.zeros((0, 4)), [])
+        return (*empty, []) if keep_events else empty
     alloc = _allocate(n_hnl, np.array([t[3] for t in todo]))
-    ws, os_, ps, labels = [], [], [], []
+    ws, os_, ps, labels, history = [], [], [], [], []
     for (src, ch, kind, rate), n in zip(todo, alloc):
         parents = src.spectrum.sample(n, rng)
-        if kind == "direct":
+        if keep_events:
+            h = _production_history(kind, ch, mass, parents, rng, src.parent)
+            p4 = h["products"][:, h["names"].index("N")]
+            history.append(h)
+        elif kind == "direct":
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
         else:
             p4 = hnl_momenta_from_chain(kind, mass, parents, rng, parent=src.parent)
@@ -163,7 +203,8 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         os_.append(np.broadcast_to(src.site.position_m, (n, 3)))
         ps.append(p4)
         labels.append((src.name, ch, int(n), rate))
-    return np.concatenate(ws), np.concatenate(os_), np.concatenate(ps), labels
+    out = np.concatenate(ws), np.concatenate(os_), np.concatenate(ps), labels
+    return (*out, history) if keep_events else out
 
 
 # --- decay-volume entries ----------------------------------------------------------------------
@@ -206,15 +247,17 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
 
 def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
                   n_hnl: int = 100_000, rng=None, strata: int | None = None,
-                  only_channels=None, sources=None) -> ReweightableSample:
+                  only_channels=None, sources=None, hnl=None) -> ReweightableSample:
     """One weighted sample for an HNL with mass mixing (coupling g = total |U|^2 spread as the
-    pattern says) at an experiment with meson/tau sources."""
+    pattern says) at an experiment with meson/tau sources.  hnl: optional HNL-like object at unit
+    coupling whose widths, branching ratios and decays replace the reference model's (e.g.
+    physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern."""
     from hnlreach.model import flavour_pattern
 
     rng = as_generator(rng)
     if n_hnl < 1:
         raise HNLInputError(f"number of HNLs per mass must be positive, got {n_hnl}")
-    hnl = reference_hnl(mass, mixing=mixing, majorana=majorana)
+    hnl = reference_hnl(mass, mixing=mixing, majorana=majorana) if hnl is None else hnl
     pattern = flavour_pattern(mixing)
     w, o, p4, labels = produce(experiment, mass, pattern, n_hnl, rng, only_channels, sources)
     strata = experiment.signal.strata if strata is None else strata
@@ -263,6 +306,24 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
     the weight carries POT x Phi x area x n_nucleus(x) sigma(E) / q(u), so that N(d) is unbiased
     for every d.  ``xsec(E, m, nucleus, d=1)`` [cm^2] and ``sampler(E, m, nucleus, rng=...)``
     default to physics.upscattering.dipole_xsec / sample_upscattering."""
+    rng = as_generator(rng)
+    hnl = reference_hnl(mass, dipole=dipole, majorana=majorana)
+    w, points, p4, info, _ = upscattering_hnls(experiment, mass, dipole, n_hnl, rng, flux_name,
+                                               margin_m, xsec, sampler, n_energy_grid)
+    n = int(n_hnl)
+    strata = experiment.signal.strata if strata is None else strata
+    if w.size == 0:
+        return ReweightableSample(hnl.mass, hnl.width, 2, *(np.zeros(0),) * 5, n, info)
+    return _reweightable(experiment, hnl, 2, w, points, p4, rng, strata, info, n)
+
+
+def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000, rng=None,
+                      flux_name: str | None = None, margin_m: float = 2.0, xsec=None, sampler=None,
+                      n_energy_grid: int = 64):
+    """The weighted HNLs of ``upscattering_sample`` before the decay volume: (weights per unit
+    d^2, interaction points (n, 3), HNL p4 (n, 4), info, per-HNL history dict with the neutrino
+    energy ``E_nu``, flux ``direction``, ``nuclei`` names and ``nucleus`` index into them,
+    world ``volume`` index); only HNLs with positive weight are returned."""
     from hnlreach.geometry.volumes import rotation_matrix
 
     rng = as_generator(rng)
@@ -271,7 +332,6 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
 
         xsec = xsec or (lambda E, m, t: ups.dipole_xsec(E, m, t, d=1.0))
         sampler = sampler or (lambda E, m, t, rng: ups.sample_upscattering(E, m, t, rng=rng))
-    hnl = reference_hnl(mass, dipole=dipole, majorana=majorana)
     fl = dipole.strip().lower()
     fluxes = [f for f in experiment.fluxes if (flux_name is None or f.name == flux_name)
               and (fl not in FLAVOURS or f.flavour == fl)]
@@ -342,11 +402,10 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
     w = w * w_q
     good = (w > 0) & (p4[:, 0] > 0)
-    strata = experiment.signal.strata if strata is None else strata
     info = {"mass": mass, "flux": flux.name, "n_hnl": n, "depth_m": float(length)}
-    if not good.any():
-        return ReweightableSample(hnl.mass, hnl.width, 2, *(np.zeros(0),) * 5, n, info)
-    return _reweightable(experiment, hnl, 2, w[good], points[good], p4[good], rng, strata, info, n)
+    history = {"E_nu": E[good], "direction": zhat, "flux": flux, "nuclei": nuclei,
+               "nucleus": which[good], "volume": vol_idx[good]}
+    return w[good], points[good], p4[good], info, history
 
 
 # --- independent check: explicit decay positions at one coupling ------------------------------
@@ -382,6 +441,9 @@ def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: 
     """The reweightable sample of an experiment at one mass: meson/tau sources for mixing,
     neutrino upscattering (and sources, if any, are ignored) for the dipole."""
     experiment_name = getattr(experiment, "name", "?")
+    if getattr(experiment, "sampler", None) is not None:  # [sampler] table: a dedicated calculation
+        return experiment.sampler(experiment, mass, mixing=mixing, dipole=dipole, majorana=majorana,
+                                  n_hnl=n_hnl, rng=rng)
     if (mixing is None) == (dipole is None):
         raise HNLInputError("give exactly one of a mixing pattern or a dipole flavour")
     if mixing is not None:

@@ -72,9 +72,12 @@ def passes(selection, pdg, p4, vertices) -> np.ndarray:
     return ok
 
 
-def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng) -> np.ndarray:
+def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays: list | None = None) -> np.ndarray:
     """Per-HNL acceptance: sum_c BR_c x selection x efficiency, estimated by drawing ONE
-    visible channel per HNL with probability BR_c / BR_vis (unbiased; weight BR_vis)."""
+    visible channel per HNL with probability BR_c / BR_vis (unbiased; weight BR_vis).
+
+    decays: if a list is given, the products are always sampled and one dict per drawn channel
+    is appended to it: channel, index (HNLs), pdg (k,), p4 (m, k, 4), selected (m,), efficiency (m,)."""
     n = p4_hnl.shape[0]
     out = np.zeros(n)
     if n == 0 or not channels_br:
@@ -89,10 +92,16 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng) -> np.
         if idx.size == 0:
             continue
         eff = experiment.efficiency(hnl.mass, energies[idx], ch)
-        if experiment.selection.active:
+        if experiment.selection.active or decays is not None:
             pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:])
             ok = passes(experiment.selection, pdg, np.asarray(prod), vertices[idx])
+            if decays is not None:
+                decays.append({"channel": ch, "index": idx, "pdg": np.asarray(pdg),
+                               "p4": np.asarray(prod), "selected": ok, "efficiency": eff})
         else:
             ok = np.ones(idx.size, dtype=bool)
         out[idx] = br_vis * ok * eff
+    cut = getattr(experiment.selection, "max_hnl_angle_to_beam_rad", None)
+    if cut is not None:  # truth-level direction of the HNL itself (e.g. seed 001: cos theta_N > 0.992)
+        out *= _angle(p4_hnl[:, 1:], np.array([0.0, 0.0, 1.0])) <= cut
     return out

@@ -1,0 +1,44 @@
+"""`hnlreach events EXPERIMENT`: weighted (or unweighted) HNL events at one (mass, coupling) for
+detector simulation, written as Parquet or HepMC3 (by the --out extension).
+
+Columns, weights and the HepMC3 layout: hnlreach.outputs.events; the physics:
+hnlreach.rates.events (the engine's samples with decay points from the exponential law).
+"""
+from __future__ import annotations
+
+import click
+
+from hnlreach.errors import HNLInputError
+
+
+@click.command("events")
+@click.argument("experiment")
+@click.option("--mass", type=float, required=True, help="HNL mass in GeV")
+@click.option("--mixing", default=None, metavar="e|mu|tau|A:B:C", help="mass-mixing flavour pattern")
+@click.option("--dipole", default=None, metavar="e|mu|tau", help="dipole-portal flavour")
+@click.option("--coupling", type=float, required=True, help="total |U|^2 (--mixing) or d in GeV^-1 (--dipole)")
+@click.option("--majorana/--dirac", default=None, help="HNL nature (default: the preset's)")
+@click.option("--n", "n", type=int, default=10_000, show_default=True, help="number of events written")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="output file: .parquet or .hepmc/.hepmc3")
+@click.option("--unweighted", is_flag=True, help="accept-reject to equal weights (selected events only)")
+@click.option("--seed", type=int, default=1, show_default=True, help="random seed")
+def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweighted, seed):
+    """Write HNL events (production vertex, N four-momentum, decay vertex and products, weights)
+    of EXPERIMENT at one mass and coupling."""
+    from hnlreach.cli.limit import resolve_model
+    from hnlreach.experiments import load_experiment
+    from hnlreach.outputs import events as ev
+
+    ev.file_format(out)  # bad extension: fail before any work
+    if n < 1:
+        raise HNLInputError(f"--n must be positive, got {n}")
+    exp = load_experiment(experiment)
+    mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+    df = ev.generate_events(exp, mass, mixing=mixing, dipole=dipole, coupling=coupling, n=n,
+                            majorana=majorana, unweighted=unweighted, seed=seed)
+    path = ev.write_events(df, out)
+    meta = df.attrs[ev.META_KEY]
+    click.echo(f"{path}: {len(df)} events, {meta['total_expected_events']:.6g} "
+               f"+- {meta['total_expected_events_mc_error']:.2g} expected events at "
+               f"{meta['coupling_meaning']} = {coupling:g}", err=True)

@@ -1,0 +1,227 @@
+"""`hnlreach reproduce argoneut-2021`: ArgoNeuT tau-coupled Dirac HNL limit (seed 000, Fig. 5).
+
+Runs the `argoneut` preset twice (our exclusive tau -> N X branching ratios, and seed 000's
+inclusive Br = 0.9 |U|^2 K(m_N)), computes the +-1 sigma band of the expected limit
+(statistics.expected.expected_limit_band), and writes a Fig. 5-like plot, the mass-by-mass
+comparison with the published contour (validation.compare) and a markdown report.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+PRESET = "argoneut"
+PUBLISHED = "ArgoNeuT2021"
+CHARM = "CHARM-Boiarska2021"
+
+
+def run_limits(masses, *, tau_inclusive_fraction: float = 0.0, n_hnl: int | None = None,
+               n_limits=(None,), seed: int = 1, jobs: int | None = 2, mixing: str = "tau"):
+    """Excluded intervals for the ArgoNeuT preset at each N_limit in n_limits (None: the
+    preset's observed limit); one sample per mass is shared by all N_limits.
+    Returns {n_limit: (lower list, upper list)}."""
+    from hnlreach.experiments import load_experiment
+    from hnlreach.scan import find_excluded_intervals, per_mass_seeds
+
+    exp = load_experiment(PRESET)
+    n_hnl = n_hnl or exp.model.n_hnl
+    limits = [exp.statistics.events_limit() if n is None else float(n) for n in n_limits]
+    task = functools.partial(_one_mass, mixing=mixing, n_hnl=n_hnl, limits=tuple(limits),
+                             tau_inclusive_fraction=tau_inclusive_fraction)
+    seeds = per_mass_seeds(seed, len(masses))
+    args = list(zip([float(m) for m in masses], seeds))
+    if jobs and jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            rows = list(pool.map(task, args))
+    else:
+        rows = [task(a) for a in args]
+    _ = find_excluded_intervals  # (used in _one_mass)
+    return {n: ([r[i][0] for r in rows], [r[i][1] for r in rows]) for i, n in enumerate(limits)}
+
+
+def _one_mass(arg, *, mixing, n_hnl, limits, tau_inclusive_fraction):
+    from hnlreach.detection.argoneut import sample
+    from hnlreach.experiments import load_experiment
+    from hnlreach.scan import find_excluded_intervals
+
+    mass, seed_seq = arg
+    exp = load_experiment(PRESET)
+    s = sample(exp, mass, mixing=mixing, n_hnl=n_hnl, rng=np.random.default_rng(seed_seq),
+               tau_inclusive_fraction=tau_inclusive_fraction)
+    out = []
+    for n_lim in limits:
+        iv, _, _ = find_excluded_intervals(s.n, n_lim, (1e-16, 1.0))
+        out.append((iv[0][0], iv[0][1]) if iv else (None, None))
+    return out
+
+
+def _arr(v):
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
+
+
+def _branches(curve, jump_GeV: float = 0.3):
+    """Digitised points in file order, broken (NaN) where the digitiser jumped between branches."""
+    m, g = curve.mass_GeV.astype(float), curve.coupling.astype(float)
+    cut = np.flatnonzero(np.abs(np.diff(m)) > jump_GeV) + 1
+    return np.insert(m, cut, np.nan), np.insert(g, cut, np.nan)
+
+
+def _plot(path, masses, ours, band, inclusive, published, charm):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    lo, hi = _arr(ours[0]), _arr(ours[1])
+    ok = np.isfinite(lo)
+    ax.fill_between(masses, lo, hi, where=ok, color="0.75", alpha=0.6, lw=0)
+    ax.plot(masses, lo, "k-", lw=1.6, label="hnlreach (exclusive tau -> N X), 90 % CL")
+    ax.plot(masses, hi, "k-", lw=1.6)
+    for lim in band:
+        ax.plot(masses, _arr(lim[0]), "k--", lw=0.9)
+        ax.plot(masses, _arr(lim[1]), "k--", lw=0.9)
+    ax.plot([], [], "k--", lw=0.9, label="expected +-1 sigma (hnlreach)")
+    ax.plot(masses, _arr(inclusive[0]), color="C1", lw=1.2, label="hnlreach, seed-000 tau model 0.9 K(m)")
+    ax.plot(masses, _arr(inclusive[1]), color="C1", lw=1.2)
+    ax.plot(*_branches(published), color="C3", lw=1.4, label="ArgoNeuT 2021 (published)")
+    ax.plot(*_branches(charm), color="purple", lw=1.2, label="CHARM re-analysis (Majorana!), Boiarska et al.")
+    ax.set_xscale("linear")
+    ax.set_yscale("log")
+    ax.set_xlim(0.2, 1.7)
+    ax.set_ylim(1e-5, 1.0)
+    ax.set_xlabel("m_N [GeV]")
+    ax.set_ylabel("|U_tau|^2")
+    ax.set_title("ArgoNeuT, 1.25e20 POT, tau mixing, Dirac (DELPHI not available)", fontsize="small")
+    ax.legend(fontsize="x-small", frameon=False, loc="lower left")
+    ax.grid(True, which="major", alpha=0.3)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
+    """Write argoneut_fig5.png, argoneut_limits.csv, argoneut_comparison.md; return the paths."""
+    from hnlreach.experiments import load_experiment
+    from hnlreach.outputs.published import load_published
+    from hnlreach.scan import parse_mass_grid
+    from hnlreach.statistics.expected import expected_limit_band
+    from hnlreach.validation.compare import compare, largest_excluded_mass
+
+    outdir = Path(outdir)
+    exp = load_experiment(PRESET)
+    st = exp.statistics
+    masses = parse_mass_grid("lin:0.25:1.05:9" if quick else exp.model.masses)
+    n_hnl = 5000 if quick else exp.model.n_hnl
+    band_n = expected_limit_band(st.background, st.background_sigma, st.signal_syst, st.cl, st.method)
+    n_obs = st.events_limit()
+    res = run_limits(masses, n_hnl=n_hnl, n_limits=(n_obs, *band_n))
+    incl = run_limits(masses, n_hnl=n_hnl, tau_inclusive_fraction=0.9, n_limits=(n_obs,))[n_obs]
+    ours = res[n_obs]
+    band = [res[float(band_n[0])], res[float(band_n[2])]]
+    pub = load_published(PUBLISHED)
+    charm = load_published(CHARM)
+
+    written = [_plot(outdir / "argoneut_fig5.png", masses, ours, band, incl, pub, charm)]
+    csv = outdir / "argoneut_limits.csv"
+    with open(csv, "w") as fh:
+        fh.write("mass_GeV,lower,upper,lower_expected_minus1sigma,lower_expected_plus1sigma,"
+                 "lower_seed000_tau_model,upper_seed000_tau_model\n")
+        for i, m in enumerate(masses):
+            vals = [ours[0][i], ours[1][i], band[0][0][i], band[1][0][i], incl[0][i], incl[1][i]]
+            fh.write(f"{m:.4f}," + ",".join("" if v is None else f"{v:.4e}" for v in vals) + "\n")
+    written.append(csv)
+    c_excl = compare(masses, *ours, pub)
+    c_incl = compare(masses, *incl, pub)
+    report = outdir / "argoneut_comparison.md"
+    report.write_text(_report(masses, c_excl, c_incl, largest_excluded_mass(masses, ours[0]),
+                              largest_excluded_mass(masses, incl[0]), band_n, n_obs, n_hnl, quick))
+    written.append(report)
+    return written
+
+
+def _report(masses, c_excl, c_incl, reach, reach_incl, band_n, n_obs, n_hnl, quick) -> str:
+    from hnlreach.outputs.published import load_published
+    from hnlreach.validation.compare import published_mass_reach
+
+    pub_reach = published_mass_reach(load_published(PUBLISHED))
+    sel = (masses >= 0.3 - 1e-9) & (masses <= 0.9 + 1e-9)
+    r_ex = c_excl.ratio_lower[sel]
+    r_in = c_incl.ratio_lower[sel]
+    head = "# ArgoNeuT 2021 reproduction (tau mixing, Dirac, 90 % CL)\n\n"
+    if quick:
+        head += "**Quick mode (few masses, few HNLs): a smoke test, not the result.**\n\n"
+    return head + f"""Written by `hnlreach reproduce argoneut-2021` (hnlreach.validation.argoneut) from the `argoneut`
+preset; {n_hnl} weighted HNLs per mass.  N_limit = {n_obs:.3f} (Bayesian, uniform prior, 0 observed,
+b = 0.4 +- 0.2, 21.2 % signal systematic); expected +-1 sigma band: N_limit at the 16/50/84 %
+quantiles of n ~ Poisson(b) = {band_n[0]:.3f} / {band_n[1]:.3f} / {band_n[2]:.3f} (P(n = 0) = e^-0.4 = 0.67, so the
+-1 sigma and median edges coincide with the observed limit).
+
+## Summary
+
+| quantity | exclusive tau -> N X (default) | seed 000's 0.9 K(m) model | published |
+|---|---|---|---|
+| lower-boundary ratio ours/published, 0.3-0.9 GeV (min .. max) | {np.nanmin(r_ex):.2f} .. {np.nanmax(r_ex):.2f} | {np.nanmin(r_in):.2f} .. {np.nanmax(r_in):.2f} | 1 |
+| largest excluded mass [GeV] (grid) | {reach:.3f} | {reach_incl:.3f} | {pub_reach:.3f} |
+
+## Default (exclusive tau -> N X branching ratios)
+
+{c_excl.markdown("|U_tau|^2")}
+## With seed 000's inclusive tau -> N X model (Br = 0.9 |U|^2 K(m_N), m_X = m_pi)
+
+{c_incl.markdown("|U_tau|^2")}
+{_ASSUMPTIONS}
+"""
+
+
+_ASSUMPTIONS = """## What is modelled (and what is assumed)
+
+- **Beam and exposure** (seed 000): 120 GeV protons, 1.25e20 POT in reverse-horn-current mode; 87 %
+  interact in the target (z = 0), 10 % in the absorber 715 m downstream.
+- **Taus**: 2.1e-7 tau+ + 3.0e-7 tau- per interacting proton (seed 000, from Coloma et al.
+  arXiv:2007.03701), produced as D_s (94 %) and D+ (6 %) -> tau nu with PDG 2020 branching ratios
+  (5.48 %, 1.20e-3) and fragmentation ratio f(D+)/f(D_s) = 3.0 (Lisovyi et al.).  Charm momenta:
+  (1 - |x_F|)^6 exp(-p_T^2 / 1 GeV^2) (Lourenco & Woehri hep-ph/0609101; no 120 GeV data) - the
+  PYTHIA 8 tables can replace it by one line per source (see argoneut.toml).
+- **tau -> N X**: our exclusive channels (pi, K, rho, K*, l nu) by default; seed 000's inclusive
+  0.9 |U|^2 K(m) as the variant (our sum is 0.76/0.69/0.54/0.19 of theirs at 0.3/0.5/0.8/1.2 GeV).
+- **Geometry**: TPC 47 x 40 x 90 cm^3 with its front face 1033 m from the target on the beam axis;
+  63 cm cavern upstream; ASSUMED 20 cm LAr + 1 cm steel around the TPC, MINOS-ND (4.8 m x 3.8 m
+  planes, 2.54 cm steel + 1 cm scintillator per 5.94 cm, MINOS NIM arXiv:0805.3170) 1.0 m downstream
+  of the TPC with the beam 1.49 m from its centre.
+- **Selection** (hnlreach.detection.argoneut): the paper's cuts on the sampled mu+ mu- pair: two-track
+  (fiducial volume, opening angle <= 10 deg, tracks >= 5 cm) or double-MIP (muons closer than one
+  wire pitch, 4 mm, over their first 5 cm; all tracks < 15 deg to the beam); cavern decays double-MIP
+  only; both muons reach the MINOS-ND front face with range for >= 1 m in it (minimum-ionisation
+  dE/dx, PDG).  Times the paper's 62 % reconstruction plateau (its statement "around 60-65 % ... above
+  E_N ~ 10 GeV"), labelled as such; no factor is tuned to the published curve.  Fig. 4 of the paper
+  is not available as numbers (no HEPData record found), so the curves could not be compared
+  directly; our TPC efficiency at m_N = 0.45 GeV is 0.01/0.24/0.47/0.57/0.58 at E_N = 2/4/6/10/20 GeV,
+  qualitatively like Fig. 4 (flat ~0.6 above ~10 GeV, falling below because the muons must reach the
+  MINOS-ND).
+- **Not modelled**: the supplement's K+- production (needs the G4NuMI horn-focusing and
+  decay-in-flight simulation; no published kaon-parent HNL flux was available to us) - only its
+  D(s) part could be done with this preset (`hnlreach limit argoneut --mixing e|mu`); DELPHI's
+  curve is not shipped (no digitised numbers available), the CHARM curve shown is the Boiarska et al.
+  re-analysis for a *Majorana* HNL.
+
+## Why the results differ from the published contour
+
+- *Lower boundary below ~0.7 GeV is stronger than published* (ratios in the table): at fixed |U|^2 we
+  predict ~(1/ratio)^2 more events.  Candidate physical inputs: (i) the charm momentum spectrum - our
+  accepted HNLs have <E_N> ~ 15 GeV, the paper quotes <E_mu> ~ 7 GeV (E_N ~ 20 GeV): a softer spectrum
+  gives more decays per HNL (~1/p) at long lifetimes and less reach at short ones, which is also why
+  our *upper* boundary (decays before/inside ArgoNeuT at large |U|^2, dominated by absorber HNLs that
+  must survive 318 m) is lower than published; (ii) the N -> nu mu mu width and total width (ours:
+  Bondarenko et al. arXiv:1805.08567 conventions; the paper: Gorbunov-Shaposhnikov 0705.1729), which
+  enter as Gamma(nu mu mu) at long lifetimes and matter most near the 2 m_mu threshold; (iii) the
+  angular spread of the charm (p_T) which sets the geometric acceptance at 318 and 1033 m.
+- *Mass reach*: our exclusive tau -> N X sum falls faster with m_N than 0.9 K(m) (rho and K* close
+  at m_tau - m_rho = 1.0 GeV, three-body leptonic modes earlier): at 0.8-0.95 GeV our production is
+  0.5-0.3 of the paper's, which together with the softer spectrum moves the end of the contour down.
+  The variant with seed 000's tau model isolates this effect (second table).
+"""

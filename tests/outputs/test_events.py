@@ -1,0 +1,219 @@
+"""Event generation (issue 8): weights sum to the engine's N(g), decay points follow the
+exponential law inside the fiducial segment, four-momentum and charge conservation at every
+HepMC3 vertex, exact file round trips, unweighting."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from hnlreach.errors import HNLInputError
+from hnlreach.experiments import load_experiment
+from hnlreach.outputs.events import generate_events, read_events, slot_p4, write_events
+from hnlreach.rates.engine import mixing_sample, upscattering_sample
+
+MASS = 1.0
+
+UPS_TOML = """
+[experiment]
+name = "toy-dipole"
+provenance = "test toy: 1-3 GeV numu on a CH slab in front of a gas box"
+[model]
+dipole = "mu"
+[beam]
+particle = "p"
+energy_GeV = 30.0
+pot = 1.0e21
+[materials.ch]
+density_g_cm3 = 1.0
+atoms = { C12 = 1, H1 = 1 }
+[materials.gas]
+density_g_cm3 = 0.0018
+mass_fractions = { Ar40 = 1.0 }
+[[production_sites]]
+name = "target"
+pot_fraction = 1.0
+position_m = [0.0, 0.0, -280.0]
+[[fluxes]]
+name = "numu"
+flavour = "mu"
+file = "flux.dat"
+units = "per_cm2_per_pot_per_GeV"
+[geometry]
+volumes = [
+  { name = "slab", shape = "box", center_m = [0.0, 0.0, -1.0], size_m = [4.0, 4.0, 2.0], material = "ch" },
+  { name = "tpc", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0], material = "gas" },
+]
+fiducial = [ { name = "fid", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0] } ]
+[signal]
+channels = ["N -> nu e+ e-", "N -> nu gamma"]
+[statistics]
+observed = 0
+cl = 0.95
+method = "classical"
+"""
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return load_experiment("toy-dump")
+
+
+@pytest.fixture(scope="module")
+def dipole_toy(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dip")
+    (d / "flux.dat").write_text("0.5 1e-9\n1.5 2e-9\n3.0 0.5e-9\n")
+    (d / "exp.toml").write_text(UPS_TOML)
+    return load_experiment(d / "exp.toml")
+
+
+@pytest.fixture(scope="module")
+def tau_events(toy):
+    # tau mixing: D_s -> tau -> N chains and D_s -> tau N, Dirac (N and N-bar records)
+    return generate_events(toy, MASS, mixing="tau", coupling=1e-4, n=3000, majorana=False, seed=5)
+
+
+@pytest.fixture(scope="module")
+def dipole_events(dipole_toy):
+    return generate_events(dipole_toy, 0.1, dipole="mu", coupling=1e-6, n=3000, seed=3)
+
+
+def _check_total(df, expected, err_expected):
+    meta = df.attrs["hnlreach"]
+    tot, err = meta["total_expected_events"], meta["total_expected_events_mc_error"]
+    assert abs(tot - expected) < 3.5 * np.hypot(err, err_expected), (tot, expected, err, err_expected)
+    return tot
+
+
+@pytest.mark.parametrize("u2", [1e-8, 1e-5, 3e-4])
+def test_sum_of_weights_equals_engine_n_mixing(toy, u2):
+    """Σ weights = ReweightableSample.n(g) of `hnlreach limit` (long lifetime, near the
+    maximum, exponential fall) within the Monte Carlo errors of both."""
+    s = mixing_sample(toy, MASS, "mu", True, 300_000, rng=11)
+    df = generate_events(toy, MASS, mixing="mu", coupling=u2, n=20_000, majorana=True, seed=2)
+    tot = _check_total(df, float(s.n(u2)), float(s.mc_error(u2)))
+    assert len(df) == 20_000
+    # the written subsample is an unbiased estimate of the same total
+    assert df.weight.sum() == pytest.approx(tot, rel=0.1)
+    assert np.all(df.weight <= df.weight_nosel * (1 + 1e-12))
+    assert np.allclose(df.weight, df.weight_nosel * df.efficiency)
+
+
+def test_sum_of_weights_equals_engine_n_dipole(dipole_toy, dipole_events):
+    s = upscattering_sample(dipole_toy, 0.1, "mu", False, 200_000, rng=4)
+    tot = _check_total(dipole_events, float(s.n(1e-6)), float(s.mc_error(1e-6)))
+    assert tot > 0
+    assert set(dipole_events.material.astype(str)) <= {"ch", "gas"}
+    assert "C12" in " ".join(dipole_events.production.astype(str).unique())
+
+
+def _segment(toy, df):
+    from hnlreach.geometry.volumes import ray_interval
+
+    p = slot_p4(df, "N")[:, 1:]
+    d = p / np.linalg.norm(p, axis=1)[:, None]
+    o = df[["prod_x", "prod_y", "prod_z"]].to_numpy()
+    l1, l2 = ray_interval(toy.fiducial["decay_volume"], o, d)
+    t = np.linalg.norm(df[["decay_x", "decay_y", "decay_z"]].to_numpy() - o, axis=1)
+    return l1, l2, t
+
+
+@pytest.mark.parametrize("u2", [1e-9, 2e-3])
+def test_decay_points_follow_the_exponential_law(toy, u2):
+    """The conditional CDF of the decay distance inside [l1, l2] is uniform (KS test), at a long
+    lifetime (uniform) and a short one (decays piled up at the entrance)."""
+    from scipy.stats import kstest
+
+    from hnlreach.model import HNL
+
+    df = generate_events(toy, MASS, mixing="mu", coupling=u2, n=4000, majorana=True, seed=9)
+    l1, l2, t = _segment(toy, df)
+    assert np.all(t >= l1 - 1e-9) and np.all(t <= l2 + 1e-9)
+    hnl = HNL.from_pattern(MASS, mixing="mu", coupling=u2, majorana=True)
+    lam = MASS / (np.linalg.norm(slot_p4(df, "N")[:, 1:], axis=1) * hnl.ctau)
+    u = -np.expm1(-lam * (t - l1)) / -np.expm1(-lam * (l2 - l1))
+    assert kstest(u, "uniform").pvalue > 1e-3
+    # mean position in the segment vs the truncated-exponential expectation 1/x - 1/(e^x - 1)
+    frac = (t - l1) / (l2 - l1)
+    x = lam * (l2 - l1)
+    expect = np.where(x > 1e-6, 1 / x - 1 / np.expm1(np.maximum(x, 1e-6)), 0.5 - x / 12)
+    assert abs(frac.mean() - expect.mean()) < 4 * frac.std() / np.sqrt(frac.size)
+    assert abs(frac.mean() - 0.5) < 0.02 if u2 < 1e-6 else frac.mean() < 0.4
+
+
+def _charge(pid):
+    from particle import Particle
+
+    if abs(pid) >= 1_000_000_000:
+        return (abs(pid) // 10_000) % 1000 * np.sign(pid)
+    if abs(pid) == 9900012:
+        return 0
+    return Particle.from_pdgid(pid).charge
+
+
+def _lepton_number(pid):
+    a = abs(pid)
+    if a in (11, 12, 13, 14, 15, 16, 9900012):
+        return 1 if pid > 0 else -1
+    return 0
+
+
+@pytest.mark.parametrize("which", ["tau", "dipole"])
+def test_hepmc_conserves_four_momentum_and_charge(tmp_path, tau_events, dipole_events, which):
+    """Every vertex of the HepMC3 file, read back with pyhepmc: Σp_in = Σp_out (four-momentum)
+    and charge conservation; Dirac: lepton number conserved at every vertex."""
+    import pyhepmc
+
+    df = tau_events if which == "tau" else dipole_events
+    path = write_events(df, tmp_path / "ev.hepmc3")
+    n_vertices, chains = 0, 0
+    with pyhepmc.open(str(path)) as f:
+        for ev in f:
+            assert ev.momentum_unit == pyhepmc.Units.GEV and ev.length_unit == pyhepmc.Units.MM
+            for v in ev.vertices:
+                pin = sum((np.array([p.momentum.e, p.momentum.px, p.momentum.py, p.momentum.pz])
+                           for p in v.particles_in), np.zeros(4))
+                pout = sum((np.array([p.momentum.e, p.momentum.px, p.momentum.py, p.momentum.pz])
+                            for p in v.particles_out), np.zeros(4))
+                assert np.allclose(pin, pout, rtol=1e-10, atol=1e-10 * pin[0]), (ev.event_number, pin, pout)
+                assert sum(_charge(p.pid) for p in v.particles_in) == sum(_charge(p.pid) for p in v.particles_out)
+                assert sum(_lepton_number(p.pid) for p in v.particles_in) == \
+                    sum(_lepton_number(p.pid) for p in v.particles_out), [p.pid for p in v.particles_out]
+                n_vertices += 1
+            chains += len(ev.vertices) == 3
+    assert n_vertices >= 2 * len(df)
+    if which == "tau":
+        assert chains > 0  # D_s -> tau nu, tau -> N X chains present
+
+
+@pytest.mark.parametrize("ext", [".parquet", ".hepmc3"])
+def test_file_round_trip(tmp_path, tau_events, ext):
+    df = tau_events.iloc[:500].copy()
+    df.attrs = tau_events.attrs
+    back = read_events(write_events(df, tmp_path / f"ev{ext}"))
+    assert back.attrs == df.attrs
+    if ext == ".parquet":
+        pd.testing.assert_frame_equal(back, df)
+    else:  # HepMC3 stores mm: positions equal to rounding
+        pd.testing.assert_frame_equal(back, df, check_categorical=False, check_exact=False, rtol=1e-13)
+
+
+def test_unweighted_events(toy):
+    df = generate_events(toy, MASS, mixing="mu", coupling=1e-5, n=2000, majorana=True, unweighted=True, seed=4)
+    meta = df.attrs["hnlreach"]
+    assert len(df) == 2000 and meta["unweighted"]
+    assert np.allclose(df.weight, meta["weight_per_event"])
+    assert df.weight.sum() == pytest.approx(meta["total_expected_events"])
+    assert np.all(df.efficiency > 0)
+    # the unweighted sample reproduces the weighted distributions (N energy)
+    w = generate_events(toy, MASS, mixing="mu", coupling=1e-5, n=20_000, majorana=True, seed=5)
+    assert np.average(df.N_E) == pytest.approx(np.average(w.N_E, weights=w.weight), rel=0.06)
+
+
+def test_impossible_and_bad_inputs(toy):
+    with pytest.raises(HNLInputError, match="kinematic limit"):
+        generate_events(toy, 2.5, mixing="mu", coupling=1e-6, n=10)
+    with pytest.raises(HNLInputError):
+        generate_events(toy, 1.0, mixing="mu", coupling=-1.0, n=10)
+    with pytest.raises(HNLInputError):
+        generate_events(toy, 1.0, mixing="mu", coupling=1e-6, n=0)
+    with pytest.raises(HNLInputError, match="extension"):
+        read_events("events.csv")
