@@ -3,7 +3,6 @@ ratio to one mass.  Target: < 60 s.  Run: python benchmarks/bench_argoneut.py"""
 import functools
 import time
 
-import numpy as np
 
 from hnlreach.cli.limit import G_RANGE, sample_at
 from hnlreach.experiments import load_experiment

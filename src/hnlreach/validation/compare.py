@@ -55,7 +55,7 @@ class Comparison:
         """A table of boundaries and ratios (— where either side has no boundary)."""
         def f(v, fmt=".3e"):
             return "—" if not np.isfinite(v) else format(v, fmt)
-        rows = [f"| m [GeV] | ours lower | published lower | ratio | ours upper | published upper | ratio |",
+        rows = ["| m [GeV] | ours lower | published lower | ratio | ours upper | published upper | ratio |",
                 "|---|---|---|---|---|---|---|"]
         for i, m in enumerate(self.masses):
             rows.append(f"| {m:.3f} | {f(self.ours_lower[i])} | {f(self.pub_lower[i])} | "
