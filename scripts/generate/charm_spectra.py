@@ -41,7 +41,7 @@ def generate(energy: float, events: int, seed: int):
         f"Beams:eA = {energy}", "Beams:eB = 0.",  # eB below the mass: target at rest
         "HardQCD:hardccbar = on",
         "Random:setSeed = on", f"Random:seed = {seed}",
-        "Next:numberCount = 0",
+        "Print:quiet = on",
         *[f"{abs(pid)}:mayDecay = off" for pid in SPECIES if pid > 0],
     ):
         py.readString(line)
@@ -85,6 +85,7 @@ def write_tables(outdir: str, rows: np.ndarray, energy: float, events: int, seed
         fd, tmp = tempfile.mkstemp(dir=outdir, suffix=".tmp")
         with os.fdopen(fd, "w") as fh:
             fh.write("\n".join(lines) + "\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         print(f"{sel.sum()} {name} -> {path}", file=sys.stderr)
 

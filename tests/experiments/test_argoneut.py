@@ -34,7 +34,7 @@ def test_tau_yield_is_seed000(exp):
 
 def test_inclusive_tau_model_ratio(exp):
     """Exclusive/inclusive tau -> N X production = 0.69 at 0.5 GeV (tests/physics/test_production.py)."""
-    src = next(s for s in exp.sources if s.name == "Ds_target")
+    src = next(s for s in exp.sources if s.name == "Ds_plus_target")
     pattern = (0.0, 0.0, 1.0)
     ex = production_channels(src, 0.5, pattern)
     inc = inclusive_tau_channels(ex, 0.5, 0.9, pattern)

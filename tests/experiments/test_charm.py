@@ -21,8 +21,9 @@ def test_preset_numbers(charm):
     assert charm.beam.pot == pytest.approx(2.4e18)
     assert dict(charm.beam.runs).values() and sorted(p for _, p in charm.beam.runs) == [0.7e18, 1.7e18]
     y = {s.name: s.yield_per_pot for s in charm.sources}
-    assert y["Ds"] == pytest.approx(2 * 4e-3 * 0.088)
-    ds = next(s for s in charm.sources if s.name == "Ds")
+    assert y["Ds_plus"] + y["Ds_minus"] == pytest.approx(2 * 4e-3 * 0.088)
+    assert y["D0"] + y["D0bar"] == pytest.approx(2 * 4e-3 * 0.632)
+    ds = next(s for s in charm.sources if s.name == "Ds_plus")
     assert ds.tau_chain and ds.tau_branching_ratio == pytest.approx(0.0543)
     # seed 002 sec. III A: f(c -> Ds) Br(Ds -> tau nu) ~ 5e-3
     assert 0.088 * ds.tau_branching_ratio == pytest.approx(5e-3, rel=0.1)
@@ -39,7 +40,7 @@ def test_tau_branching_override_changes_only_the_chain(charm):
     from hnlreach.rates.engine import production_channels
     from hnlreach.sources.meson_decays import chain_branching_ratio
 
-    ds = next(s for s in charm.sources if s.name == "Ds")
+    ds = next(s for s in charm.sources if s.name == "Ds_minus")
     ch = production_channels(ds, 0.5, (0.0, 0.0, 1.0))
     c = "D(s)+ -> tau+ nu(tau), tau- -> pi- N"
     sm = float(chain_branching_ratio("tau- -> pi- N", 0.5))
@@ -98,10 +99,12 @@ def test_tau_contour_reduced():
     from hnlreach.outputs.published import load_published
     from hnlreach.validation.compare import compare
 
-    masses = np.array([0.4, 1.0, 1.4])
-    res = val.contour("charm", masses, n_hnl=8000)
+    masses = np.array([0.3, 1.0, 1.4])
+    res = val.contour("charm", masses, n_hnl=20000)
     cmp = compare(masses, res.lower, res.upper, load_published(val.PUBLISHED))
-    assert np.all((cmp.ratio_lower > 1 / 2.0) & (cmp.ratio_lower < 1.5))  # full run: 0.55-0.8
+    print("lower ratios", cmp.ratio_lower)
+    # issue 6: within a factor 1.5 (full run 0.63-0.81 over 0.3-1.5 GeV; reasons in data/charm/README.md)
+    assert np.all((cmp.ratio_lower > 1 / 1.5) & (cmp.ratio_lower < 1.5))
     assert 0.5 < cmp.ratio_upper[1] < 2.0 and 0.5 < cmp.ratio_upper[2] < 2.0
     edge = val.contour("charm", np.array([1.6, 1.72]), n_hnl=8000)
     assert edge.lower[0] is not None and edge.lower[1] is None  # reach ~1.6 GeV, not beyond m_tau
@@ -110,7 +113,7 @@ def test_tau_contour_reduced():
 def test_e_mixing_improvement_reduced():
     """Fig. 7 statement: with D_s, Majorana and NC the e-mixing lower bound improves by ~3-4 at 1.3 GeV."""
     m = np.array([1.3])
-    full = val.contour("charm", m, mixing="e", n_hnl=8000)
-    orig = val.contour("charm-original", m, mixing="e", n_hnl=8000)
+    full = val.contour("charm", m, mixing="e", n_hnl=30000)
+    orig = val.contour("charm-original", m, mixing="e", n_hnl=30000)
     r, med = val.e_improvement(m, full, orig)
     assert 2.5 < med < 6.0

@@ -105,6 +105,56 @@ def test_sum_of_weights_equals_engine_n_dipole(dipole_toy, dipole_events):
     assert "C12" in " ".join(dipole_events.production.astype(str).unique())
 
 
+def test_upscattering_recoil_on_shell_per_component(dipole_events):
+    """Coherent events recoil the nucleus, nucleon events the struck proton/neutron: the recoil
+    has the target's PDG id and mass (on shell) and p(nu) + p(target) = p(N) + p(recoil)."""
+    from hnlreach.physics.constants import M_NEUTRON, M_PROTON
+    from hnlreach.physics.nuclei import nucleus
+
+    df = dipole_events
+    comp = df.target_component.astype(str).to_numpy()
+    assert set(comp) == {"coherent", "proton", "neutron"}
+    t, r = slot_p4(df, "target"), slot_p4(df, "sib1")
+    lhs = slot_p4(df, "parent") + t
+    rhs = slot_p4(df, "N") + r
+    assert np.allclose(lhs, rhs, rtol=1e-12, atol=1e-12 * lhs[:, :1])
+    assert np.all(df.sib1_pdg == df.target_pdg) and np.all(t[:, 1:] == 0)
+    mass_r = np.sqrt(np.maximum(r[:, 0] ** 2 - np.sum(r[:, 1:] ** 2, axis=1), 0))
+    assert np.allclose(mass_r, t[:, 0], rtol=1e-9)
+    for c, pdg, mass in (("proton", 2212, M_PROTON), ("neutron", 2112, M_NEUTRON)):
+        sel = comp == c
+        assert np.all(df.target_pdg[sel] == pdg) and np.allclose(t[sel, 0], mass, rtol=1e-12)
+        assert all(f" {c[0]}(" in x for x in df.production[sel].astype(str))
+    coh = comp == "coherent"
+    assert np.all(df.target_pdg[coh] > 1_000_000_000)
+    names = df.production[coh].astype(str).str.split().str[1].to_numpy()
+    assert np.allclose(t[coh, 0], [nucleus(x).mass for x in names], rtol=1e-12)
+    # nucleon recoils take a larger share of the energy at the same Q^2 scale: T = Q^2 / 2M
+    q2 = 2 * t[:, 0] * (r[:, 0] - t[:, 0])
+    assert np.median(q2[~coh]) > np.median(q2[coh])
+
+
+def test_sample_upscattering_reports_component():
+    """return_component: the chosen process per event, in proportion to the partial cross
+    sections; the default return is unchanged."""
+    from hnlreach.physics import upscattering as ups
+
+    rng = np.random.default_rng(1)
+    E = np.full(40_000, 2.0)
+    p4, w = ups.sample_upscattering(E[:10], 0.1, "C12", rng=rng)
+    assert p4.shape == (10, 4) and w.shape == (10,)
+    p4, w, comp = ups.sample_upscattering(E, 0.1, "C12", rng=rng, return_component=True)
+    sig = ups.dipole_xsec_components(2.0, 0.1, "C12")
+    for i, c in enumerate(ups.COMPONENTS):
+        frac = np.mean(comp == i)
+        expect = float(sig[c] / sig["total"])
+        assert abs(frac - expect) < 4 * np.sqrt(expect * (1 - expect) / E.size) + 1e-9, (c, frac, expect)
+    _, w0, c0 = ups.sample_upscattering(np.array([0.05, 2.0]), 0.1, "C12", rng=rng, return_component=True)
+    assert c0[0] == -1 and w0[0] == 0 and c0[1] >= 0  # below threshold: no process
+    _, _, ch = ups.sample_upscattering(E[:100], 0.1, "H1", rng=rng, return_component=True)
+    assert np.all(ch == ups.COMPONENTS.index("proton"))  # free proton: no coherent term
+
+
 def _segment(toy, df):
     from hnlreach.geometry.volumes import ray_interval
 
@@ -182,6 +232,103 @@ def test_hepmc_conserves_four_momentum_and_charge(tmp_path, tau_events, dipole_e
     assert n_vertices >= 2 * len(df)
     if which == "tau":
         assert chains > 0  # D_s -> tau nu, tau -> N X chains present
+
+
+def _write_hepmc_pyhepmc(df, path):
+    """Reference: the same events built as pyhepmc GenEvents and written by HepMC3's WriterAscii
+    (the layout of outputs.events' docstring; one Python GenEvent per event, slow)."""
+    import json
+
+    import pyhepmc as hp
+
+    from hnlreach.outputs.events import META_KEY
+    from hnlreach.rates.events import LABELS, SLOTS
+
+    meta = df.attrs.get(META_KEY, {})
+    ri = hp.GenRunInfo()
+    ri.weight_names = ["weight", "weight_nosel"]
+    ri.tools = [hp.GenRunInfo.ToolInfo("hnlreach", meta.get("version", ""), "HNL events")]
+    for k, v in meta.items():
+        if v is not None:
+            ri.attributes[k] = v if isinstance(v, str) else json.dumps(v)
+    ri.attributes[META_KEY] = json.dumps(meta)
+    n = len(df)
+    col = {c: df[c].to_numpy() for c in df.columns}
+    pdg = {s: col[f"{s}_pdg"].tolist() for s in SLOTS}
+    mom = {s: np.column_stack([col[f"{s}_{c}"] for c in ("px", "py", "pz", "E")]).tolist() for s in SLOTS}
+    prod = np.column_stack([col["prod_x"], col["prod_y"], col["prod_z"]]) * 1e3
+    dxyz = np.column_stack([col["decay_x"], col["decay_y"], col["decay_z"]]) * 1e3
+    pn = np.linalg.norm(np.column_stack([col["N_px"], col["N_py"], col["N_pz"]]), axis=1)
+    ct = np.linalg.norm(dxyz - prod, axis=1) * col["N_E"] / np.maximum(pn, 1e-300)
+    dec = np.column_stack([dxyz, ct]).tolist()
+    prod = prod.tolist()
+    labels = {lab: df[lab].astype(str).tolist() for lab in LABELS}
+    with hp.open(str(path), "w") as out:
+        for i in range(n):
+            ev = hp.GenEvent(hp.Units.GEV, hp.Units.MM)
+            ev.run_info = ri
+            ev.event_number = int(col["event"][i])
+            pos = (*prod[i], 0.0)
+            parent = hp.GenParticle(mom["parent"][i], pdg["parent"][i], 4 if pdg["target"][i] else 2)
+            if pdg["gparent"][i]:
+                v0 = hp.GenVertex(pos)
+                v0.add_particle_in(hp.GenParticle(mom["gparent"][i], pdg["gparent"][i], 2))
+                v0.add_particle_out(parent)
+                v0.add_particle_out(hp.GenParticle(mom["gsib"][i], pdg["gsib"][i], 1))
+                ev.add_vertex(v0)
+            v1 = hp.GenVertex(pos)
+            v1.add_particle_in(parent)
+            if pdg["target"][i]:
+                v1.add_particle_in(hp.GenParticle(mom["target"][i], pdg["target"][i], 4))
+            hnl = hp.GenParticle(mom["N"][i], pdg["N"][i], 2)
+            v1.add_particle_out(hnl)
+            for s in ("sib1", "sib2"):
+                if pdg[s][i]:
+                    v1.add_particle_out(hp.GenParticle(mom[s][i], pdg[s][i], 1))
+            ev.add_vertex(v1)
+            v2 = hp.GenVertex(dec[i])
+            v2.add_particle_in(hnl)
+            for s in ("d1", "d2", "d3"):
+                if pdg[s][i]:
+                    v2.add_particle_out(hp.GenParticle(mom[s][i], pdg[s][i], 1))
+            ev.add_vertex(v2)
+            ev.weights = [float(col["weight"][i]), float(col["weight_nosel"][i])]
+            for lab in LABELS:
+                ev.attributes[lab] = labels[lab][i]
+            ev.attributes["efficiency"] = repr(float(col["efficiency"][i]))
+            out.write(ev)
+
+
+@pytest.mark.parametrize("which", ["tau", "dipole", "offaxis"])
+def test_hepmc_text_identical_to_pyhepmc_writer(tmp_path, tau_events, dipole_events, which):
+    """The vectorised HepMC3 writer produces byte for byte what HepMC3's own WriterAscii
+    (through pyhepmc) writes for the same GenEvents: chains, 2- and 3-body decays, nuclear
+    and nucleon targets, production vertices at and away from the origin."""
+    from hnlreach.outputs.events import write_hepmc
+
+    df = {"tau": tau_events, "dipole": dipole_events}.get(which, tau_events).iloc[:400].copy()
+    df.attrs = (dipole_events if which == "dipole" else tau_events).attrs
+    if which == "offaxis":  # production vertices away from the origin: explicit V lines
+        df["prod_x"] += 0.25
+    if which == "dipole":
+        assert set(df.target_component.astype(str)) == {"coherent", "proton", "neutron"}
+    _write_hepmc_pyhepmc(df, tmp_path / "ref.hepmc3")
+    write_hepmc(df, tmp_path / "new.hepmc3")
+    ref = (tmp_path / "ref.hepmc3").read_text().splitlines()
+    new = (tmp_path / "new.hepmc3").read_text().splitlines()
+    assert len(new) == len(ref)
+    bad = [(a, b) for a, b in zip(ref, new) if a != b]
+    assert not bad, bad[:3]
+
+
+def test_hepmc_parallel_writer_same_bytes(tmp_path, tau_events, monkeypatch):
+    """Formatting chunks in worker processes writes the same file as one process."""
+    from hnlreach.outputs import events as ev
+
+    monkeypatch.setattr(ev, "_HEPMC_CHUNK", 300)
+    ev.write_hepmc(tau_events, tmp_path / "one.hepmc3", workers=1)
+    ev.write_hepmc(tau_events, tmp_path / "two.hepmc3", workers=2)
+    assert (tmp_path / "one.hepmc3").read_bytes() == (tmp_path / "two.hepmc3").read_bytes()
 
 
 @pytest.mark.parametrize("ext", [".parquet", ".hepmc3"])

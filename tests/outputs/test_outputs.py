@@ -75,7 +75,7 @@ def _umask():
 
 
 def test_published_curves_load():
-    assert len(available_published()) == 6
+    assert len(available_published()) == 7
     argo = load_published("ArgoNeuT2021")
     # seed 000: ArgoNeuT excludes tau-mixing HNLs for m_N = 280-970 MeV
     assert 0.2 < argo.mass_GeV.min() < 0.3 and 0.9 < argo.mass_GeV.max() < 1.05

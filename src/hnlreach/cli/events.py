@@ -23,7 +23,9 @@ from hnlreach.errors import HNLInputError
               help="output file: .parquet or .hepmc/.hepmc3")
 @click.option("--unweighted", is_flag=True, help="accept-reject to equal weights (selected events only)")
 @click.option("--seed", type=int, default=1, show_default=True, help="random seed")
-def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweighted, seed):
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="processes formatting HepMC3 text (large files)")
+def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweighted, seed, workers):
     """Write HNL events (production vertex, N four-momentum, decay vertex and products, weights)
     of EXPERIMENT at one mass and coupling."""
     from hnlreach.cli.limit import resolve_model
@@ -37,7 +39,7 @@ def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweig
     mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
     df = ev.generate_events(exp, mass, mixing=mixing, dipole=dipole, coupling=coupling, n=n,
                             majorana=majorana, unweighted=unweighted, seed=seed)
-    path = ev.write_events(df, out)
+    path = ev.write_events(df, out, workers=workers)
     meta = df.attrs[ev.META_KEY]
     click.echo(f"{path}: {len(df)} events, {meta['total_expected_events']:.6g} "
                f"+- {meta['total_expected_events_mc_error']:.2g} expected events at "

@@ -71,6 +71,8 @@ class Signal:
     channels: tuple
     fiducial: tuple
     strata: int = 1
+    transverse_margin_m: float = 2.0  # upscattering: neutrino window beyond the fiducial volumes
+    outer_margin_m: float | None = None  # upscattering: optional wider window (defensive mixture)
 
 
 @dataclass(frozen=True)
@@ -338,7 +340,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
     for n in fid_names:
         if n not in world.fiducial:
             raise HNLInputError(f"{where}: signal.fiducial: no fiducial volume {n!r}")
-    signal = Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1))
+    signal = Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1),
+                    float(sig.get("transverse_margin_m", 2.0)), sig.get("outer_margin_m"))
 
     sel = cfg.get("selection", {})
     reach = None

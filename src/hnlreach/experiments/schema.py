@@ -81,6 +81,7 @@ SCHEMA = {
     }),
     "signal": _f("table", True, sub={
         "channels": _f("strlist", True), "fiducial": _f("strlist"), "strata": _f("count"),
+        "transverse_margin_m": _f("nonneg"), "outer_margin_m": _f("nonneg"),
     }),
     "selection": _f("table", sub={
         "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),

@@ -11,21 +11,24 @@ Columns (units: GeV, metres):
 - ``source`` (meson/tau source or neutrino flux name), ``production`` (channel, e.g.
   ``D(s)+ -> mu+ N`` or ``nu(mu) C12 -> N C12``; tau-chain kinematics are listed for the tau-
   channel, the record holds the actual charges), ``material`` (upscattering only),
-  ``decay_channel`` (``N -> ...`` for N; N-bar events of a Dirac HNL carry the CP-conjugate ids).
+  ``decay_channel`` (``N -> ...`` for N; N-bar events of a Dirac HNL carry the CP-conjugate ids),
+  ``target_component`` (upscattering: ``coherent``, ``proton`` or ``neutron``; else empty).
 - ``prod_x/y/z`` (production vertex), ``decay_x/y/z`` (decay vertex, drawn from the exponential
   decay law at the coupling inside the fiducial segment).
 - for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1, sib2, gparent, gsib, d1..d3):
   ``<slot>_pdg`` (0 = empty) and ``<slot>_E/_px/_py/_pz``.  The HNL is PDG 9900012 (-9900012 for
-  a Dirac N-bar).  For upscattering the target nucleus is at rest and sib1 is the recoil,
-  defined by four-momentum conservation (for scattering on a bound nucleon it is the nucleus
-  + nucleon system, off its mass shell).
+  a Dirac N-bar).  For upscattering the target is at rest: the nucleus (PDG 10LZZZAAAI) for
+  coherent scattering, the struck proton (2212) or neutron (2112) otherwise (a free nucleon at
+  rest, as the cross section of physics.upscattering assumes); sib1 is the same particle after
+  the scattering, from four-momentum conservation, on its mass shell.
 Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metadata ``hnlreach``
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
 vertices [gparent -> parent gsib], [parent (+ target) -> N sib1 sib2], [N -> d1 d2 d3]; status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
 ``weight`` and ``weight_nosel``; event attributes source/production/material/decay_channel/
-efficiency.
+target_component/efficiency.  The HepMC3 ASCII text is written directly (vectorised; format notes
+at write_hepmc), byte-identical to what pyhepmc's WriterAscii makes of the same GenEvents.
 """
 from __future__ import annotations
 
@@ -61,24 +64,18 @@ def columns() -> list[str]:
 
 
 def build_table(arrays: dict, meta: dict):
-    """pandas DataFrame from ``rates.events.generate_event_arrays`` output (meta in .attrs)."""
+    """pandas DataFrame from ``rates.events.generate_event_arrays`` output (meta in .attrs): the
+    float columns wrap ``arrays["float_block"]`` (no copy), the others are inserted in place."""
     import pandas as pd
 
-    n = arrays["weight"].size
-    data = {"event": np.arange(n, dtype=np.int64), "weight": arrays["weight"],
-            "weight_nosel": arrays["weight_nosel"], "efficiency": arrays["efficiency"]}
-    for lab in LABELS:
-        data[lab] = pd.Categorical(arrays[lab].astype(str))
-    for i, ax in enumerate("xyz"):
-        data[f"prod_{ax}"] = arrays["prod_xyz"][:, i]
-    for i, ax in enumerate("xyz"):
-        data[f"decay_{ax}"] = arrays["decay_xyz"][:, i]
-    rec = arrays["rec"]
+    df = pd.DataFrame(arrays["float_block"], columns=list(arrays["float_columns"]), copy=False)
+    n = len(df)
+    df.insert(0, "event", np.arange(n, dtype=np.int64))
+    at = df.columns.get_loc("efficiency") + 1
+    for i, lab in enumerate(LABELS):
+        df.insert(at + i, lab, pd.Categorical.from_codes(arrays["codes"][lab], categories=arrays["categories"][lab]))
     for s in SLOTS:
-        data[f"{s}_pdg"] = rec[f"{s}_pdg"].astype(np.int64)
-        for i, c in enumerate(_COMP):
-            data[f"{s}_{c}"] = rec[f"{s}_p4"][:, i]
-    df = pd.DataFrame(data)
+        df.insert(df.columns.get_loc(f"{s}_E"), f"{s}_pdg", arrays["rec"][f"{s}_pdg"].astype(np.int64))
     df.attrs[META_KEY] = meta
     return df
 
@@ -115,76 +112,183 @@ def read_parquet(path):
 
 
 # --- HepMC3 ------------------------------------------------------------------------------------
-def _run_info(meta):
-    import pyhepmc as hp
+# The HepMC3 ASCII format ("HepMC::Asciiv3"), written here directly, vectorised over events, as
+# HepMC3's WriterAscii (src/WriterAscii.cc, HepMC 3.02) writes the GenEvent that the docstring
+# describes (byte-identical to pyhepmc's writer: tested):
+#   run info: "W <weight names joined by \|>", "T <tool name\|version\|description>",
+#             "A <name> <value>" per run attribute (sorted by name);
+#   event:    "E <number> <n vertices> <n particles>", "U GEV MM", "W <weights, %.22e>",
+#             "A 0 <name> <value>" per event attribute (sorted by name), then the particles in
+#             the order they were added (GenEvent::add_vertex: incoming not yet in the event, then
+#             outgoing), "P <id> <parent> <pid> <px py pz e m, %.16e> <status>", where <parent> is
+#             the production vertex id if that vertex has several incoming particles or a nonzero
+#             position (its line "V <id> <status> [<sorted incoming ids>] @ <x y z t, %.16e>" is
+#             written just before its first outgoing particle), else the single incoming
+#             particle's id, 0 without production vertex; m is the momentum's signed mass
+#             (FourVector::m: -sqrt(-m^2) if m^2 <= 0).
+#   Strings are escaped (backslash -> \\, newline -> \|).
+HEPMC_VERSION = "3.02.05"
+_HEPMC_CHUNK = 50_000  # events formatted per block
+_F16 = "%.16e"
 
-    ri = hp.GenRunInfo()
-    ri.weight_names = ["weight", "weight_nosel"]
-    ri.tools = [hp.GenRunInfo.ToolInfo("hnlreach", meta.get("version", ""), "HNL events")]
-    for k, v in meta.items():
-        if v is not None:
-            ri.attributes[k] = v if isinstance(v, str) else json.dumps(v)
-    ri.attributes[META_KEY] = json.dumps(meta)
-    return ri
+
+def _escape(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace("\n", "\\|")
 
 
-def write_hepmc(df, path) -> Path:
-    """One GenEvent per row (module docstring), atomically."""
-    import pyhepmc as hp
+def _run_info_lines(meta) -> str:
+    """Run-info block (weight names, tool, one attribute per metadata key + the JSON)."""
+    attrs = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in meta.items() if v is not None}
+    attrs[META_KEY] = json.dumps(meta)
+    lines = ["W " + _escape("weight\nweight_nosel"),
+             _escape(f"T hnlreach\n{meta.get('version', '')}\nHNL events")]
+    lines += [f"A {k} {_escape(attrs[k])}" for k in sorted(attrs)]
+    return "\n".join(lines) + "\n"
 
-    from hnlreach.outputs.atomic import atomic_path
+
+def _signed_mass(p4: np.ndarray) -> np.ndarray:
+    """HepMC3 FourVector::m of (px, py, pz, E) rows, same floating-point operations."""
+    m2 = p4[:, 3] * p4[:, 3] - (p4[:, 0] * p4[:, 0] + p4[:, 1] * p4[:, 1] + p4[:, 2] * p4[:, 2])
+    pos = m2 > 0.0
+    return np.where(pos, np.sqrt(np.where(pos, m2, 0.0)), -np.sqrt(-np.where(pos, 0.0, m2)))
+
+
+_TOPO_BITS = ("gparent", "target", "sib1", "sib2", "d1", "d2", "d3")  # optional slots present
+_EVENT_ATTRS = tuple(sorted((*LABELS, "efficiency")))
+
+
+def _topology(key: int):
+    """(format string, argument plan) of one event layout; key: bits of _TOPO_BITS, then
+    production vertex at the origin, decay vertex at the origin."""
+    has = {s: bool(key >> i & 1) for i, s in enumerate(_TOPO_BITS)}
+    zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1)}
+    status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "target": 4, "N": 2,
+              "sib1": 1, "sib2": 1, "d1": 1, "d2": 1, "d3": 1}
+    vertices = []  # (position name, incoming slots, outgoing slots), as write_hepmc's GenEvent
+    if has["gparent"]:
+        vertices.append(("prod", ["gparent"], ["parent", "gsib"]))
+    vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in ("sib1", "sib2") if has[s]]))
+    vertices.append(("decay", ["N"], [s for s in ("d1", "d2", "d3") if has[s]]))
+    pid, prod_vertex = {}, {}
+    for iv, (_, ins, outs) in enumerate(vertices):
+        for p in ins + outs:
+            if p not in pid:
+                pid[p] = len(pid) + 1
+        for p in outs:
+            prod_vertex[p] = iv
+    fmt = [f"E %d {len(vertices)} {len(pid)}\nU GEV MM\nW %.22e %.22e\n"]
+    fmt += [f"A 0 {a} %s\n" for a in _EVENT_ATTRS]
+    plan = [("event",), ("weight",), ("weight_nosel",)] + [("attr", a) for a in _EVENT_ATTRS]
+    written = set()
+    for p in sorted(pid, key=pid.get):
+        parent = 0
+        if p in prod_vertex:
+            iv = prod_vertex[p]
+            where, ins, _ = vertices[iv]
+            if len(ins) > 1 or not zero[where]:
+                parent = -(iv + 1)
+                if iv not in written:
+                    written.add(iv)
+                    ids = ",".join(str(i) for i in sorted(pid[q] for q in ins))
+                    if zero[where]:
+                        fmt.append(f"V {parent} 0 [{ids}]\n")
+                    else:
+                        fmt.append(f"V {parent} 0 [{ids}] @ {_F16} {_F16} {_F16} {_F16}\n")
+                        plan.append(("vertex", where))
+            else:
+                parent = pid[ins[0]]
+        fmt.append(f"P {pid[p]} {parent} %d {_F16} {_F16} {_F16} {_F16} {_F16} {status[p]}\n")
+        plan.append(("particle", p))
+    return "".join(fmt), plan
+
+
+def _hepmc_columns(df, lo: int, hi: int) -> dict:
+    """Per-event arrays of rows lo:hi that the event templates draw from."""
+    d = df.iloc[lo:hi]
+    col = {"event": d["event"].to_numpy(), "weight": d["weight"].to_numpy(),
+           "weight_nosel": d["weight_nosel"].to_numpy()}
+    for lab in LABELS:
+        cat = d[lab].astype(str).astype("category") if d[lab].dtype.name != "category" else d[lab]
+        names = np.array([_escape(c) for c in cat.cat.categories], dtype=object)
+        col[lab] = names[cat.cat.codes.to_numpy()] if names.size else np.full(len(d), "", dtype=object)
+    col["efficiency"] = np.array([repr(x) for x in d["efficiency"].to_numpy().tolist()], dtype=object)
+    for s in SLOTS:
+        p4 = np.column_stack([d[f"{s}_{c}"].to_numpy() for c in ("px", "py", "pz", "E")])
+        col[s] = (d[f"{s}_pdg"].to_numpy(), p4, _signed_mass(p4))
+    prod = np.column_stack([d["prod_x"], d["prod_y"], d["prod_z"]]) * 1e3  # m -> mm
+    dxyz = np.column_stack([d["decay_x"], d["decay_y"], d["decay_z"]]) * 1e3
+    pn = np.linalg.norm(np.column_stack([d["N_px"], d["N_py"], d["N_pz"]]), axis=1)
+    ct = np.linalg.norm(dxyz - prod, axis=1) * d["N_E"].to_numpy() / np.maximum(pn, 1e-300)  # c t [mm]
+    col["prod"] = np.column_stack([prod, np.zeros(len(d))])
+    col["decay"] = np.column_stack([dxyz, ct])
+    bits = [col[s][0] != 0 for s in _TOPO_BITS]
+    bits += [~col["prod"].any(axis=1), ~col["decay"].any(axis=1)]
+    col["key"] = sum(b.astype(np.int64) << i for i, b in enumerate(bits))
+    return col
+
+
+def _format_events(col, cache: dict | None = None) -> str:
+    """The event blocks of one chunk, in row order."""
+    cache = {} if cache is None else cache
+    keys = col["key"]
+    out = np.empty(keys.size, dtype=object)
+    for key in np.unique(keys):
+        rows = np.nonzero(keys == key)[0]
+        if int(key) not in cache:
+            cache[int(key)] = _topology(int(key))
+        fmt, plan = cache[int(key)]
+        args = []
+        for item in plan:
+            if item[0] == "attr":
+                args.append(col[item[1]][rows].tolist())
+            elif item[0] == "vertex":
+                args += col[item[1]][rows].T.tolist()
+            elif item[0] == "particle":
+                pdg, p4, m = col[item[1]]
+                args += [pdg[rows].tolist(), *p4[rows].T.tolist(), m[rows].tolist()]
+            else:
+                args.append(col[item[0]][rows].tolist())
+        out[rows] = list(map(fmt.__mod__, zip(*args)))
+    return "".join(out.tolist())
+
+
+def write_hepmc(df, path, workers: int | None = None) -> Path:
+    """HepMC3 ASCII file (the module docstring's layout, format notes above), atomically.
+
+    workers: processes formatting the text (float formatting is the cost, ~10-20 us per event
+    and process); the output does not depend on it.  workers > 1 spawns processes, which
+    re-import the calling script: call it under ``if __name__ == "__main__":`` (as any
+    multiprocessing code).  Default 1."""
+    import os
+    from collections import deque
+
+    from hnlreach.outputs.atomic import atomic_open
 
     meta = df.attrs.get(META_KEY, {})
-    ri = _run_info(meta)
     n = len(df)
-    col = {c: df[c].to_numpy() for c in df.columns}
-    pdg = {s: col[f"{s}_pdg"].tolist() for s in SLOTS}
-    mom = {s: np.column_stack([col[f"{s}_{c}"] for c in ("px", "py", "pz", "E")]).tolist() for s in SLOTS}
-    prod = (np.column_stack([col["prod_x"], col["prod_y"], col["prod_z"]]) * 1e3).tolist()
-    dxyz = np.column_stack([col["decay_x"], col["decay_y"], col["decay_z"]]) * 1e3
-    pn = np.linalg.norm(np.column_stack([col["N_px"], col["N_py"], col["N_pz"]]), axis=1)
-    ct = np.linalg.norm(dxyz - np.array(prod).reshape(n, 3), axis=1) * col["N_E"] / np.maximum(pn, 1e-300)
-    dec = np.column_stack([dxyz, ct]).tolist()
-    w = np.column_stack([col["weight"], col["weight_nosel"]]).tolist()
-    labels = {lab: df[lab].astype(str).tolist() for lab in LABELS}
-    eff = [repr(float(x)) for x in col["efficiency"]]
-    evno = col["event"].tolist()
-    GenParticle, GenVertex = hp.GenParticle, hp.GenVertex
-    with atomic_path(path) as tmp, hp.open(str(tmp), "w") as out:
-        for i in range(n):
-            ev = hp.GenEvent(hp.Units.GEV, hp.Units.MM)
-            ev.run_info = ri
-            ev.event_number = evno[i]
-            x, y, z = prod[i]
-            pos = (x, y, z, 0.0)
-            parent = GenParticle(mom["parent"][i], pdg["parent"][i], 4 if pdg["target"][i] else 2)
-            if pdg["gparent"][i]:
-                v0 = GenVertex(pos)
-                v0.add_particle_in(GenParticle(mom["gparent"][i], pdg["gparent"][i], 2))
-                v0.add_particle_out(parent)
-                v0.add_particle_out(GenParticle(mom["gsib"][i], pdg["gsib"][i], 1))
-                ev.add_vertex(v0)
-            v1 = GenVertex(pos)
-            v1.add_particle_in(parent)
-            if pdg["target"][i]:
-                v1.add_particle_in(GenParticle(mom["target"][i], pdg["target"][i], 4))
-            hnl = GenParticle(mom["N"][i], pdg["N"][i], 2)
-            v1.add_particle_out(hnl)
-            for s in ("sib1", "sib2"):
-                if pdg[s][i]:
-                    v1.add_particle_out(GenParticle(mom[s][i], pdg[s][i], 1))
-            ev.add_vertex(v1)
-            v2 = GenVertex(dec[i])
-            v2.add_particle_in(hnl)
-            for s in ("d1", "d2", "d3"):
-                if pdg[s][i]:
-                    v2.add_particle_out(GenParticle(mom[s][i], pdg[s][i], 1))
-            ev.add_vertex(v2)
-            ev.weights = w[i]
-            for lab in LABELS:
-                ev.attributes[lab] = labels[lab][i]
-            ev.attributes["efficiency"] = eff[i]
-            out.write(ev)
+    workers = 1 if workers is None else max(1, min(int(workers), os.cpu_count() or 1, -(-n // _HEPMC_CHUNK)))
+    chunks = (_hepmc_columns(df, lo, min(n, lo + _HEPMC_CHUNK)) for lo in range(0, n, _HEPMC_CHUNK))
+    with atomic_open(path, "w") as fh:
+        fh.write(f"HepMC::Version {HEPMC_VERSION}\nHepMC::Asciiv3-START_EVENT_LISTING\n")
+        if n:  # as WriterAscii: the run info precedes the first event
+            fh.write(_run_info_lines(meta))
+        if workers <= 1:
+            cache: dict = {}
+            for col in chunks:
+                fh.write(_format_events(col, cache))
+        else:  # spawned processes (no fork of a possibly threaded parent); at most 2 chunks each in flight
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                pending: deque = deque()
+                for col in chunks:
+                    pending.append(pool.submit(_format_events, col))
+                    if len(pending) >= 2 * workers:
+                        fh.write(pending.popleft().result())
+                while pending:
+                    fh.write(pending.popleft().result())
+        fh.write("HepMC::Asciiv3-END_EVENT_LISTING\n\n")
     return Path(path)
 
 
@@ -249,10 +353,11 @@ def read_hepmc(path):
 
 
 # --- dispatch ----------------------------------------------------------------------------------
-def write_events(df, path) -> Path:
-    """Write an event table; the format follows the extension (.parquet, .hepmc, .hepmc3)."""
+def write_events(df, path, workers: int = 1) -> Path:
+    """Write an event table; the format follows the extension (.parquet, .hepmc, .hepmc3);
+    workers: processes for the HepMC3 text (write_hepmc)."""
     fmt = file_format(path)
-    return write_parquet(df, path) if fmt == "parquet" else write_hepmc(df, path)
+    return write_parquet(df, path) if fmt == "parquet" else write_hepmc(df, path, workers=workers)
 
 
 def read_events(path):

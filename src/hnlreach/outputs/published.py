@@ -25,6 +25,8 @@ PUBLISHED = {
                                        "closed", 0.90, "T2K(+II) projection, Arguelles et al. (arXiv:2109.03831)"),
     "MiniBooNE-dipole": ("MiniBooNE_dipole_preferred.dat", 1.0, "d_mu [GeV^-1]", "closed", 0.95,
                          "MiniBooNE preferred region, dipole portal (arXiv:1803.03262)"),
+    "MINERvA-dipole": ("MINERvA_Kamp2022_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+                       "MINERvA nu-e sidebands, dipole portal (Kamp et al., arXiv:2206.07100)"),
 }
 
 

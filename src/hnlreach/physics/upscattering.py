@@ -294,13 +294,15 @@ def _sample_q2(E, m, t, component, sigma, rng, n_bins=32):
     return Q2, weight
 
 
-def sample_upscattering(E_nu, m_N, target, component="total", rng=None):
+def sample_upscattering(E_nu, m_N, target, component="total", rng=None, return_component=False):
     """HNL four-momenta (E, px, py, pz) for neutrinos of energies E_nu along +z, and weights.
 
     Q^2 is drawn from dsigma/dQ^2 (importance sampling in ln Q^2; mean weight 1), the component
     ('total': chosen per event in proportion to its sigma), azimuth uniform.  An event of energy
     E_nu represents sigma(E_nu) * weight.  Below threshold: zero four-momentum and weight 0.
-    Returns (p4 of shape (n, 4), weight of shape (n,))."""
+    Returns (p4 of shape (n, 4), weight of shape (n,)); with return_component also the index
+    into COMPONENTS of the process chosen per event (-1 below threshold): the recoil is then the
+    nucleus (coherent) or the nucleon, at rest before, of mass ``target_mass(target, component)``."""
     m = _check_mass(m_N)
     E = _check_energy(E_nu).ravel()
     t = _target(target)
@@ -323,4 +325,7 @@ def sample_upscattering(E_nu, m_N, target, component="total", rng=None):
         phi = rng.uniform(0.0, 2.0 * np.pi, sel.sum())
         p4[sel] = np.column_stack([E_N, p_N * sin * np.cos(phi), p_N * sin * np.sin(phi), p_N * cos])
         weight[sel] = w
+    if return_component:
+        index = np.array([COMPONENTS.index(c) for c in comps] or [-1])
+        return p4, weight, np.where(tot > 0, index[np.minimum(which, index.size - 1)], -1)
     return p4, weight

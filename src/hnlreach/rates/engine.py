@@ -294,36 +294,65 @@ def _depth_importance(n, length, rng, u0=0.01):
 
 def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = False,
                         n_hnl: int = 100_000, rng=None, strata: int | None = None,
-                        flux_name: str | None = None, margin_m: float = 2.0,
+                        flux_name: str | None = None, margin_m: float | None = None,
                         xsec=None, sampler=None, n_energy_grid: int = 64) -> ReweightableSample:
     """One weighted sample of HNLs from ν A -> N A (dipole, g = d) at every material of the
-    geometry along the line of sight.
+    geometry along the line of sight.  flux_name None: every flux of the coupled flavour
+    (``dipole_fluxes``), n_hnl split over them by ``_allocate`` and the samples merged (each
+    flux's weights carry its own normalisation, so the merged N(d) is their sum).
 
     Neutrinos travel along the flux direction, with transverse positions uniform over the
-    fiducial volumes' bounding rectangle enlarged by margin_m (the flux per cm^2 is taken
-    uniform there).  Along each ray the interaction point is importance-sampled in the distance
+    fiducial volumes' bounding rectangle enlarged by margin_m (default: the preset's
+    ``[signal] transverse_margin_m``, 2 m) -- or, if the preset sets ``outer_margin_m``, half of
+    them uniform there and half uniform over the rectangle enlarged by outer_margin_m, weighted by
+    1/q(x, y) (the flux per cm^2 is taken uniform over the window).  Along each ray the interaction point is importance-sampled in the distance
     u before the most downstream fiducial face (``_depth_importance``), over the whole world;
     the weight carries POT x Phi x area x n_nucleus(x) sigma(E) / q(u), so that N(d) is unbiased
     for every d.  ``xsec(E, m, nucleus, d=1)`` [cm^2] and ``sampler(E, m, nucleus, rng=...)``
     default to physics.upscattering.dipole_xsec / sample_upscattering."""
     rng = as_generator(rng)
     hnl = reference_hnl(mass, dipole=dipole, majorana=majorana)
+    strata = experiment.signal.strata if strata is None else strata
+    if flux_name is None:  # every flux of the coupled flavour (each carries its own exposure share)
+        fluxes = dipole_fluxes(experiment, dipole)
+        if len(fluxes) > 1:
+            alloc = _allocate(int(n_hnl), np.array([_flux_integral(f) for f in fluxes]))
+            parts = [upscattering_sample(experiment, mass, dipole, majorana, int(k), rng, strata, f.name,
+                                         margin_m, xsec, sampler, n_energy_grid)
+                     for f, k in zip(fluxes, alloc)]
+            return ReweightableSample.merge(parts)
     w, points, p4, info, _ = upscattering_hnls(experiment, mass, dipole, n_hnl, rng, flux_name,
                                                margin_m, xsec, sampler, n_energy_grid)
     n = int(n_hnl)
-    strata = experiment.signal.strata if strata is None else strata
     if w.size == 0:
         return ReweightableSample(hnl.mass, hnl.width, 2, *(np.zeros(0),) * 5, n, info)
     return _reweightable(experiment, hnl, 2, w, points, p4, rng, strata, info, n)
 
 
+def dipole_fluxes(experiment, dipole: str) -> list:
+    """The experiment's neutrino fluxes that a dipole coupling to flavour `dipole` upscatters
+    (all of them for a pattern that is not a single flavour)."""
+    fl = dipole.strip().lower()
+    fluxes = [f for f in experiment.fluxes if fl not in FLAVOURS or f.flavour == fl]
+    if not fluxes:
+        raise HNLInputError(f"experiment {experiment.name} has no neutrino flux for dipole flavour {dipole!r}")
+    return fluxes
+
+
+def _flux_integral(flux) -> float:
+    """Integrated flux [per cm^2 per POT] of a tabulated dPhi/dE (trapezoid rule)."""
+    v = np.clip(flux.values, 0.0, None)
+    return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(flux.energies)))
+
+
 def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000, rng=None,
-                      flux_name: str | None = None, margin_m: float = 2.0, xsec=None, sampler=None,
+                      flux_name: str | None = None, margin_m: float | None = None, xsec=None, sampler=None,
                       n_energy_grid: int = 64):
     """The weighted HNLs of ``upscattering_sample`` before the decay volume: (weights per unit
     d^2, interaction points (n, 3), HNL p4 (n, 4), info, per-HNL history dict with the neutrino
     energy ``E_nu``, flux ``direction``, ``nuclei`` names and ``nucleus`` index into them,
-    world ``volume`` index); only HNLs with positive weight are returned."""
+    world ``volume`` index, scattering ``component`` (index into physics.upscattering.COMPONENTS,
+    -1 if a custom sampler returns only (p4, weight))); only HNLs with positive weight are returned."""
     from hnlreach.geometry.volumes import rotation_matrix
 
     rng = as_generator(rng)
@@ -331,7 +360,8 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
         from hnlreach.physics import upscattering as ups
 
         xsec = xsec or (lambda E, m, t: ups.dipole_xsec(E, m, t, d=1.0))
-        sampler = sampler or (lambda E, m, t, rng: ups.sample_upscattering(E, m, t, rng=rng))
+        sampler = sampler or (lambda E, m, t, rng: ups.sample_upscattering(E, m, t, rng=rng,
+                                                                           return_component=True))
     fl = dipole.strip().lower()
     fluxes = [f for f in experiment.fluxes if (flux_name is None or f.name == flux_name)
               and (fl not in FLAVOURS or f.flavour == fl)]
@@ -351,6 +381,9 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
                 for sz in (-1, 1):
                     corners.append((v.center + ext * np.array([sx, sy, sz])) @ rot)
     corners = np.array(corners)
+    if margin_m is None:
+        margin_m = getattr(experiment.signal, "transverse_margin_m", 2.0)
+    outer = getattr(experiment.signal, "outer_margin_m", None)
     lo = corners.min(axis=0) - margin_m
     hi = corners.max(axis=0) + margin_m
     z_ref = corners[:, 2].max()  # most downstream fiducial face along the flux
@@ -359,6 +392,13 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     n = int(n_hnl)
     E, phi_tot = _sample_flux_energies(flux, n, rng)
     xy = rng.uniform(lo[:2], hi[:2], size=(n, 2))
+    if outer is not None and outer > margin_m:  # defensive mixture: inner window + wide window
+        lo_o, hi_o = corners.min(axis=0) - outer, corners.max(axis=0) + outer
+        area_o = (hi_o[0] - lo_o[0]) * (hi_o[1] - lo_o[1]) * 1e4
+        wide = rng.uniform(size=n) < 0.5
+        xy[wide] = rng.uniform(lo_o[:2], hi_o[:2], size=(int(wide.sum()), 2))
+        inside = np.all((xy >= lo[:2]) & (xy <= hi[:2]), axis=1)
+        area_cm2 = 1.0 / (0.5 * inside / area_cm2 + 0.5 / area_o)  # 1/q(x, y) [cm^2]
     far = 1e6
     start_local = np.column_stack([xy, np.full(n, z_ref - far)])
     starts = start_local @ rot.T
@@ -393,10 +433,13 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
         which[live] = (cdf < rng.uniform(size=live.size)[:, None]).sum(axis=1)
     p4 = np.zeros((n, 4))
     w_q = np.zeros(n)
+    comp = np.full(n, -1)  # physics.upscattering.COMPONENTS index, if the sampler reports it
     for j, nuc in enumerate(nuclei):
         sel = np.nonzero(which == j)[0]
         if sel.size:
-            p4_j, wq_j = sampler(E[sel], mass, nuc, rng)
+            p4_j, wq_j, *c_j = sampler(E[sel], mass, nuc, rng)
+            if c_j:
+                comp[sel] = c_j[0]
             p4[sel] = p4_j
             w_q[sel] = wq_j
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
@@ -404,7 +447,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     good = (w > 0) & (p4[:, 0] > 0)
     info = {"mass": mass, "flux": flux.name, "n_hnl": n, "depth_m": float(length)}
     history = {"E_nu": E[good], "direction": zhat, "flux": flux, "nuclei": nuclei,
-               "nucleus": which[good], "volume": vol_idx[good]}
+               "nucleus": which[good], "volume": vol_idx[good], "component": comp[good]}
     return w[good], points[good], p4[good], info, history
 
 

@@ -16,6 +16,7 @@ and E[sum_e weight_e] = ReweightableSample.n(G) (what ``hnlreach limit`` compare
 Weighted output: exactly n events drawn uniformly (without replacement) from a pool of M >= n
 entries, weights scaled by M/n.  Unweighted output: accept-reject on ``weight`` against the pool
 maximum; every kept event carries weight = sum(pool weights) / n.
+Text labels (LABELS) are carried as int32 codes (``arrays["codes"]``) into ``arrays["categories"]``.
 """
 from __future__ import annotations
 
@@ -30,13 +31,23 @@ from hnlreach.physics.kinematics import as_generator
 HNL_PDG = 9900012  # heavy neutrino id of PYTHIA 8 (nu_Re); N-bar = -9900012 for a Dirac HNL
 SLOTS = ("N", "parent", "target", "sib1", "sib2", "gparent", "gsib", "d1", "d2", "d3")
 """Particle slots of an event record: the HNL; its mother (meson, tau or neutrino) and, for
-upscattering, the target nucleus at rest; the other products of the N's production vertex (sib1,
-sib2; the recoil for upscattering); for the D_s -> tau chain the tau's mother and the nu_tau
+upscattering, the target at rest (the nucleus for coherent scattering, the struck proton or neutron
+otherwise: ``target_component``); the other products of the N's production vertex (sib1, sib2;
+the recoil, on its mass shell, for upscattering); for the D_s -> tau chain the tau's mother and the nu_tau
 (gparent, gsib); the decay products d1..d3 in the order of the channel name.  pdg 0 = empty."""
-LABELS = ("source", "production", "material", "decay_channel")
+LABELS = ("source", "production", "material", "decay_channel", "target_component")
+"""Text labels of an event, stored as integer codes into per-label category lists."""
 _MAX_HNL_PER_BATCH = 2_000_000
 _MAX_BATCHES = 200
 _MAX_POOL = 30_000_000  # entries kept in memory for unweighting
+
+
+@cache
+def _pdgid(name: str) -> int:
+    """physics.decay_sampling.product_pdgid, cached (the particle package's name look-up is slow)."""
+    from hnlreach.physics.decay_sampling import product_pdgid
+
+    return product_pdgid(name)
 
 
 @cache
@@ -60,9 +71,8 @@ def _conj(pdg: np.ndarray, flip: np.ndarray) -> np.ndarray:
     pdg = np.asarray(pdg, dtype=np.int64)
     out = pdg.copy()
     if flip.any():
-        uniq = np.unique(pdg[flip])
-        table = {int(u): conjugate_pdg(int(u)) for u in uniq}
-        out[flip] = np.vectorize(table.get, otypes=[np.int64])(pdg[flip])
+        uniq, inv = np.unique(pdg[flip], return_inverse=True)
+        out[flip] = np.array([conjugate_pdg(int(u)) for u in uniq], dtype=np.int64)[inv]
     return out
 
 
@@ -76,6 +86,13 @@ def nucleus_pdg(name: str) -> int:
     return 1_000_000_000 + 10_000 * nuc.Z + 10 * nuc.A
 
 
+class _Vocab(dict):
+    """Category list of one label: string -> integer code, in order of first use."""
+
+    def code(self, text: str) -> int:
+        return self.setdefault(text, len(self))
+
+
 def _empty_record(m: int) -> dict:
     rec = {}
     for s in SLOTS:
@@ -84,13 +101,16 @@ def _empty_record(m: int) -> dict:
     return rec
 
 
-# --- production records ------------------------------------------------------------------------
-def _mixing_records(experiment, labels, history, idx, majorana, rng):
-    """Production slots for the HNLs idx of a `produce(keep_events=True)` call."""
-    from hnlreach.physics.decay_sampling import product_pdgid
+def _empty_codes(m: int, vocab) -> dict:
+    return {lab: np.full(m, vocab[lab].code(""), dtype=np.int32) for lab in LABELS}
 
+
+# --- production records ------------------------------------------------------------------------
+def _mixing_records(experiment, labels, history, idx, majorana, rng, vocab):
+    """Production slots and label codes for the HNLs idx of a `produce(keep_events=True)` call."""
     m = idx.size
     rec = _empty_record(m)
+    codes = _empty_codes(m, vocab)
     sizes = np.array([lab[2] for lab in labels])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     which = np.searchsorted(np.cumsum(sizes), idx, side="right")
@@ -98,30 +118,29 @@ def _mixing_records(experiment, labels, history, idx, majorana, rng):
     src_by_name = {s.name: s for s in experiment.sources}
     conj = np.zeros(m, dtype=bool)
     n_sign = np.ones(m, dtype=np.int64)
-    source = np.empty(m, dtype=object)
-    production = np.empty(m, dtype=object)
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(len(labels) + 1))
     for j, (lab, h) in enumerate(zip(labels, history)):
-        sel = np.nonzero(which == j)[0]
+        sel = order[bounds[j]:bounds[j + 1]]
         if sel.size == 0:
             continue
         src = src_by_name[lab[0]]
         k = local[sel]
-        source[sel], production[sel] = lab[0], lab[1]
+        codes["source"][sel] = vocab["source"].code(lab[0])
+        codes["production"][sel] = vocab["production"].code(lab[1])
         names = h["names"]
         chain = h["grandmother"] is not None
-        rec["N_p4"][sel] = h["products"][k, names.index("N")]
         rec["parent_p4"][sel] = h["mother"][k]
         # chain: the tau from parent+ is a tau+, its decay is the CP image of the listed tau- channel
-        mother = -15 if chain else product_pdgid(src.parent)
-        rec["parent_pdg"][sel] = mother
+        rec["parent_pdg"][sel] = -15 if chain else _pdgid(src.parent)
         sibs = [i for i, nm in enumerate(names) if nm != "N"]
         for slot, i in zip(("sib1", "sib2"), sibs):
-            pid = product_pdgid(names[i])
+            pid = _pdgid(names[i])
             rec[f"{slot}_pdg"][sel] = conjugate_pdg(pid) if chain else pid
             rec[f"{slot}_p4"][sel] = h["products"][k, i]
         if chain:
             n_sign[sel] = -1
-            rec["gparent_pdg"][sel] = product_pdgid(src.parent)
+            rec["gparent_pdg"][sel] = _pdgid(src.parent)
             rec["gparent_p4"][sel] = h["grandmother"][k]
             rec["gsib_pdg"][sel] = 16  # P+ -> tau+ nu_tau
             rec["gsib_p4"][sel] = h["grandmother"][k] - h["mother"][k]
@@ -131,30 +150,32 @@ def _mixing_records(experiment, labels, history, idx, majorana, rng):
         rec[f"{s}_pdg"] = _conj(rec[f"{s}_pdg"], conj)
     n_sign = np.where(conj, -n_sign, n_sign)
     rec["N_pdg"][:] = HNL_PDG if majorana else HNL_PDG * n_sign
-    material = np.full(m, "", dtype=object)
-    return rec, source, production, material
+    return rec, codes
 
 
-def _upscattering_records_all(experiment, history, idx, majorana, mass):
+def _upscattering_records_all(experiment, history, idx, majorana, vocab):
     """_upscattering_records over the per-flux parts of _upscattering_all_fluxes."""
     bounds = np.cumsum([0, *history["sizes"]])
     m = idx.size
     rec = _empty_record(m)
-    source, production, material = (np.empty(m, dtype=object) for _ in range(3))
+    codes = _empty_codes(m, vocab)
     for j, h in enumerate(history["parts"]):
         sel = np.nonzero((idx >= bounds[j]) & (idx < bounds[j + 1]))[0]
         if sel.size == 0:
             continue
-        r, s_, p_, m_ = _upscattering_records(experiment, h, idx[sel] - bounds[j], majorana, mass)
+        r, c = _upscattering_records(experiment, h, idx[sel] - bounds[j], majorana, vocab)
         for k in rec:
             rec[k][sel] = r[k]
-        source[sel], production[sel], material[sel] = s_, p_, m_
-    return rec, source, production, material
+        for k in codes:
+            codes[k][sel] = c[k]
+    return rec, codes
 
 
-def _upscattering_records(experiment, history, idx, majorana, mass):
-    """Production slots for upscattering HNLs idx: nu + A(rest) -> N + A' (A' by conservation)."""
-    from hnlreach.physics.nuclei import nucleus
+def _upscattering_records(experiment, history, idx, majorana, vocab):
+    """Production slots for upscattering HNLs idx: nu + T(rest) -> N + T, T the nucleus (coherent)
+    or the struck nucleon (free, at rest, as in physics.upscattering), from the sampled component;
+    the recoil T follows from four-momentum conservation in _batch and is on its mass shell."""
+    from hnlreach.physics.upscattering import COMPONENTS, target_mass
 
     m = idx.size
     rec = _empty_record(m)
@@ -164,20 +185,37 @@ def _upscattering_records(experiment, history, idx, majorana, mass):
     rec["parent_pdg"][:] = nu
     rec["parent_p4"][:, 0] = E
     rec["parent_p4"][:, 1:] = E[:, None] * history["direction"][None, :]
-    nuc_idx = history["nucleus"][idx]
-    names = np.array(history["nuclei"], dtype=object)[nuc_idx]
-    pdg_of = {nm: nucleus_pdg(nm) for nm in history["nuclei"]}
-    mass_of = {nm: nucleus(nm).mass for nm in history["nuclei"]}
-    rec["target_pdg"][:] = [pdg_of[x] for x in names]
-    rec["target_p4"][:, 0] = [mass_of[x] for x in names]
+    nuclei = history["nuclei"]
+    comp = history.get("component", np.full(len(history["E_nu"]), -1))[idx]  # -1: unknown -> nucleus
+    # (nucleus, component) -> one row of the look-up tables
+    row = history["nucleus"][idx] * 3 + np.maximum(comp, 0)
+    pdg_tab = np.zeros(3 * len(nuclei), dtype=np.int64)
+    mass_tab = np.zeros(3 * len(nuclei))
+    prod_code = np.zeros((2, 3 * len(nuclei)), dtype=np.int32)  # [unknown?, row]
+    comp_code = np.zeros((2, 3), dtype=np.int32)
+    nu_name = f"{'anti-' if flux.antineutrino else ''}nu({flux.flavour})"
+    for i, x in enumerate(nuclei):
+        for c, cname in enumerate(COMPONENTS):
+            r = 3 * i + c
+            pdg_tab[r] = {"coherent": nucleus_pdg(x), "proton": 2212, "neutron": 2112}[cname]
+            mass_tab[r] = target_mass(x, cname)
+            t = {"coherent": x, "proton": f"p({x})", "neutron": f"n({x})"}[cname]
+            prod_code[0, r] = vocab["production"].code(f"{nu_name} {t} -> N {t.split('(')[0]}")
+            prod_code[1, r] = vocab["production"].code(f"{nu_name} {x} -> N {x}")
+    for c, cname in enumerate(COMPONENTS):
+        comp_code[0, c], comp_code[1, c] = vocab["target_component"].code(cname), vocab["target_component"].code("")
+    unknown = (comp < 0).astype(int)
+    rec["target_pdg"][:] = pdg_tab[row]
+    rec["target_p4"][:, 0] = mass_tab[row]
     rec["sib1_pdg"][:] = rec["target_pdg"]
-    vols = experiment.world.volumes
-    material = np.array([vols[v].material.name for v in history["volume"][idx]], dtype=object)
-    production = np.array([f"{'anti-' if flux.antineutrino else ''}nu({flux.flavour}) {x} -> N {x}"
-                           for x in names], dtype=object)
-    source = np.full(m, flux.name, dtype=object)
+    codes = _empty_codes(m, vocab)
+    vol_code = np.array([vocab["material"].code(v.material.name) for v in experiment.world.volumes], dtype=np.int32)
+    codes["material"] = vol_code[history["volume"][idx]]
+    codes["production"] = prod_code[unknown, row]
+    codes["target_component"] = comp_code[unknown, np.maximum(comp, 0)]
+    codes["source"][:] = vocab["source"].code(flux.name)
     rec["N_pdg"][:] = HNL_PDG if majorana else HNL_PDG * np.sign(nu)
-    return rec, source, production, material
+    return rec, codes
 
 
 def _upscattering_all_fluxes(ctx, n_hnl, rng):
@@ -204,7 +242,7 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
     from hnlreach.rates import engine
     from hnlreach.rates.selection import acceptance
 
-    exp, hnl_g, gk = ctx["experiment"], ctx["hnl_g"], ctx["gk"]
+    exp, hnl_g, gk, vocab = ctx["experiment"], ctx["hnl_g"], ctx["gk"], ctx["vocab"]
     if ctx["kind"] == "mixing":
         w, o, p4, labels, history = engine.produce(exp, ctx["mass"], ctx["pattern"], n_hnl, rng,
                                                    keep_events=True)
@@ -230,19 +268,19 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
     decays: list = []
     acc = acceptance(exp, hnl_g, ctx["channels"], p4[idx], decay_xyz, rng, decays=decays)
     if ctx["kind"] == "mixing":
-        rec, source, production, material = _mixing_records(exp, labels, history, idx, ctx["majorana"], rng)
+        rec, codes = _mixing_records(exp, labels, history, idx, ctx["majorana"], rng, vocab)
     else:
-        rec, source, production, material = _upscattering_records_all(exp, history, idx, ctx["majorana"], ctx["mass"])
+        rec, codes = _upscattering_records_all(exp, history, idx, ctx["majorana"], vocab)
+    del history
     # the N four-momentum is the engine's (identical to the production record's)
     rec["N_p4"] = p4[idx]
     if ctx["kind"] != "mixing":  # recoil by four-momentum conservation
         rec["sib1_p4"] = rec["parent_p4"] + rec["target_p4"] - rec["N_p4"]
-    decay_channel = np.empty(m, dtype=object)
     eff = np.zeros(m)
     anti = rec["N_pdg"] < 0
     for d in decays:
         k = d["index"]
-        decay_channel[k] = d["channel"]
+        codes["decay_channel"][k] = vocab["decay_channel"].code(d["channel"])
         eff[k] = d["selected"] * d["efficiency"]
         pdg = np.broadcast_to(d["pdg"], (k.size, d["pdg"].size))
         if pdg.shape[1] > 3:
@@ -251,30 +289,56 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
             rec[f"d{j + 1}_pdg"][k] = _conj(pdg[:, j], anti[k])  # N-bar decays: CP image
             rec[f"d{j + 1}_p4"][k] = d["p4"][:, j]
     w_nosel = gk * w[idx] * prob * ctx["br_vis"]
-    out.update(rec=rec, source=source, production=production, material=material,
-               decay_channel=decay_channel, prod_xyz=o[idx].copy(), decay_xyz=decay_xyz,
-               weight_nosel=w_nosel, weight=gk * w[idx] * prob * acc,
-               efficiency=np.where(w_nosel > 0, gk * w[idx] * prob * acc / np.where(w_nosel > 0, w_nosel, 1), 0.0))
+    weight = gk * w[idx] * prob * acc
+    out.update(rec=rec, codes=codes, prod_xyz=o[idx], decay_xyz=decay_xyz, weight_nosel=w_nosel,
+               weight=weight,
+               efficiency=np.where(w_nosel > 0, weight / np.where(w_nosel > 0, w_nosel, 1), 0.0))
     return out
 
 
-def _concat(batches, n_total_hnl):
-    """Merge batches, each reweighted by n_hnl(batch) / n_total_hnl."""
+FLOAT_COLUMNS = ("weight", "weight_nosel", "efficiency", "prod_x", "prod_y", "prod_z", "decay_x", "decay_y",
+                 "decay_z", *(f"{s}_{c}" for s in SLOTS for c in ("E", "px", "py", "pz")))
+"""Floating-point columns of an event table, in table order: ``arrays["float_block"]`` holds them
+as one Fortran-ordered (n, len(FLOAT_COLUMNS)) array (the table wraps it without a copy)."""
+_BLOCK_OF = {"weight": (0, 1), "weight_nosel": (1, 2), "efficiency": (2, 3), "prod_xyz": (3, 6),
+             "decay_xyz": (6, 9), **{f"{s}_p4": (9 + 4 * i, 13 + 4 * i) for i, s in enumerate(SLOTS)}}
+
+
+def _gather(batches, chosen, n_total_hnl):
+    """The pool entries `chosen` (sorted indices into the batches concatenated), each batch's
+    weights scaled by n_hnl(batch) / n_total_hnl, written straight into the float block; batches
+    are emptied as they are used (peak memory: the pool plus one copy of the chosen events)."""
     keep = [b for b in batches if b["m"] > 0]
-    scale = np.concatenate([np.full(b["m"], b["n_hnl"] / n_total_hnl) for b in keep])
-    cat = lambda f: np.concatenate([f(b) for b in keep])  # noqa: E731
-    out = {k: cat(lambda b, k=k: b[k]) for k in ("source", "production", "material", "decay_channel",
-                                                   "prod_xyz", "decay_xyz", "efficiency")}
-    out["weight"] = cat(lambda b: b["weight"]) * scale
-    out["weight_nosel"] = cat(lambda b: b["weight_nosel"]) * scale
-    out["rec"] = {k: cat(lambda b, k=k: b["rec"][k]) for k in keep[0]["rec"]}
+    bounds = np.cumsum([0, *(b["m"] for b in keep)])
+    cut = np.searchsorted(chosen, bounds)
+    n = chosen.size
+    block = np.empty((n, len(FLOAT_COLUMNS)), order="F")
+    out = {"float_block": block, "float_columns": FLOAT_COLUMNS, "rec": {}, "codes": {}}
+    for k, (lo, hi) in _BLOCK_OF.items():
+        view = block[:, lo:hi]
+        (out["rec"] if k.endswith("_p4") else out)[k] = view[:, 0] if hi - lo == 1 else view
+    for j, b in enumerate(keep):
+        sel = chosen[cut[j]:cut[j + 1]] - bounds[j]
+        rows = slice(cut[j], cut[j + 1])
+        for k in ("prod_xyz", "decay_xyz", "efficiency"):
+            out[k][rows] = b[k][sel]
+        scale = b["n_hnl"] / n_total_hnl
+        out["weight"][rows] = b["weight"][sel] * scale
+        out["weight_nosel"][rows] = b["weight_nosel"][sel] * scale
+        for k, v in b["rec"].items():
+            if k.endswith("_p4"):
+                out["rec"][k][rows] = v[sel]
+            else:
+                out["rec"].setdefault(k, np.empty(n, dtype=v.dtype))[rows] = v[sel]
+        for k, v in b["codes"].items():
+            out["codes"].setdefault(k, np.empty(n, dtype=v.dtype))[rows] = v[sel]
+        b.clear()
     return out
 
 
-def _take(pool, sel):
-    out = {k: (v[sel] if isinstance(v, np.ndarray) else v) for k, v in pool.items() if k != "rec"}
-    out["rec"] = {k: v[sel] for k, v in pool["rec"].items()}
-    return out
+def _pool_weights(batches, n_total_hnl):
+    """weight of every pool entry (batches concatenated), rescaled to the whole sample."""
+    return np.concatenate([b["weight"] * (b["n_hnl"] / n_total_hnl) for b in batches if b["m"] > 0])
 
 
 # --- public --------------------------------------------------------------------------------------
@@ -311,7 +375,8 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         raise HNLInputError(f"no signal channel of {experiment.name} is open at m = {mass:g} GeV")
     ctx = {"experiment": experiment, "hnl_g": hnl_g, "gk": float(coupling) ** power, "kind": kind,
            "mass": float(mass), "pattern": flavour_pattern(mixing) if mixing else None, "dipole": dipole,
-           "majorana": majorana, "channels": chans, "br_vis": float(sum(chans.values()))}
+           "majorana": majorana, "channels": chans, "br_vis": float(sum(chans.values())),
+           "vocab": {lab: _Vocab() for lab in LABELS}}
 
     batches, n_hnl_total, n_hnl_next = [], 0, int(pilot_hnl or min(max(4 * n, 20_000), 200_000))
     while True:
@@ -333,15 +398,14 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
             continue
         if not unweighted:
             if m_pool >= n:
-                pool = _concat(batches, n_hnl_total)
                 break
             need_hnl = 1.1 * (n - m_pool) * n_hnl_total / m_pool
         else:  # expected number kept by accept-reject: sum(w) / max(w)
-            pool = _concat(batches, n_hnl_total)
-            w_max = pool["weight"].max()
-            expected_kept = pool["weight"].sum() / w_max if w_max > 0 else 0.0
+            pool_w = _pool_weights(batches, n_hnl_total)
+            w_max = pool_w.max()
+            expected_kept = pool_w.sum() / w_max if w_max > 0 else 0.0
             if expected_kept >= n:
-                kept = np.nonzero(rng.uniform(size=m_pool) * w_max < pool["weight"])[0]
+                kept = np.nonzero(rng.uniform(size=m_pool) * w_max < pool_w)[0]
                 if kept.size >= n:
                     break
             per_hnl = max(expected_kept, 1.0) / n_hnl_total
@@ -354,21 +418,21 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
                                 "HNLs (selection too tight at this point?)")
         n_hnl_next = int(min(_MAX_HNL_PER_BATCH, max(10_000, need_hnl)))
 
-    total = float(pool["weight"].sum())
-    total_nosel = float(pool["weight_nosel"].sum())
-    m_pool = pool["weight"].size
+    pool_w = _pool_weights(batches, n_hnl_total)
+    total = float(pool_w.sum())
+    mc_error = float(np.sqrt(np.sum(pool_w ** 2)))
+    total_nosel = float(sum(b["weight_nosel"].sum() * b["n_hnl"] / n_hnl_total for b in batches if b["m"]))
+    del pool_w
     if unweighted:
-        chosen = rng.permutation(kept)[:n]
-        out = _take(pool, np.sort(chosen))
+        out = _gather(batches, np.sort(rng.permutation(kept)[:n]), n_hnl_total)
         w_evt = total / n
-        out["weight_nosel"] = w_evt / out["efficiency"]
-        out["weight"] = np.full(n, w_evt)
+        out["weight_nosel"][:] = w_evt / out["efficiency"]  # views into the float block
+        out["weight"][:] = w_evt
     else:
-        chosen = np.sort(rng.choice(m_pool, size=n, replace=False))
-        out = _take(pool, chosen)
-        out["weight"] = out["weight"] * (m_pool / n)
-        out["weight_nosel"] = out["weight_nosel"] * (m_pool / n)
-    mc_error = float(np.sqrt(np.sum(pool["weight"] ** 2)))
+        out = _gather(batches, np.sort(rng.choice(m_pool, size=n, replace=False)), n_hnl_total)
+        out["weight"] *= m_pool / n
+        out["weight_nosel"] *= m_pool / n
+    out["categories"] = {lab: list(ctx["vocab"][lab]) for lab in LABELS}
     meta = {
         "generator": "hnlreach", "experiment": experiment.name, "experiment_file": str(experiment.path),
         "provenance": experiment.provenance, "mass_GeV": float(mass),

@@ -107,7 +107,11 @@ class TabulatedSpectrum:
     def from_csv(cls, path: str | Path, mass: float) -> TabulatedSpectrum:
         """CSV with header p_lo,p_hi,theta_lo,theta_hi,weight (one row per non-empty bin)."""
         try:
-            a = np.loadtxt(path, delimiter=",", comments="#", skiprows=1, ndmin=2)
+            with open(path) as fh:
+                rows = [ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")]
+            if rows and rows[0].lstrip().startswith("p_lo"):
+                rows = rows[1:]  # header line (after any '#' provenance lines)
+            a = np.loadtxt(rows, delimiter=",", ndmin=2)
         except (OSError, ValueError) as exc:
             raise HNLInputError(f"cannot read spectrum table {path}: {exc}") from None
         if a.shape[1] != 5:

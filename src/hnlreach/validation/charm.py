@@ -77,6 +77,19 @@ def production_ratio(masses, experiment=None) -> tuple[np.ndarray, np.ndarray]:
         return tau / e_all, np.where(e_no_ds > 0, tau / e_no_ds, np.nan)
 
 
+def _fmt(x, spec=".3e") -> str:
+    """Table cell: the number, or a dash where it is not finite (never a bare NaN)."""
+    return format(float(x), spec) if np.isfinite(x) else "—"
+
+
+def _readme_section(start: str) -> str:
+    """The explanatory paragraphs of experiments/data/charm/README.md from `start` on."""
+    from importlib import resources
+
+    text = (resources.files("hnlreach") / "experiments" / "data" / "charm" / "README.md").read_text()
+    return text[text.index(start):].strip()
+
+
 def _arr(v):
     return np.array([np.nan if x is None else float(x) for x in v])
 
@@ -213,9 +226,12 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         f"{SEED002_E_IMPROVEMENT[0]:g}-{SEED002_E_IMPROVEMENT[1]:g}).", "",
         "## KM3NeT atmospheric (appendix B)", "",
         "| m [GeV] | KM3NeT lower | KM3NeT upper | CHARM lower (ours) | KM3NeT/CHARM |", "|---|---|---|---|---|",
-        *[f"| {m:.3f} | {a:.3e} | {b:.3e} | {np.exp(c):.3e} | {d:.2f} |" for m, a, b, c, d in
+        *[f"| {m:.3f} | {_fmt(a)} | {_fmt(b)} | {_fmt(np.exp(c))} | {_fmt(d, '.2f')} |" for m, a, b, c, d in
           zip(mk, klo, _arr(km3.upper), tau_at_k, k_ratio)], "",
-        "Assumptions: see src/hnlreach/experiments/data/charm/README.md and data/km3net/README.md.", "",
+        "(— : nothing excluded at that mass.)", "",
+        "## Why we differ, and assumptions", "",
+        _readme_section("Spectra:"), "",
+        "All numbers and choices: src/hnlreach/experiments/data/charm/README.md and data/km3net/README.md.", "",
     ]
     report = outdir / "charm2021_report.md"
     atomic_write_text(report, "\n".join(lines))
