@@ -15,6 +15,7 @@ import os
 import resource
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -35,7 +36,7 @@ def main():
         sizes = [(d / f"{tag}.{e}").stat().st_size / 1e6 for e in ("parquet", "hepmc3")]
         for e in ("parquet", "hepmc3"):
             (d / f"{tag}.{e}").unlink()
-        return df, [b - a for a, b in zip(t, t[1:])], sizes
+        return df, [b - a for a, b in pairwise(t)], sizes
 
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import numpy as np
+from timing import best_of
 
 
-def timed(fn, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main():
@@ -27,17 +20,17 @@ def main():
     from hnlreach.physics.decays import mixing_partial_widths
 
     # reference: the bare interpreter start-up, and drawing 3e6 uniform random numbers
-    t_python = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
+    t_python = best_of(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True))
     rng = np.random.default_rng(0)
-    t_rng = timed(lambda: rng.random(3_000_000))
+    t_rng = best_of(lambda: rng.random(3_000_000))
 
-    t_cli = timed(lambda: subprocess.run([sys.executable, "-m", "hnlreach.cli", "decay", "--mass", "1.0",
+    t_cli = best_of(lambda: subprocess.run([sys.executable, "-m", "hnlreach.cli", "decay", "--mass", "1.0",
                                           "--mixing", "tau", "--json"], check=True, capture_output=True))
     masses = iter(np.linspace(0.01, 4.9, 1000))
-    t_width = timed(lambda: mixing_partial_widths(next(masses), (1.0, 1.0, 1.0), True), repeat=20)
+    t_width = best_of(lambda: mixing_partial_widths(next(masses), (1.0, 1.0, 1.0), True), repeat=20)
     hnl = HNL(1.0, mixing=(1.0, 0, 0))
     hnl.sample_decays("N -> nu e+ e-", 1000, rng=0)
-    t_sample = timed(lambda: hnl.sample_decays("N -> nu e+ e-", 1_000_000, rng=0), repeat=1)
+    t_sample = best_of(lambda: hnl.sample_decays("N -> nu e+ e-", 1_000_000, rng=0), repeat=1)
 
     print(f"hnlreach decay --mass 1.0 --mixing tau --json : {t_cli:.3f} s "
           f"({t_cli / t_python:.1f} x bare python start-up {t_python:.3f} s)")

@@ -7,22 +7,15 @@ Run:  python benchmarks/bench_xsec.py
 """
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
 from hnlreach.physics import upscattering as ups
+from timing import best_of
 
 N = 100_000
 
 
-def best_of(f, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main():

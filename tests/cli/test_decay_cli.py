@@ -1,19 +1,13 @@
 """`hnlreach decay`: the DESIGN.md contract, and one-line errors with exit status 2."""
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_helpers import assert_one_line_error, run_cli
 
-CMD = [sys.executable, "-m", "hnlreach.cli"]
-
-
-def run(*args):
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=60)
 
 
 def test_json_contract_tau_mixing():
-    res = run("decay", "--mass", "1.0", "--mixing", "tau", "--json")
+    res = run_cli("decay", "--mass", "1.0", "--mixing", "tau", "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     for key in ("mass_GeV", "coupling", "width_GeV", "ctau_m", "branching_ratios"):
@@ -26,16 +20,16 @@ def test_json_contract_tau_mixing():
 
 
 def test_majorana_doubles_width_and_splits_charge_conjugates():
-    d = json.loads(run("decay", "--mass", "0.5", "--mixing", "mu", "--json", "--dirac").stdout)
-    m = json.loads(run("decay", "--mass", "0.5", "--mixing", "mu", "--json", "--majorana").stdout)
+    d = json.loads(run_cli("decay", "--mass", "0.5", "--mixing", "mu", "--json", "--dirac").stdout)
+    m = json.loads(run_cli("decay", "--mass", "0.5", "--mixing", "mu", "--json", "--majorana").stdout)
     assert m["width_GeV"] == pytest.approx(2 * d["width_GeV"], rel=1e-12)
     assert "N -> mu- pi+" in d["branching_ratios"] and "N -> mu+ pi-" not in d["branching_ratios"]
     assert m["branching_ratios"]["N -> mu+ pi-"] == pytest.approx(m["branching_ratios"]["N -> mu- pi+"])
 
 
 def test_coupling_scales_width():
-    a = json.loads(run("decay", "--mass", "0.3", "--dipole", "mu", "--json").stdout)
-    b = json.loads(run("decay", "--mass", "0.3", "--dipole", "mu", "--coupling", "1e-6", "--json").stdout)
+    a = json.loads(run_cli("decay", "--mass", "0.3", "--dipole", "mu", "--json").stdout)
+    b = json.loads(run_cli("decay", "--mass", "0.3", "--dipole", "mu", "--coupling", "1e-6", "--json").stdout)
     assert b["width_GeV"] == pytest.approx(1e-12 * a["width_GeV"], rel=1e-10)
     assert "N -> nu gamma" in a["branching_ratios"]
 
@@ -54,9 +48,4 @@ def test_coupling_scales_width():
     ("--mass", "0.5", "--mixing", "e", "--coupling", "-3"),
 ])
 def test_bad_input_is_one_line_exit_2(args):
-    res = run("decay", *args)
-    assert res.returncode == 2
-    assert res.stdout == ""
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hnlreach: error:"), res.stderr
-    assert "Traceback" not in res.stderr
+    assert_one_line_error(run_cli("decay", *args))

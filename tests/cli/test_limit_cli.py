@@ -1,60 +1,46 @@
 """`hnlreach limit` / `hnlreach experiments`: one-line errors with exit status 2, and a small run."""
 import csv
 import io
-import subprocess
-import sys
 
 import pytest
+from cli_helpers import assert_one_line_error, run_cli
 
 from hnlreach.experiments import PRESET_DIR
 
-CMD = [sys.executable, "-m", "hnlreach.cli"]
-
-
-def run(*args):
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120, check=False)
-
-
-def _one_line_exit2(res):
-    assert res.returncode == 2, (res.stdout, res.stderr)
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hnlreach: error:"), res.stderr
-    assert "Traceback" not in res.stderr
-    return lines[0]
 
 
 def test_unknown_experiment():
-    line = _one_line_exit2(run("limit", "no-such-experiment"))
+    line = assert_one_line_error(run_cli("limit", "no-such-experiment"))
     assert "unknown experiment 'no-such-experiment'" in line and "toy-dump" in line
 
 
 def test_malformed_toml(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text((PRESET_DIR / "toy-dump.toml").read_text().replace("[beam]", "[beam"))
-    line = _one_line_exit2(run("limit", str(bad)))
+    line = assert_one_line_error(run_cli("limit", str(bad)))
     assert "malformed TOML" in line and "bad.toml" in line
 
 
 def test_invalid_field_in_toml(tmp_path):
     bad = tmp_path / "neg.toml"
     bad.write_text((PRESET_DIR / "toy-dump.toml").read_text().replace("pot = 1.0e18", "pot = -5.0"))
-    line = _one_line_exit2(run("limit", str(bad)))
+    line = assert_one_line_error(run_cli("limit", str(bad)))
     assert "beam.pot: must be >= 0" in line
 
 
 @pytest.mark.parametrize("grid", ["1.0:0.1:5", "0:1:5", "0.1:1:0", "abc", "0.1:9:5"])
 def test_impossible_mass_grid(grid):
-    line = _one_line_exit2(run("limit", "toy-dump", "--masses", grid))
+    line = assert_one_line_error(run_cli("limit", "toy-dump", "--masses", grid))
     assert "mass grid" in line
 
 
 def test_bad_cl_and_conflicting_model():
-    assert "--cl" in _one_line_exit2(run("limit", "toy-dump", "--cl", "1.5"))
-    assert "not both" in _one_line_exit2(run("limit", "toy-dump", "--mixing", "mu", "--dipole", "mu"))
+    assert "--cl" in assert_one_line_error(run_cli("limit", "toy-dump", "--cl", "1.5"))
+    assert "not both" in assert_one_line_error(run_cli("limit", "toy-dump", "--mixing", "mu", "--dipole", "mu"))
 
 
 def test_experiments_lists_toy_dump():
-    res = run("experiments")
+    res = run_cli("experiments")
     assert res.returncode == 0 and "toy-dump" in res.stdout and "hep-ph/0609101" in res.stdout
 
 
@@ -62,7 +48,7 @@ def test_small_limit_run_csv(tmp_path):
     pytest.importorskip("hnlreach.scan")
     pytest.importorskip("hnlreach.outputs.tables")
     out = tmp_path / "toy.csv"
-    res = run("limit", "toy-dump", "--masses", "0.5:1.5:3", "--n-hnl", "20000", "--jobs", "1",
+    res = run_cli("limit", "toy-dump", "--masses", "0.5:1.5:3", "--n-hnl", "20000", "--jobs", "1",
               "--out", str(out))
     assert res.returncode == 0, res.stderr
     rows = list(csv.reader(io.StringIO(out.read_text())))

@@ -1,21 +1,15 @@
 """`hnlreach production`: the DESIGN.md contract, and one-line errors with exit status 2."""
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_helpers import assert_one_line_error, run_cli
 
 from hnlreach.physics.production import CHANNELS, channel_branching_ratio
 
-CMD = [sys.executable, "-m", "hnlreach.cli"]
-
-
-def run(*args):
-    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=60)
 
 
 def test_json_contract_mu_mixing():
-    res = run("production", "--mass", "0.2", "--mixing", "mu", "--json")
+    res = run_cli("production", "--mass", "0.2", "--mixing", "mu", "--json")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert out["mass_GeV"] == 0.2
@@ -27,14 +21,14 @@ def test_json_contract_mu_mixing():
 
 
 def test_pattern_is_normalised():
-    a = json.loads(run("production", "--mass", "0.3", "--mixing", "1:1:2", "--json").stdout)["channels"]
-    e = json.loads(run("production", "--mass", "0.3", "--mixing", "e", "--json").stdout)["channels"]
+    a = json.loads(run_cli("production", "--mass", "0.3", "--mixing", "1:1:2", "--json").stdout)["channels"]
+    e = json.loads(run_cli("production", "--mass", "0.3", "--mixing", "e", "--json").stdout)["channels"]
     assert a["K+ -> pi0 e+ N"] == pytest.approx(0.25 * e["K+ -> pi0 e+ N"], rel=1e-12)
     assert "tau- -> pi- N" in a and "tau- -> pi- N" not in e
 
 
 def test_plain_table():
-    res = run("production", "--mass", "0.5", "--mixing", "tau")
+    res = run_cli("production", "--mass", "0.5", "--mixing", "tau")
     assert res.returncode == 0, res.stderr
     assert "tau- -> rho(770)- N" in res.stdout
 
@@ -42,6 +36,4 @@ def test_plain_table():
 @pytest.mark.parametrize("args", [("--mass", "-1", "--mixing", "e"), ("--mass", "0.1", "--mixing", "x"),
                                   ("--mass", "nan", "--mixing", "e"), ("--mass", "0.1")])
 def test_bad_input_exit_2(args):
-    res = run("production", *args)
-    assert res.returncode == 2
-    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    assert_one_line_error(run_cli("production", *args))

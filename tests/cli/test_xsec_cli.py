@@ -1,18 +1,16 @@
 """`hnlreach xsec`: the DESIGN.md contract (keys, per-nucleus sums, default d = 1), and one-line errors."""
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_helpers import assert_one_line_error, run_cli
 
 from hnlreach.physics import upscattering as ups
 
-CMD = [sys.executable, "-m", "hnlreach.cli"]
 KEYS = ("coherent_cm2", "proton_cm2", "neutron_cm2", "total_cm2")
 
 
 def run(*args):
-    return subprocess.run([*CMD, "xsec", *args], capture_output=True, text=True, timeout=60)
+    return run_cli("xsec", *args)
 
 
 def xsec(*args):
@@ -60,6 +58,4 @@ def test_free_proton_and_below_threshold():
     ("--dipole", "mu", "--mass", "0.1", "--target", "C12", "--energy", "1", "--coupling", "nan"),
 ])
 def test_bad_input_is_one_line_exit_2(args):
-    res = run(*args, "--json")
-    assert res.returncode == 2
-    assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+    assert_one_line_error(run(*args, "--json"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -57,6 +58,25 @@ def hnlimits_curves(flavour: str, nature: str = "dirac") -> list[tuple[str, np.n
     return out
 
 
+@contextmanager
+def figure(path: str | os.PathLike, *, figsize=(6.4, 4.8), dpi: int = 150):
+    """Yield (fig, ax) on the Agg backend; on exit save to `path` atomically (format from the
+    suffix: png, pdf, svg) and close the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize)
+    try:
+        yield fig, ax
+        fmt = Path(path).suffix.lstrip(".").lower() or "png"
+        with atomic_open(path, "wb") as fh:
+            fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
 def plot_exclusion(path: str | os.PathLike, result, *, coupling_label: str = "coupling",
                    title: str | None = None, label: str = "hnlreach", overlays: Iterable[str] = (),
                    hnlimits: str | None = None, hnl_nature: str = "dirac", color: str = "C3",
@@ -67,14 +87,8 @@ def plot_exclusion(path: str | os.PathLike, result, *, coupling_label: str = "co
     (mass [GeV], coupling). hnlimits: 'e', 'mu' or 'tau' to add existing limits from HNLimits.
     The image format follows the file suffix (png, pdf, svg); the file is written atomically.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     masses, ranks = _islands(result)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    try:
+    with figure(path, dpi=dpi) as (_, ax):
         for k, (lo, hi) in enumerate(ranks):
             ok = np.isfinite(lo) & np.isfinite(hi)
             if not ok.any():
@@ -105,11 +119,6 @@ def plot_exclusion(path: str | os.PathLike, result, *, coupling_label: str = "co
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize="small", frameon=False)
         ax.grid(True, which="major", alpha=0.3)
-        fmt = Path(path).suffix.lstrip(".").lower() or "png"
-        with atomic_open(path, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches="tight")
-    finally:
-        plt.close(fig)
     return Path(path)
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from hnlreach.outputs.plot import figure
+from hnlreach.validation.compare import as_float_array
+
 PRESET = "argoneut"
 PUBLISHED = "ArgoNeuT2021"
 CHARM = "CHARM-Boiarska2021"
@@ -58,8 +61,6 @@ def _one_mass(arg, *, mixing, n_hnl, limits, tau_inclusive_fraction):
     return out
 
 
-def _arr(v):
-    return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
 def _branches(curve, jump_GeV: float = 0.3):
@@ -70,36 +71,29 @@ def _branches(curve, jump_GeV: float = 0.3):
 
 
 def _plot(path, masses, ours, band, inclusive, published, charm):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    lo, hi = _arr(ours[0]), _arr(ours[1])
-    ok = np.isfinite(lo)
-    ax.fill_between(masses, lo, hi, where=ok, color="0.75", alpha=0.6, lw=0)
-    ax.plot(masses, lo, "k-", lw=1.6, label="hnlreach (exclusive tau -> N X), 90 % CL")
-    ax.plot(masses, hi, "k-", lw=1.6)
-    for lim in band:
-        ax.plot(masses, _arr(lim[0]), "k--", lw=0.9)
-        ax.plot(masses, _arr(lim[1]), "k--", lw=0.9)
-    ax.plot([], [], "k--", lw=0.9, label="expected +-1 sigma (hnlreach)")
-    ax.plot(masses, _arr(inclusive[0]), color="C1", lw=1.2, label="hnlreach, seed-000 tau model 0.9 K(m)")
-    ax.plot(masses, _arr(inclusive[1]), color="C1", lw=1.2)
-    ax.plot(*_branches(published), color="C3", lw=1.4, label="ArgoNeuT 2021 (published)")
-    ax.plot(*_branches(charm), color="purple", lw=1.2, label="CHARM re-analysis (Majorana!), Boiarska et al.")
-    ax.set_xscale("linear")
-    ax.set_yscale("log")
-    ax.set_xlim(0.2, 1.7)
-    ax.set_ylim(1e-5, 1.0)
-    ax.set_xlabel("m_N [GeV]")
-    ax.set_ylabel("|U_tau|^2")
-    ax.set_title("ArgoNeuT, 1.25e20 POT, tau mixing, Dirac (DELPHI not available)", fontsize="small")
-    ax.legend(fontsize="x-small", frameon=False, loc="lower left")
-    ax.grid(True, which="major", alpha=0.3)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
+    with figure(path, figsize=(6.4, 4.8), dpi=150) as (fig, ax):
+        lo, hi = as_float_array(ours[0]), as_float_array(ours[1])
+        ok = np.isfinite(lo)
+        ax.fill_between(masses, lo, hi, where=ok, color="0.75", alpha=0.6, lw=0)
+        ax.plot(masses, lo, "k-", lw=1.6, label="hnlreach (exclusive tau -> N X), 90 % CL")
+        ax.plot(masses, hi, "k-", lw=1.6)
+        for lim in band:
+            ax.plot(masses, as_float_array(lim[0]), "k--", lw=0.9)
+            ax.plot(masses, as_float_array(lim[1]), "k--", lw=0.9)
+        ax.plot([], [], "k--", lw=0.9, label="expected +-1 sigma (hnlreach)")
+        ax.plot(masses, as_float_array(inclusive[0]), color="C1", lw=1.2, label="hnlreach, seed-000 tau model 0.9 K(m)")
+        ax.plot(masses, as_float_array(inclusive[1]), color="C1", lw=1.2)
+        ax.plot(*_branches(published), color="C3", lw=1.4, label="ArgoNeuT 2021 (published)")
+        ax.plot(*_branches(charm), color="purple", lw=1.2, label="CHARM re-analysis (Majorana!), Boiarska et al.")
+        ax.set_xscale("linear")
+        ax.set_yscale("log")
+        ax.set_xlim(0.2, 1.7)
+        ax.set_ylim(1e-5, 1.0)
+        ax.set_xlabel("m_N [GeV]")
+        ax.set_ylabel("|U_tau|^2")
+        ax.set_title("ArgoNeuT, 1.25e20 POT, tau mixing, Dirac (DELPHI not available)", fontsize="small")
+        ax.legend(fontsize="x-small", frameon=False, loc="lower left")
+        ax.grid(True, which="major", alpha=0.3)
     return Path(path)
 
 

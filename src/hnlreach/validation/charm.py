@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from hnlreach.outputs.plot import figure
 from hnlreach.physics.constants import FLAVOURS
+from hnlreach.validation.compare import as_float_array
 
 PUBLISHED = "CHARM-Boiarska2021"
 SEED002_TAU_MASS_REACH_GEV = 1.6  # seed 002 abstract: 290 MeV < m_N < 1.6 GeV
@@ -90,77 +92,51 @@ def _readme_section(start: str) -> str:
     return text[text.index(start):].strip()
 
 
-def _arr(v):
-    return np.array([np.nan if x is None else float(x) for x in v])
 
 
 def _plot_fig6(path, masses, tau, km3, pub):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    ax.fill(pub.mass_GeV, pub.coupling, color="0.85", label="published (Boiarska et al. 2021, Fig. 6)")
-    lo, hi = _arr(tau.lower), _arr(tau.upper)
-    ok = np.isfinite(lo)
-    ax.plot(masses[ok], lo[ok], "C0-", label="hnlreach: CHARM, tau mixing (lower)")
-    ax.plot(masses[ok], hi[ok], "C0--", label="hnlreach: CHARM (upper)")
-    klo, khi = _arr(km3.lower), _arr(km3.upper)
-    kok = np.isfinite(klo)
-    ax.plot(km3.masses[kok], klo[kok], "C1-", label="hnlreach: KM3NeT atmospheric (5 yr)")
-    ax.plot(km3.masses[kok], khi[kok], "C1:", lw=1)
-    ax.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel="|U_tau|^2", ylim=(1e-7, 1.0),
-           title="CHARM re-analysis, Majorana N_tau, 90 % CL")
-    ax.legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    with figure(path, figsize=(6.4, 4.8), dpi=120) as (fig, ax):
+        ax.fill(pub.mass_GeV, pub.coupling, color="0.85", label="published (Boiarska et al. 2021, Fig. 6)")
+        lo, hi = as_float_array(tau.lower), as_float_array(tau.upper)
+        ok = np.isfinite(lo)
+        ax.plot(masses[ok], lo[ok], "C0-", label="hnlreach: CHARM, tau mixing (lower)")
+        ax.plot(masses[ok], hi[ok], "C0--", label="hnlreach: CHARM (upper)")
+        klo, khi = as_float_array(km3.lower), as_float_array(km3.upper)
+        kok = np.isfinite(klo)
+        ax.plot(km3.masses[kok], klo[kok], "C1-", label="hnlreach: KM3NeT atmospheric (5 yr)")
+        ax.plot(km3.masses[kok], khi[kok], "C1:", lw=1)
+        ax.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel="|U_tau|^2", ylim=(1e-7, 1.0),
+               title="CHARM re-analysis, Majorana N_tau, 90 % CL")
+        ax.legend(fontsize=7, loc="upper right")
 
 
 def _plot_fig5(path, masses, r_all, r_no_ds):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.0, 4.2))
-    ax.plot(masses, r_all, "C0-", label="N_prod(e) with D, D_s")
-    ax.plot(masses, r_no_ds, "C0--", label="N_prod(e) without D_s (original CHARM)")
-    ax.set(yscale="log", xlabel="m_N [GeV]", ylabel="N_prod(tau) / N_prod(e)",
-           title="seed 002 Fig. 5: production ratio at U_e^2 = U_tau^2")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    with figure(path, figsize=(6.0, 4.2), dpi=120) as (fig, ax):
+        ax.plot(masses, r_all, "C0-", label="N_prod(e) with D, D_s")
+        ax.plot(masses, r_no_ds, "C0--", label="N_prod(e) without D_s (original CHARM)")
+        ax.set(yscale="log", xlabel="m_N [GeV]", ylabel="N_prod(tau) / N_prod(e)",
+               title="seed 002 Fig. 5: production ratio at U_e^2 = U_tau^2")
+        ax.legend(fontsize=8)
 
 
 def _plot_fig7e(path, masses, full, orig):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.0, 4.4))
-    for res, style, lab in ((full, "C0", "Majorana, CC+NC, with D_s (this work)"),
-                            (orig, "C3", "original CHARM assumptions (Dirac, CC only, no D_s)")):
-        lo, hi = _arr(res.lower), _arr(res.upper)
-        ok = np.isfinite(lo)
-        ax.plot(masses[ok], lo[ok], style + "-", label=lab)
-        ax.plot(masses[ok], hi[ok], style + "--")
-    ax.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel="|U_e|^2",
-           title="CHARM, e mixing (seed 002 Fig. 7 middle)")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    with figure(path, figsize=(6.0, 4.4), dpi=120) as (fig, ax):
+        for res, style, lab in ((full, "C0", "Majorana, CC+NC, with D_s (this work)"),
+                                (orig, "C3", "original CHARM assumptions (Dirac, CC only, no D_s)")):
+            lo, hi = as_float_array(res.lower), as_float_array(res.upper)
+            ok = np.isfinite(lo)
+            ax.plot(masses[ok], lo[ok], style + "-", label=lab)
+            ax.plot(masses[ok], hi[ok], style + "--")
+        ax.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel="|U_e|^2",
+               title="CHARM, e mixing (seed 002 Fig. 7 middle)")
+        ax.legend(fontsize=7)
 
 
 def e_improvement(masses, full, orig, window=(1.0, 1.6)) -> tuple[np.ndarray, float]:
     """Lower-bound ratio original/full at every mass and its median in `window` [GeV] (above
     ~1.7 GeV the original assumptions run out of production, D -> K e N closes, and the ratio
     diverges; the paper's "factor 3-4" refers to the region just above 1 GeV)."""
-    r = _arr(orig.lower) / _arr(full.lower)
+    r = as_float_array(orig.lower) / as_float_array(full.lower)
     m = np.asarray(masses)
     sel = (m >= window[0]) & (m <= window[1]) & np.isfinite(r)
     return r, float(np.median(r[sel])) if sel.any() else float("nan")
@@ -200,8 +176,8 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     band = (masses >= 0.3) & (masses <= 1.5) & np.isfinite(rl)
     ru = cmp.ratio_upper
     ub = (masses >= 1.0) & np.isfinite(ru)
-    klo = _arr(km3.lower)
-    tau_at_k = np.interp(np.log(mk), np.log(masses), np.log(np.where(np.isfinite(_arr(tau.lower)), _arr(tau.lower), np.nan)))
+    klo = as_float_array(km3.lower)
+    tau_at_k = np.interp(np.log(mk), np.log(masses), np.log(np.where(np.isfinite(as_float_array(tau.lower)), as_float_array(tau.lower), np.nan)))
     k_ratio = klo / np.exp(tau_at_k)
     lines = [
         "# CHARM re-analysis and KM3NeT estimate (seed 002, Boiarska et al. arXiv:2107.14685)", "",
@@ -221,13 +197,13 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         "## e mixing (Fig. 7 statement)", "",
         "| m [GeV] | lower, Majorana CC+NC with D_s | lower, original assumptions | ratio |", "|---|---|---|---|",
         *[f"| {m:.3f} | {a:.3e} | {b:.3e} | {c:.2f} |" for m, a, b, c in
-          zip(me, _arr(full.lower), _arr(orig.lower), ratio_e)], "",
+          zip(me, as_float_array(full.lower), as_float_array(orig.lower), ratio_e)], "",
         f"Median improvement of the lower bound for 1.0-1.6 GeV: **{median_e:.2f}** (paper: "
         f"{SEED002_E_IMPROVEMENT[0]:g}-{SEED002_E_IMPROVEMENT[1]:g}).", "",
         "## KM3NeT atmospheric (appendix B)", "",
         "| m [GeV] | KM3NeT lower | KM3NeT upper | CHARM lower (ours) | KM3NeT/CHARM |", "|---|---|---|---|---|",
         *[f"| {m:.3f} | {_fmt(a)} | {_fmt(b)} | {_fmt(np.exp(c))} | {_fmt(d, '.2f')} |" for m, a, b, c, d in
-          zip(mk, klo, _arr(km3.upper), tau_at_k, k_ratio)], "",
+          zip(mk, klo, as_float_array(km3.upper), tau_at_k, k_ratio)], "",
         "(— : nothing excluded at that mass.)", "",
         "## Why we differ, and assumptions", "",
         _readme_section("Spectra:"), "",

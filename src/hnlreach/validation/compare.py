@@ -8,6 +8,11 @@ import numpy as np
 from hnlreach.outputs.published import PublishedCurve
 
 
+def as_float_array(values) -> np.ndarray:
+    """Boundaries as floats, None (nothing excluded) -> NaN, for plotting and ratios."""
+    return np.array([np.nan if x is None else float(x) for x in values], dtype=float)
+
+
 def contour_bounds(curve: PublishedCurve, masses) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper coupling of a published curve at each mass (NaN where it has none).
 
@@ -66,9 +71,8 @@ class Comparison:
 
 def compare(masses, lower, upper, curve: PublishedCurve) -> Comparison:
     """Compare our boundaries (None/NaN where nothing is excluded) with a published curve."""
-    as_arr = lambda v: np.array([np.nan if x is None else float(x) for x in v])  # noqa: E731
     pl, pu = contour_bounds(curve, masses)
-    return Comparison(np.asarray(masses, float), as_arr(lower), as_arr(upper), pl, pu)
+    return Comparison(np.asarray(masses, float), as_float_array(lower), as_float_array(upper), pl, pu)
 
 
 def largest_excluded_mass(masses, lower) -> float:
