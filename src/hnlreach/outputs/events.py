@@ -9,7 +9,7 @@ Columns (units: GeV, metres):
   efficiency).  Unweighted files keep only selected events, all with the same ``weight``
   (= total / n; weight_nosel = weight / efficiency).
 - ``source`` (meson/tau source or neutrino flux name), ``production`` (channel, e.g.
-  ``D(s)+ -> mu+ N`` or ``nu(mu) C12 -> N C12``; tau-chain kinematics are listed for the tau-
+  ``D(s)+ -> mu+ N``, ``nu(mu) C12 -> N C12`` or ``nu(mu) p(C12) -> N p``; tau-chain kinematics are listed for the tau-
   channel, the record holds the actual charges), ``material`` (upscattering only),
   ``decay_channel`` (``N -> ...`` for N; N-bar events of a Dirac HNL carry the CP-conjugate ids),
   ``target_component`` (upscattering: ``coherent``, ``proton`` or ``neutron``; else empty).

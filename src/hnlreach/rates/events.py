@@ -58,11 +58,11 @@ def conjugate_pdg(pdg: int) -> int:
         return pdg
     if abs(pdg) == HNL_PDG:
         return -pdg
-    from particle import Particle
+    from particle import InvalidParticle, Particle, ParticleNotFound
 
     try:
         return int(Particle.from_pdgid(pdg).invert().pdgid)
-    except Exception:  # unknown to the table: treat as its own antiparticle only if neutral
+    except (ParticleNotFound, InvalidParticle):  # not in the PDG table: PDG convention, id -> -id
         return -pdg
 
 
