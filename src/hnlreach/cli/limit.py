@@ -47,6 +47,18 @@ def resolve_model(exp, mixing, dipole, majorana):
     return mixing, dipole, majorana
 
 
+def _check_overlays(overlays) -> None:
+    """Fail before the scan if an overlay is neither a shipped curve nor a readable file."""
+    import os
+
+    from hnlreach.outputs.published import PUBLISHED
+
+    for item in overlays:
+        if item not in PUBLISHED and not os.path.isfile(item):
+            raise HNLInputError(f"--overlay {item!r}: not a published curve ({', '.join(sorted(PUBLISHED))}) "
+                                "nor a file")
+
+
 @click.command("limit")
 @click.argument("experiment")
 @click.option("--mixing", default=None, metavar="e|mu|tau|A:B:C", help="mass-mixing flavour pattern")
@@ -57,16 +69,19 @@ def resolve_model(exp, mixing, dipole, majorana):
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
               help="CSV output file (+ JSON sidecar); default: CSV on stdout")
 @click.option("--plot", "plot", default=None, type=click.Path(dir_okay=False), help="plot file (png/pdf)")
+@click.option("--overlay", "overlays", multiple=True, metavar="NAME|FILE",
+              help="published curve to draw on the plot (repeatable; names: hnlreach.outputs.published)")
 @click.option("--seed", type=int, default=1, show_default=True, help="random seed (deterministic results)")
 @click.option("--n-hnl", "n_hnl", type=int, default=None, help="HNLs per mass (default: the preset's)")
 @click.option("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address")
-def command(experiment, mixing, dipole, majorana, cl, masses, out, plot, seed, n_hnl, jobs, scheduler):
+def command(experiment, mixing, dipole, majorana, cl, masses, out, plot, overlays, seed, n_hnl, jobs, scheduler):
     """Excluded coupling interval per HNL mass for EXPERIMENT (a preset name or a TOML file)."""
     from hnlreach.experiments import load_experiment
     from hnlreach.scan import parse_mass_grid, scan_masses
 
     exp = load_experiment(experiment)
+    _check_overlays(overlays)
     mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
     grid = parse_mass_grid(masses or exp.model.masses)
     if cl is not None and not (math.isfinite(cl) and 0 < cl < 1):
@@ -96,6 +111,6 @@ def command(experiment, mixing, dipole, majorana, cl, masses, out, plot, seed, n
         from hnlreach.outputs import plot as plotting
 
         label = "|U|^2" if mixing else "d [GeV^-1]"
-        plotting.plot_exclusion(plot, result, coupling_label=label, label=exp.name,
+        plotting.plot_exclusion(plot, result, coupling_label=label, label=exp.name, overlays=overlays,
                                 title=f"{exp.name}: {mixing or dipole} {model['nature']}, "
                                       f"{100 * (exp.statistics.cl if cl is None else cl):g} % CL")
