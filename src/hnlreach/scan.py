@@ -200,6 +200,10 @@ def _run_task(task: _Task) -> MassResult:
     g_range = task.g_range(task.mass) if callable(task.g_range) else task.g_range
     intervals, open_lo, open_hi = find_excluded_intervals(ev.n, task.n_limit, g_range, task.points_per_decade)
     stats = dict(getattr(ev, "stats", None) or {})
+    ends = np.array([g for iv in intervals for g in iv], dtype=float)
+    if ends.size and hasattr(ev, "mc_error"):  # relative MC error of N at each boundary
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stats["rel_mc_error_at_boundaries"] = [float(x) for x in np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))]
     return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
                       time.perf_counter() - t0)
 

@@ -72,7 +72,7 @@ class Signal:
     fiducial: tuple
     strata: int = 1
     transverse_margin_m: float = 2.0  # upscattering: neutrino window beyond the fiducial volumes
-    outer_margin_m: float | None = None  # upscattering: optional wider window (defensive mixture)
+    outer_margin_m: float | None = None  # upscattering: optional cap of the outermost window (default: angular reach)
 
 
 @dataclass(frozen=True)

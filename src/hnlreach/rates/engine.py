@@ -15,7 +15,7 @@ position-dependent cuts exact up to the stratum size also at short lifetimes.
 
 Samples: ``mixing_sample`` (meson / tau decays at production sites) and ``upscattering_sample``
 (ν A -> N A through the dipole, interaction points along the line of sight through every
-material, importance-sampled in depth).  ``simulate_at_coupling`` is the independent check:
+material, importance-sampled in energy, transverse position and depth: rates/interaction_points.py).  ``simulate_at_coupling`` is the independent check:
 decay positions drawn explicitly at one coupling.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from hnlreach.physics.constants import FLAVOURS, HBARC_GEV_M
 from hnlreach.physics.kinematics import as_generator
 
 _CHUNK = 1 << 21  # (couplings x entries) evaluated per block
+_RAY_CHUNK = 8192  # rays traced per block in upscattering_hnls
 
 
 def segment_decay_probability(lam, l1, l2):
@@ -59,6 +60,7 @@ class ReweightableSample:
     acceptance: np.ndarray  # BR_vis x selection x efficiency
     n_generated: int = 0
     info: dict = field(default_factory=dict)
+    hnl_index: np.ndarray | None = None  # optional: producing HNL of each entry (non-decreasing)
 
     def _terms(self, g):
         """(n_g, n_entries) contributions to N at couplings g (1D array)."""
@@ -91,8 +93,13 @@ class ReweightableSample:
         return self._reduce(g, lambda t: t.sum(axis=1))
 
     def mc_error(self, g):
-        """Monte Carlo error of n(g): sqrt(sum of squared event contributions)."""
-        return self._reduce(g, lambda t: np.sqrt(np.sum(t * t, axis=1)))
+        """Monte Carlo error of n(g): sqrt(sum of squared contributions of the generated HNLs);
+        with ``hnl_index`` the entries of one HNL (several fiducial volumes, strata) are summed
+        first, since they are correlated."""
+        if self.hnl_index is None or self.hnl_index.size == 0:
+            return self._reduce(g, lambda t: np.sqrt(np.sum(t * t, axis=1)))
+        starts = np.flatnonzero(np.r_[True, np.diff(self.hnl_index) != 0])
+        return self._reduce(g, lambda t: np.sqrt(np.sum(np.add.reduceat(t, starts, axis=1) ** 2, axis=1)))
 
     @classmethod
     def merge(cls, samples: list[ReweightableSample]) -> ReweightableSample:
@@ -100,9 +107,13 @@ class ReweightableSample:
         if any(s.mass != s0.mass or s.power != s0.power or s.width1 != s0.width1 for s in samples):
             raise ValueError("can only merge samples of the same mass, model and coupling power")
         cat = lambda a: np.concatenate([getattr(s, a) for s in samples])
+        index = None
+        if all(s.hnl_index is not None for s in samples):  # keep HNLs of different parts apart
+            offsets = np.cumsum([0] + [int(s.hnl_index.max()) + 1 if s.hnl_index.size else 0 for s in samples])
+            index = np.concatenate([s.hnl_index + o for s, o in zip(samples, offsets)])
         return cls(s0.mass, s0.width1, s0.power, cat("weight"), cat("p"), cat("l1"), cat("l2"),
                    cat("acceptance"), sum(s.n_generated for s in samples),
-                   {"parts": [s.info for s in samples]})
+                   {"parts": [s.info for s in samples]}, index)
 
 
 # --- model helpers ---------------------------------------------------------------------------
@@ -239,10 +250,11 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
     chans = signal_channels(experiment, hnl)
     idx, l1, l2, points = _entries(experiment, weights, origins, p4, strata, rng)
     acc = acceptance(experiment, hnl, chans, p4[idx], points, rng)
-    keep = acc > 0
+    keep = np.nonzero(acc > 0)[0]
+    keep = keep[np.argsort(idx[keep], kind="stable")]  # entries of one HNL together (mc_error)
     return ReweightableSample(hnl.mass, hnl.width, power, weights[idx][keep],
                               np.linalg.norm(p4[idx, 1:], axis=1)[keep], l1[keep], l2[keep],
-                              acc[keep], n_generated, info)
+                              acc[keep], n_generated, info, idx[keep])
 
 
 def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
@@ -280,18 +292,6 @@ def _sample_flux_energies(flux, n, rng):
     return rng.uniform(e[k], e[k + 1]), tot
 
 
-def _depth_importance(n, length, rng, u0=0.01):
-    """Distances u upstream of the reference plane on [0, length] [m] from the mixture
-    q(u) = 1/2 uniform + 1/2 ∝ 1/(u + u0) (covers decay lengths from u0 to length); returns
-    (u, 1/q(u))."""
-    log_span = np.log((length + u0) / u0)
-    r = rng.uniform(size=n)
-    uni = rng.uniform(size=n) < 0.5
-    u = np.where(uni, r * length, u0 * np.exp(r * log_span) - u0)
-    q = 0.5 / length + 0.5 / ((u + u0) * log_span)
-    return u, 1.0 / q
-
-
 def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = False,
                         n_hnl: int = 100_000, rng=None, strata: int | None = None,
                         flux_name: str | None = None, margin_m: float | None = None,
@@ -301,15 +301,15 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
     (``dipole_fluxes``), n_hnl split over them by ``_allocate`` and the samples merged (each
     flux's weights carry its own normalisation, so the merged N(d) is their sum).
 
-    Neutrinos travel along the flux direction, with transverse positions uniform over the
-    fiducial volumes' bounding rectangle enlarged by margin_m (default: the preset's
-    ``[signal] transverse_margin_m``, 2 m) -- or, if the preset sets ``outer_margin_m``, half of
-    them uniform there and half uniform over the rectangle enlarged by outer_margin_m, weighted by
-    1/q(x, y) (the flux per cm^2 is taken uniform over the window).  Along each ray the interaction point is importance-sampled in the distance
-    u before the most downstream fiducial face (``_depth_importance``), over the whole world;
-    the weight carries POT x Phi x area x n_nucleus(x) sigma(E) / q(u), so that N(d) is unbiased
-    for every d.  ``xsec(E, m, nucleus, d=1)`` [cm^2] and ``sampler(E, m, nucleus, rng=...)``
-    default to physics.upscattering.dipole_xsec / sample_upscattering."""
+    Neutrinos travel along the flux direction; interaction points are importance-sampled by
+    ``rates.interaction_points`` (transverse: nested windows around the fiducial volumes from
+    margin_m -- default the preset's ``[signal] transverse_margin_m``, 2 m -- out to the angular
+    reach of the selection or ``outer_margin_m``; depth: mixture of rate-weighted and geometric
+    components, uniform and log-distance upstream of each fiducial entry plane; energy ∝ flux x
+    cross section x E^j); the weight carries POT x phi(E)/q(E) x n_nucleus sigma(E) / (q(x, y) p(z)),
+    so that N(d) is unbiased for every d.  ``xsec(E, m, nucleus, d=1)`` [cm^2] and
+    ``sampler(E, m, nucleus, rng=...)`` default to physics.upscattering.dipole_xsec /
+    sample_upscattering."""
     rng = as_generator(rng)
     hnl = reference_hnl(mass, dipole=dipole, majorana=majorana)
     strata = experiment.signal.strata if strata is None else strata
@@ -354,6 +354,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     world ``volume`` index, scattering ``component`` (index into physics.upscattering.COMPONENTS,
     -1 if a custom sampler returns only (p4, weight))); only HNLs with positive weight are returned."""
     from hnlreach.geometry.volumes import rotation_matrix
+    from hnlreach.rates import interaction_points as ip
 
     rng = as_generator(rng)
     if xsec is None or sampler is None:
@@ -370,62 +371,70 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     flux = fluxes[0]
     rot = rotation_matrix(flux.direction)
     zhat = rot[:, 2]
+    vols = experiment.world.volumes
 
-    # transverse window and depth range in the flux frame
-    corners = []
-    for name in experiment.signal.fiducial:
-        v = experiment.fiducial[name]
-        ext = (0.5 * v.size) if hasattr(v, "size") else np.full(3, max(v.radius, 0.5 * v.length))
-        for sx in (-1, 1):
-            for sy in (-1, 1):
-                for sz in (-1, 1):
-                    corners.append((v.center + ext * np.array([sx, sy, sz])) @ rot)
-    corners = np.array(corners)
+    # flux-frame boxes: fiducial volumes (entry planes, most downstream face) and the world
+    fid = np.array([ip.bounding_box(experiment.fiducial[name], rot) for name in experiment.signal.fiducial])
+    f_lo, f_hi = fid[:, 0].min(axis=0), fid[:, 1].max(axis=0)
+    z_ref = f_hi[2]
+    dense = [ip.bounding_box(v, rot) for v in vols if v.material.density_g_cm3 > 0]
+    n = int(n_hnl)
+    if not dense:  # no material: no upscattering
+        empty = np.zeros(0, dtype=int)
+        return (np.zeros(0), np.zeros((0, 3)), np.zeros((0, 4)), {"mass": mass, "flux": flux.name, "n_hnl": n},
+                {"E_nu": np.zeros(0), "direction": zhat, "flux": flux, "nuclei": [], "nucleus": empty,
+                 "volume": empty, "component": empty})
+    w_lo, w_hi = np.min([b[0] for b in dense], axis=0), np.max([b[1] for b in dense], axis=0)
+    z_min = min(w_lo[2], f_lo[2])
+    length = z_ref - z_min
     if margin_m is None:
         margin_m = getattr(experiment.signal, "transverse_margin_m", 2.0)
+    # angular reach: the selection's cut on the HNL direction (to the world z axis), widened by
+    # the flux axis' tilt; None if no cut
+    cut = getattr(experiment.selection, "max_hnl_angle_to_beam_rad", None)
+    theta = None if cut is None else cut + np.arccos(np.clip(zhat[2], -1.0, 1.0))
+    tan_t = np.tan(theta) if theta is not None and theta < 0.5 * np.pi else None
     outer = getattr(experiment.signal, "outer_margin_m", None)
-    lo = corners.min(axis=0) - margin_m
-    hi = corners.max(axis=0) + margin_m
-    z_ref = corners[:, 2].max()  # most downstream fiducial face along the flux
-    area_cm2 = (hi[0] - lo[0]) * (hi[1] - lo[1]) * 1e4
+    reach = outer if outer is not None else (tan_t * length if tan_t is not None
+                                             else float(np.max(np.abs(np.r_[w_lo[:2] - f_lo[:2], w_hi[:2] - f_hi[:2]]))))
+    windows = ip.transverse_windows(f_lo[:2], f_hi[:2], w_lo[:2], w_hi[:2], margin_m, reach)
+    fid_ranges = fid[:, :, 2] - z_min  # fiducial (entry, exit) planes along the rays
 
-    n = int(n_hnl)
-    E, phi_tot = _sample_flux_energies(flux, n, rng)
-    xy = rng.uniform(lo[:2], hi[:2], size=(n, 2))
-    if outer is not None and outer > margin_m:  # defensive mixture: inner window + wide window
-        lo_o, hi_o = corners.min(axis=0) - outer, corners.max(axis=0) + outer
-        area_o = (hi_o[0] - lo_o[0]) * (hi_o[1] - lo_o[1]) * 1e4
-        wide = rng.uniform(size=n) < 0.5
-        xy[wide] = rng.uniform(lo_o[:2], hi_o[:2], size=(int(wide.sum()), 2))
-        inside = np.all((xy >= lo[:2]) & (xy <= hi[:2]), axis=1)
-        area_cm2 = 1.0 / (0.5 * inside / area_cm2 + 0.5 / area_o)  # 1/q(x, y) [cm^2]
-    far = 1e6
-    start_local = np.column_stack([xy, np.full(n, z_ref - far)])
-    starts = start_local @ rot.T
-    seg = experiment.world.trace(starts, np.broadcast_to(zhat, (n, 3)), 0.0, far)
-    # depth range: from the first material boundary to the reference plane
-    first = np.where(seg.volume >= 0, seg.edges[:, :-1], np.inf).min(axis=1)
-    length = far - np.min(first[np.isfinite(first)]) if np.isfinite(first).any() else margin_m
-    u, inv_q = _depth_importance(n, length, rng)
-    t = far - u
-    k = np.clip((seg.edges[:, 1:] <= t[:, None]).sum(axis=1), 0, seg.volume.shape[1] - 1)
-    vol_idx = seg.volume[np.arange(n), k]
+    # cross sections per nucleus on an energy grid over the flux table
+    nuclei = sorted({nuc for v in vols for nuc in v.material.mass_fractions})
+    egrid = np.geomspace(max(flux.energies.min(), 1e-3), flux.energies.max() * 1.0001, n_energy_grid)
+    sig_grid = np.array([np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei])
+    peak = sig_grid.max(axis=1, keepdims=True)
+    shape = np.sum(np.divide(sig_grid, peak, out=np.zeros_like(sig_grid), where=peak > 0), axis=0)
+    E, phi_over_q = ip.sample_energies(flux.energies, flux.values, n, rng,
+                                       lambda x: np.interp(x, egrid, shape, left=0.0, right=shape[-1]))
+    xy = windows.sample(n, rng)
+    inv_q_cm2 = 1e4 / windows.density(xy)
+    t_hi = np.full(n, length)
+    if tan_t is not None:  # exact truncation: the HNL cannot reach a fiducial volume from closer
+        t_hi = np.clip(length - ip.distance_outside(xy, f_lo[:2], f_hi[:2]) / tan_t, 0.0, None)
+    starts = np.column_stack([xy, np.full(n, z_min)]) @ rot.T
+
+    # interaction rate per volume [1/cm per d^2]
+    dens_vn = np.array([[nd.get(nuc, 0.0) for nuc in nuclei] for nd in (v.material.number_densities() for v in vols)])
+    t = np.zeros(n)
+    vol_idx = np.full(n, -1)
+    r_over_p = np.zeros(n)
+    sig = np.zeros((n, len(nuclei)))
+    for i in range(0, n, _RAY_CHUNK):  # blocks of rays (memory: segments x rays)
+        sl = slice(i, min(n, i + _RAY_CHUNK))
+        sig[sl] = np.column_stack([np.interp(E[sl], egrid, s) for s in sig_grid])
+        seg = experiment.world.trace(starts[sl], zhat, 0.0, length)
+        rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sig[sl].shape[0])])  # column -1: outside
+        rate_seg = rate_v[np.arange(rate_v.shape[0])[:, None], seg.volume]
+        t[sl], k, r_over_p[sl] = ip.sample_depths(seg.edges, rate_seg, t_hi[sl], fid_ranges, rng)
+        vol_idx[sl] = seg.volume[np.arange(k.size), k]
     points = starts + zhat * t[:, None]
-
-    # nuclei present and their cross sections on an energy grid
-    nuclei = sorted({nuc for v in experiment.world.volumes for nuc in v.material.mass_fractions})
-    egrid = np.geomspace(max(E.min(), 1e-3), E.max() * 1.0001, n_energy_grid)
-    sig = {nuc: np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei}
-    n_dens = np.zeros((n, len(nuclei)))
-    for iv, v in enumerate(experiment.world.volumes):
-        sel = vol_idx == iv
-        if sel.any():
-            for j, nuc in enumerate(nuclei):
-                n_dens[sel, j] = v.material.number_densities().get(nuc, 0.0)
-    rate = np.column_stack([n_dens[:, j] * np.interp(E, egrid, sig[nuc]) for j, nuc in enumerate(nuclei)]) \
-        if nuclei else np.zeros((n, 1))
-    tot_rate = rate.sum(axis=1)  # 1/cm per unit d^2
-    w = experiment.beam.pot * phi_tot * area_cm2 * tot_rate * 100.0 * inv_q / n  # t in m -> cm
+    rate = np.where(vol_idx[:, None] >= 0, dens_vn[vol_idx] * sig, 0.0)
+    tot_rate = rate.sum(axis=1)
+    # POT x phi/q(E) x 1/q(x, y) x (r / p) x 100 (dz in m -> cm) / n, per unit d^2
+    w = experiment.beam.pot * phi_over_q * inv_q_cm2 * r_over_p * 100.0 / n
+    w = np.where(tot_rate > 0, w, 0.0)
     live = np.nonzero(tot_rate > 0)[0]
     which = np.full(n, -1)
     if live.size:
@@ -445,7 +454,8 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
     w = w * w_q
     good = (w > 0) & (p4[:, 0] > 0)
-    info = {"mass": mass, "flux": flux.name, "n_hnl": n, "depth_m": float(length)}
+    info = {"mass": mass, "flux": flux.name, "n_hnl": n, "depth_m": float(length),
+            "window_half_widths_m": [[float(x) for x in 0.5 * (h - lo)] for lo, h in zip(windows.lo, windows.hi)]}
     history = {"E_nu": E[good], "direction": zhat, "flux": flux, "nuclei": nuclei,
                "nucleus": which[good], "volume": vol_idx[good], "component": comp[good]}
     return w[good], points[good], p4[good], info, history
