@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from hnlreach.experiments import load_experiment
-from hnlreach.geometry.materials import AVOGADRO
 from hnlreach.geometry.volumes import ray_interval
 from hnlreach.physics.constants import HBARC_GEV_M
 from hnlreach.rates import interaction_points as ip
