@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -176,34 +175,15 @@ def charm_spectra(sel, charm_events: int, seed: int):
 
 
 def write_tables(outdir, rows, header):
-    """TabulatedSpectrum CSVs (p_lo,p_hi,theta_lo,theta_hi,weight), binning of charm_spectra.py."""
+    """pythia8_cascade_400GeV_Cu_{species}.csv in the binning of charm_spectra.py."""
     sys.path.insert(0, os.path.dirname(__file__))
-    from charm_spectra import N_LOGP, theta_edges
+    from charm_spectra import write_species_tables
 
-    pid = rows[:, 0].astype(int)
-    p = np.linalg.norm(rows[:, 1:4], axis=1)
-    theta = np.arccos(np.clip(rows[:, 3] / p, -1.0, 1.0))
-    p_edges, th_edges = np.geomspace(0.3, E_BEAM, N_LOGP + 1), theta_edges()
-    for code, name in CHARM.items():
-        sel = pid == code
-        h, _, _ = np.histogram2d(np.clip(p[sel], p_edges[0], None), theta[sel], bins=[p_edges, th_edges])
-        lines = [f"# {name} momentum spectrum from the hadronic cascade of 400 GeV protons in a thick "
-                 "copper dump (secondary p, n, pi, K interactions; primary collision excluded)",
-                 *[f"# {h_}" for h_ in header],
-                 f"# {sel.sum()} {name} in the table; shape only (weights are counts)",
-                 "p_lo,p_hi,theta_lo,theta_hi,weight"]
-        for a in range(N_LOGP):
-            for b in range(len(th_edges) - 1):
-                if h[a, b] > 0:
-                    lines.append(f"{p_edges[a]:.6g},{p_edges[a+1]:.6g},{th_edges[b]:.6g},{th_edges[b+1]:.6g},{int(h[a, b])}")
-        safe = name.replace("(", "").replace(")", "").replace("~", "bar").replace("+", "plus").replace("-", "minus")
-        path = os.path.join(outdir, f"pythia8_cascade_400GeV_Cu_{safe}.csv")
-        fd, tmp = tempfile.mkstemp(dir=outdir, suffix=".tmp")
-        with os.fdopen(fd, "w") as fh:
-            fh.write("\n".join(lines) + "\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        print(f"{sel.sum()} {name} -> {path}", file=sys.stderr)
+    def lines(name, count):
+        return [f"{name} momentum spectrum from the hadronic cascade of 400 GeV protons in a thick "
+                "copper dump (secondary p, n, pi, K interactions; primary collision excluded)",
+                *header, f"{count} {name} in the table; shape only (weights are counts)"]
+    write_species_tables(outdir, rows, E_BEAM, "pythia8_cascade_400GeV_Cu_{species}.csv", lines)
 
 
 def main(argv=None):

@@ -9,48 +9,9 @@ from hnlreach.errors import HNLInputError
 from hnlreach.experiments import load_experiment
 from hnlreach.outputs.events import generate_events, read_events, slot_p4, write_events
 from hnlreach.rates.engine import mixing_sample, upscattering_sample
+from toy_experiments import upscattering_toy
 
 MASS = 1.0
-
-UPS_TOML = """
-[experiment]
-name = "toy-dipole"
-provenance = "test toy: 1-3 GeV numu on a CH slab in front of a gas box"
-[model]
-dipole = "mu"
-[beam]
-particle = "p"
-energy_GeV = 30.0
-pot = 1.0e21
-[materials.ch]
-density_g_cm3 = 1.0
-atoms = { C12 = 1, H1 = 1 }
-[materials.gas]
-density_g_cm3 = 0.0018
-mass_fractions = { Ar40 = 1.0 }
-[[production_sites]]
-name = "target"
-pot_fraction = 1.0
-position_m = [0.0, 0.0, -280.0]
-[[fluxes]]
-name = "numu"
-flavour = "mu"
-file = "flux.dat"
-units = "per_cm2_per_pot_per_GeV"
-[geometry]
-volumes = [
-  { name = "slab", shape = "box", center_m = [0.0, 0.0, -1.0], size_m = [4.0, 4.0, 2.0], material = "ch" },
-  { name = "tpc", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0], material = "gas" },
-]
-fiducial = [ { name = "fid", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0] } ]
-[signal]
-channels = ["N -> nu e+ e-", "N -> nu gamma"]
-[statistics]
-observed = 0
-cl = 0.95
-method = "classical"
-"""
-
 
 @pytest.fixture(scope="module")
 def toy():
@@ -59,10 +20,19 @@ def toy():
 
 @pytest.fixture(scope="module")
 def dipole_toy(tmp_path_factory):
-    d = tmp_path_factory.mktemp("dip")
-    (d / "flux.dat").write_text("0.5 1e-9\n1.5 2e-9\n3.0 0.5e-9\n")
-    (d / "exp.toml").write_text(UPS_TOML)
-    return load_experiment(d / "exp.toml")
+    """1-3 GeV numu on a CH slab in front of a gas box."""
+    return upscattering_toy(
+        tmp_path_factory.mktemp("dip"), name="toy-dipole", flux="0.5 1e-9\n1.5 2e-9\n3.0 0.5e-9\n",
+        materials="""[materials.ch]
+density_g_cm3 = 1.0
+atoms = { C12 = 1, H1 = 1 }
+[materials.gas]
+density_g_cm3 = 0.0018
+mass_fractions = { Ar40 = 1.0 }""",
+        volumes="""  { name = "slab", shape = "box", center_m = [0.0, 0.0, -1.0], size_m = [4.0, 4.0, 2.0], material = "ch" },
+  { name = "tpc", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0], material = "gas" },""",
+        fiducial='{ name = "fid", shape = "box", center_m = [0.0, 0.0, 1.0], size_m = [2.0, 2.0, 2.0] }',
+        channels=["N -> nu e+ e-", "N -> nu gamma"], extra="[model]\ndipole = \"mu\"")
 
 
 @pytest.fixture(scope="module")

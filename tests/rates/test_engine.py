@@ -20,6 +20,7 @@ from hnlreach.rates.engine import (
 
 sys.path.insert(0, str(Path(__file__).parent))
 from toy_quadrature import toy_quadrature
+from toy_experiments import upscattering_toy
 
 MASS = 1.0
 CHANNEL = "D(s)+ -> mu+ N"
@@ -130,36 +131,6 @@ def test_deterministic_for_a_seed(toy):
 
 
 # --- upscattering on a toy -----------------------------------------------------------------------
-UPS_TOML = """
-[experiment]
-name = "toy-upscattering"
-provenance = "test toy"
-[beam]
-particle = "p"
-energy_GeV = 30.0
-pot = 1.0e20
-[materials.iron]
-density_g_cm3 = 7.874
-mass_fractions = { Fe56 = 1.0 }
-[[production_sites]]
-name = "target"
-pot_fraction = 1.0
-position_m = [0.0, 0.0, -300.0]
-[[fluxes]]
-name = "numu"
-flavour = "mu"
-file = "flux.dat"
-units = "per_cm2_per_pot_per_GeV"
-[geometry]
-volumes = [ { name = "slab", shape = "box", center_m = [0.0, 0.0, -25.5], size_m = [20.0, 20.0, 49.0], material = "iron" } ]
-fiducial = [ { name = "fid", shape = "box", center_m = [0.0, 0.0, 2.5], size_m = [3.0, 3.0, 5.0] } ]
-[signal]
-channels = ["N -> nu gamma"]
-[statistics]
-observed = 0
-cl = 0.9
-method = "classical"
-"""
 SIGMA_PER_NUCLEON = 1e-38  # stand-in cross section [cm^2] (test only: the engine is under test)
 
 
@@ -176,10 +147,14 @@ def _stand_in_sampler(E, m, nucleus, rng):
 
 @pytest.fixture(scope="module")
 def ups_experiment(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ups")
-    (d / "flux.dat").write_text("0.9 1e-10\n1.1 1e-10\n")
-    (d / "exp.toml").write_text(UPS_TOML)
-    return load_experiment(d / "exp.toml")
+    """A 49 m iron slab in front of a 3 x 3 x 5 m^3 fiducial box, 1 GeV numu."""
+    return upscattering_toy(
+        tmp_path_factory.mktemp("ups"), name="toy-upscattering", flux="0.9 1e-10\n1.1 1e-10\n",
+        pot=1e20, cl=0.9, source_z=-300.0,
+        materials="[materials.iron]\ndensity_g_cm3 = 7.874\nmass_fractions = { Fe56 = 1.0 }",
+        volumes='  { name = "slab", shape = "box", center_m = [0.0, 0.0, -25.5], size_m = [20.0, 20.0, 49.0], material = "iron" }',
+        fiducial='{ name = "fid", shape = "box", center_m = [0.0, 0.0, 2.5], size_m = [3.0, 3.0, 5.0] }',
+        channels=["N -> nu gamma"])
 
 
 def test_upscattering_reweighting_matches_explicit_simulation(ups_experiment):

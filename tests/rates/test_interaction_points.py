@@ -6,56 +6,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hnlreach.experiments import load_experiment
 from hnlreach.geometry.volumes import ray_interval
 from hnlreach.physics.constants import HBARC_GEV_M
 from hnlreach.rates import interaction_points as ip
 from hnlreach.rates.engine import reference_hnl, segment_decay_probability, upscattering_sample
+from toy_experiments import upscattering_toy
 
-# thick rock far upstream, a 1 cm lead sheet and a gas box whose inner part is the fiducial volume:
-# short-lived HNLs come from the lead (and gas), long-lived ones from the rock at an angle
-TOML = """
-[experiment]
-name = "toy-slab-gas"
-provenance = "test toy"
-[beam]
-particle = "p"
-energy_GeV = 30.0
-pot = 1.0e21
-[materials.rock]
-density_g_cm3 = 2.9
-mass_fractions = { Si28 = 1.0 }
-[materials.lead]
-density_g_cm3 = 11.35
-mass_fractions = { Pb208 = 1.0 }
-[materials.gas]
-density_g_cm3 = 0.0018
-mass_fractions = { Ar40 = 1.0 }
-[[production_sites]]
-name = "target"
-pot_fraction = 1.0
-position_m = [0.0, 0.0, -280.0]
-[[fluxes]]
-name = "numu"
-flavour = "mu"
-file = "flux.dat"
-units = "per_cm2_per_pot_per_GeV"
-[geometry]
-volumes = [
-  { name = "rock", shape = "box", center_m = [0.0, 0.0, -21.0], size_m = [40.0, 40.0, 30.0], material = "rock" },
-  { name = "lead", shape = "box", center_m = [0.0, 0.0, -0.495], size_m = [2.6, 2.6, 0.01], material = "lead" },
-  { name = "tpc", shape = "box", center_m = [0.0, 0.0, 0.5], size_m = [2.0, 2.0, 1.98], material = "gas" },
-]
-fiducial = [ { name = "fid", shape = "box", center_m = [0.0, 0.0, 0.5], size_m = [1.6, 1.6, 1.2] } ]
-[signal]
-channels = ["N -> nu gamma"]
-[selection]
-max_hnl_angle_to_beam_rad = 0.2
-[statistics]
-observed = 0
-cl = 0.95
-method = "classical"
-"""
 E_LO, E_HI, PHI = 0.5, 3.0, 1e-9  # flat flux [per cm^2 per POT per GeV]
 MASS = 0.1
 THETA0 = 0.04  # stand-in mean HNL angle [rad]
@@ -77,10 +33,24 @@ def _sampler(E, m, nucleus, rng):
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    d = tmp_path_factory.mktemp("slabgas")
-    (d / "flux.dat").write_text(f"{E_LO} {PHI}\n{E_HI} {PHI}\n")
-    (d / "exp.toml").write_text(TOML)
-    return load_experiment(d / "exp.toml")
+    """Thick rock far upstream, a 1 cm lead sheet and a gas box whose inner part is the fiducial
+    volume: short-lived HNLs come from the lead (and gas), long-lived ones from the rock at an angle."""
+    return upscattering_toy(
+        tmp_path_factory.mktemp("slabgas"), name="toy-slab-gas", flux=f"{E_LO} {PHI}\n{E_HI} {PHI}\n",
+        materials="""[materials.rock]
+density_g_cm3 = 2.9
+mass_fractions = { Si28 = 1.0 }
+[materials.lead]
+density_g_cm3 = 11.35
+mass_fractions = { Pb208 = 1.0 }
+[materials.gas]
+density_g_cm3 = 0.0018
+mass_fractions = { Ar40 = 1.0 }""",
+        volumes="""  { name = "rock", shape = "box", center_m = [0.0, 0.0, -21.0], size_m = [40.0, 40.0, 30.0], material = "rock" },
+  { name = "lead", shape = "box", center_m = [0.0, 0.0, -0.495], size_m = [2.6, 2.6, 0.01], material = "lead" },
+  { name = "tpc", shape = "box", center_m = [0.0, 0.0, 0.5], size_m = [2.0, 2.0, 1.98], material = "gas" },""",
+        fiducial='{ name = "fid", shape = "box", center_m = [0.0, 0.0, 0.5], size_m = [1.6, 1.6, 1.2] }',
+        channels=["N -> nu gamma"], extra="[selection]\nmax_hnl_angle_to_beam_rad = 0.2")
 
 
 def _brute_force(toy, couplings, n_per_volume, rng):

@@ -107,7 +107,7 @@ def exclusive_neutral(mass) -> dict[str, np.ndarray]:
 
 # --- strong coupling and the QCD correction ------------------------------------------------------
 ALPHA_S_MZ = 0.1179   # PDG 2022 world average
-M_Z = 91.1876
+M_Z = 91.1876  # Z mass [GeV], PDG 2022
 _ZETA3 = 1.2020569031595942
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from hnlreach.physics.constants import M_PROTON
+from hnlreach.physics.constants import GEV2_TO_CM2, M_PROTON
 
 KNEE_GEV = 5.0e6
 SIGMA_CC_TABLE = Path(__file__).resolve().parents[1] / "experiments" / "data" / "km3net" / "sigma_ccbar_pp.csv"
-_HBARC2_MB_GEV2 = 0.3893794  # (hbar c)^2 in mb GeV^2
+_HBARC2_MB_GEV2 = GEV2_TO_CM2 * 1e27  # (hbar c)^2 in mb GeV^2 (1 mb = 1e-27 cm^2)
 
 
 def proton_flux(energy):
