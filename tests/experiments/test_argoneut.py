@@ -147,3 +147,25 @@ def test_mass_reach_with_the_papers_tau_model(exp):
 def test_issue_criterion_factor_1p5(reduced):
     masses, lo, hi, c = reduced
     assert np.all(np.abs(np.log(c.ratio_lower[:5])) < np.log(1.5))
+
+
+def test_gs2007_width_variant_moves_upper_boundary_down(exp):
+    """Width-model test (reproduce report): with Gorbunov-Shaposhnikov widths the sample carries
+    their total width; the lower boundary does not move (same Gamma(nu mu mu), total width ~cancels)
+    below the eta threshold; at 0.7 GeV GS's larger total width (x1.10) lowers the upper boundary by
+    ~15 %, away from the published contour, and weakens the lower one by a few %."""
+    from hnlreach.errors import HNLInputError
+    from hnlreach.physics.decays_gs2007 import GS2007HNL
+    from hnlreach.validation.argoneut import run_limits
+
+    s = sample(exp, 0.8, mixing="tau", n_hnl=2000, rng=1, width_model="gs2007")
+    assert s.width1 == pytest.approx(GS2007HNL(0.8, mixing=(0, 0, 1)).width)
+    with pytest.raises(HNLInputError):
+        sample(exp, 0.8, mixing="tau", n_hnl=10, width_model="nope")
+    masses = np.array([0.4, 0.7])
+    n_lim = exp.statistics.events_limit()
+    lo, hi = run_limits(masses, n_hnl=8000, jobs=1)[n_lim]
+    lo_gs, hi_gs = run_limits(masses, n_hnl=8000, jobs=1, width_model="gs2007")[n_lim]
+    assert lo_gs[0] / lo[0] == pytest.approx(1.0, abs=0.02) and hi_gs[0] / hi[0] == pytest.approx(1.0, abs=0.02)
+    assert 1.0 < lo_gs[1] / lo[1] < 1.15
+    assert 0.75 < hi_gs[1] / hi[1] < 0.95

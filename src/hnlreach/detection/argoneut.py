@@ -155,16 +155,39 @@ def inclusive_tau_channels(channels: dict, mass: float, fraction: float, pattern
     return out
 
 
+WIDTH_MODELS = ("bondarenko2018", "gs2007")  # default physics; Gorbunov-Shaposhnikov (diagnostic)
+
+
+def decaying_hnl(mass: float, mixing: str, majorana: bool, width_model: str = "bondarenko2018"):
+    """The HNL at unit coupling whose widths/BRs the sample uses: the default physics
+    ('bondarenko2018', hnlreach.physics.decays) or 'gs2007' (physics.decays_gs2007.GS2007HNL,
+    the widths seed 000 cites); decay kinematics are the default model's in both cases."""
+    from hnlreach.rates.engine import reference_hnl
+
+    if width_model == "bondarenko2018":
+        return reference_hnl(mass, mixing=mixing, majorana=majorana)
+    if width_model == "gs2007":
+        from hnlreach.physics.decays_gs2007 import GS2007HNL
+
+        return GS2007HNL.from_pattern(mass, mixing=mixing, coupling=1.0, majorana=majorana)
+    raise HNLInputError(f"unknown width model {width_model!r}: use one of {', '.join(WIDTH_MODELS)}")
+
+
 def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False, n_hnl=100_000,
-           rng=None, overlap_cm: float = 0.4, tau_inclusive_fraction: float = 0.0):
+           rng=None, overlap_cm: float = 0.4, tau_inclusive_fraction: float = 0.0,
+           width_model: str = "bondarenko2018"):
     """Reweightable sample at one mass for the ArgoNeuT preset ([sampler] of argoneut.toml):
     meson/tau sources of the preset, HNL directions forced towards the TPC + cavern
     (sources.directed), the selection above.  tau_inclusive_fraction > 0 switches to seed 000's
-    inclusive tau -> N X model with that fraction (0.9 in the paper)."""
+    inclusive tau -> N X model with that fraction (0.9 in the paper); width_model 'gs2007' takes
+    the total width and BR(N -> nu mu mu) from Gorbunov-Shaposhnikov (see decaying_hnl)."""
     from hnlreach.model import flavour_pattern
     from hnlreach.physics.kinematics import as_generator
     from hnlreach.rates.engine import (
-        ReweightableSample, _allocate, _entries, production_channels, reference_hnl,
+        ReweightableSample,
+        _allocate,
+        _entries,
+        production_channels,
     )
     from hnlreach.sources.directed import directed_hnls
 
@@ -173,7 +196,7 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
     if n_hnl < 1:
         raise HNLInputError(f"number of HNLs per mass must be positive, got {n_hnl}")
     rng = as_generator(rng)
-    hnl = reference_hnl(mass, mixing=mixing, majorana=majorana)
+    hnl = decaying_hnl(mass, mixing, majorana, width_model)
     pattern = flavour_pattern(mixing)
     targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
     todo = []

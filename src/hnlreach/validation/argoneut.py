@@ -21,10 +21,11 @@ CHARM = "CHARM-Boiarska2021"
 
 
 def run_limits(masses, *, tau_inclusive_fraction: float = 0.0, n_hnl: int | None = None,
-               n_limits=(None,), seed: int = 1, jobs: int | None = 2, mixing: str = "tau"):
+               n_limits=(None,), seed: int = 1, jobs: int | None = 2, mixing: str = "tau",
+               width_model: str = "bondarenko2018"):
     """Excluded intervals for the ArgoNeuT preset at each N_limit in n_limits (None: the
-    preset's observed limit); one sample per mass is shared by all N_limits.
-    Returns {n_limit: (lower list, upper list)}."""
+    preset's observed limit); one sample per mass is shared by all N_limits.  width_model:
+    see hnlreach.detection.argoneut.decaying_hnl.  Returns {n_limit: (lower list, upper list)}."""
     from hnlreach.experiments import load_experiment
     from hnlreach.scan import per_mass_seeds
 
@@ -32,7 +33,7 @@ def run_limits(masses, *, tau_inclusive_fraction: float = 0.0, n_hnl: int | None
     n_hnl = n_hnl or exp.model.n_hnl
     limits = [exp.statistics.events_limit() if n is None else float(n) for n in n_limits]
     task = functools.partial(_one_mass, mixing=mixing, n_hnl=n_hnl, limits=tuple(limits),
-                             tau_inclusive_fraction=tau_inclusive_fraction)
+                             tau_inclusive_fraction=tau_inclusive_fraction, width_model=width_model)
     seeds = per_mass_seeds(seed, len(masses))
     args = list(zip([float(m) for m in masses], seeds))
     if jobs and jobs > 1:
@@ -45,7 +46,7 @@ def run_limits(masses, *, tau_inclusive_fraction: float = 0.0, n_hnl: int | None
     return {n: ([r[i][0] for r in rows], [r[i][1] for r in rows]) for i, n in enumerate(limits)}
 
 
-def _one_mass(arg, *, mixing, n_hnl, limits, tau_inclusive_fraction):
+def _one_mass(arg, *, mixing, n_hnl, limits, tau_inclusive_fraction, width_model="bondarenko2018"):
     from hnlreach.detection.argoneut import sample
     from hnlreach.experiments import load_experiment
     from hnlreach.scan import find_excluded_intervals
@@ -53,7 +54,7 @@ def _one_mass(arg, *, mixing, n_hnl, limits, tau_inclusive_fraction):
     mass, seed_seq = arg
     exp = load_experiment(PRESET)
     s = sample(exp, mass, mixing=mixing, n_hnl=n_hnl, rng=np.random.default_rng(seed_seq),
-               tau_inclusive_fraction=tau_inclusive_fraction)
+               tau_inclusive_fraction=tau_inclusive_fraction, width_model=width_model)
     out = []
     for n_lim in limits:
         iv, _, _ = find_excluded_intervals(s.n, n_lim, (1e-16, 1.0))
@@ -70,7 +71,7 @@ def _branches(curve, jump_GeV: float = 0.3):
     return np.insert(m, cut, np.nan), np.insert(g, cut, np.nan)
 
 
-def _plot(path, masses, ours, band, inclusive, published, charm):
+def _plot(path, masses, ours, band, inclusive, gs, published, charm):
     with figure(path, figsize=(6.4, 4.8), dpi=150) as (fig, ax):
         lo, hi = as_float_array(ours[0]), as_float_array(ours[1])
         ok = np.isfinite(lo)
@@ -83,6 +84,9 @@ def _plot(path, masses, ours, band, inclusive, published, charm):
         ax.plot([], [], "k--", lw=0.9, label="expected +-1 sigma (hnlreach)")
         ax.plot(masses, as_float_array(inclusive[0]), color="C1", lw=1.2, label="hnlreach, seed-000 tau model 0.9 K(m)")
         ax.plot(masses, as_float_array(inclusive[1]), color="C1", lw=1.2)
+        ax.plot(masses, as_float_array(gs[0]), color="C2", lw=1.2, ls="-.",
+                label="hnlreach, Gorbunov-Shaposhnikov 2007 widths")
+        ax.plot(masses, as_float_array(gs[1]), color="C2", lw=1.2, ls="-.")
         ax.plot(*_branches(published), color="C3", lw=1.4, label="ArgoNeuT 2021 (published)")
         ax.plot(*_branches(charm), color="purple", lw=1.2, label="CHARM re-analysis (Majorana!), Boiarska et al.")
         ax.set_xscale("linear")
@@ -97,8 +101,70 @@ def _plot(path, masses, ours, band, inclusive, published, charm):
     return Path(path)
 
 
+def _plot_supplement(path, masses, limits, t2k):
+    """Two panels like the supplement's Fig. 1: |U_e|^2 and |U_mu|^2 from D(s) production only."""
+    with figure(path, figsize=(11.0, 4.5), dpi=150) as (fig, _unused_ax):
+        fig.clf()
+        axes = fig.subplots(1, 2)
+        for ax, flav in zip(axes, ("e", "mu")):
+            obs, band = limits[flav]
+            lo, hi = as_float_array(obs[0]), as_float_array(obs[1])
+            ax.fill_between(masses, lo, hi, where=np.isfinite(lo), color="0.75", alpha=0.6, lw=0)
+            ax.plot(masses, lo, "k-", lw=1.6, label="hnlreach, D(s) production only, 90 % CL")
+            ax.plot(masses, hi, "k-", lw=1.6)
+            ax.plot(masses, as_float_array(band[0]), "k--", lw=0.9, label="expected +1 sigma (hnlreach)")
+            ax.plot(masses, as_float_array(band[1]), "k--", lw=0.9)
+            if flav == "mu":
+                ax.plot(*_branches(t2k), color="C1", lw=1.2, label="T2K 2019 (context)")
+            ax.set_yscale("log")
+            ax.set_xlim(0.2, 2.0)
+            ax.set_ylim(1e-10 if flav == "mu" else 1e-6, 1.0)  # T2K lies at ~1e-9
+            ax.set_xlabel("m_N [GeV]")
+            ax.set_ylabel(f"|U_{flav}|^2")
+            ax.set_title(f"ArgoNeuT supplement, {flav} mixing, Dirac: no K+- production (see report)",
+                         fontsize="small")
+            ax.legend(fontsize="x-small", frameon=False, loc="lower left")
+            ax.grid(True, which="major", alpha=0.3)
+    return Path(path)
+
+
+WIDTH_TABLE_MASSES = (0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def width_comparison(masses=WIDTH_TABLE_MASSES, majorana: bool = False) -> list[dict]:
+    """Per mass (tau mixing, |U_tau|^2 = 1): Gamma(N -> nu mu mu), total width, BR(nu mu mu) and
+    c tau of Gorbunov-Shaposhnikov 2007 ('gs') and of the default physics ('ours')."""
+    from hnlreach.detection.argoneut import SIGNAL_CHANNEL, decaying_hnl
+
+    rows = []
+    for m in masses:
+        row = {"mass": float(m)}
+        for key, model in (("gs", "gs2007"), ("ours", "bondarenko2018")):
+            h = decaying_hnl(float(m), "tau", majorana, model)
+            row[f"mumu_{key}"] = h.partial_widths.get(SIGNAL_CHANNEL, 0.0)
+            row[f"total_{key}"] = h.width
+            row[f"br_{key}"] = h.branching_ratios.get(SIGNAL_CHANNEL, 0.0)
+            row[f"ctau_{key}"] = h.ctau
+        rows.append(row)
+    return rows
+
+
+def _width_markdown(rows) -> str:
+    def r(a, b):
+        return f"{a / b:.3f}" if b > 0 else "—"
+    out = [("| m [GeV] | Gamma(nu mu mu) GS [GeV] | ours [GeV] | GS/ours | Gamma_tot GS [GeV] | ours [GeV] "
+            "| GS/ours | BR(nu mu mu) GS | ours | c tau GS [m] | ours [m] |"),
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for w in rows:
+        out.append(f"| {w['mass']:.2f} | {w['mumu_gs']:.3e} | {w['mumu_ours']:.3e} | {r(w['mumu_gs'], w['mumu_ours'])} "
+                   f"| {w['total_gs']:.3e} | {w['total_ours']:.3e} | {r(w['total_gs'], w['total_ours'])} "
+                   f"| {w['br_gs']:.2e} | {w['br_ours']:.2e} | {w['ctau_gs']:.3e} | {w['ctau_ours']:.3e} |")
+    return "\n".join(out) + "\n"
+
+
 def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
-    """Write argoneut_fig5.png, argoneut_limits.csv, argoneut_comparison.md; return the paths."""
+    """Write argoneut_fig5.png, argoneut_supplement_e_mu.png, argoneut_limits.csv,
+    argoneut_supplement_limits.csv, argoneut_comparison.md; return the paths."""
     from hnlreach.experiments import load_experiment
     from hnlreach.outputs.published import load_published
     from hnlreach.scan import parse_mass_grid
@@ -109,65 +175,206 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     exp = load_experiment(PRESET)
     st = exp.statistics
     masses = parse_mass_grid("lin:0.25:1.05:9" if quick else exp.model.masses)
+    masses_sup = parse_mass_grid("lin:0.25:1.85:9" if quick else SUPPLEMENT_MASSES)
     n_hnl = 5000 if quick else exp.model.n_hnl
     band_n = expected_limit_band(st.background, st.background_sigma, st.signal_syst, st.cl, st.method)
     n_obs = st.events_limit()
     res = run_limits(masses, n_hnl=n_hnl, n_limits=(n_obs, *band_n))
     incl = run_limits(masses, n_hnl=n_hnl, tau_inclusive_fraction=0.9, n_limits=(n_obs,))[n_obs]
+    gs = run_limits(masses, n_hnl=n_hnl, width_model="gs2007", n_limits=(n_obs,))[n_obs]
+    gs_incl = run_limits(masses, n_hnl=n_hnl, width_model="gs2007", tau_inclusive_fraction=0.9,
+                         n_limits=(n_obs,))[n_obs]
+    sup = {}
+    for flav in ("e", "mu"):
+        r = run_limits(masses_sup, n_hnl=n_hnl, mixing=flav, n_limits=(n_obs, float(band_n[2])))
+        sup[flav] = (r[n_obs], r[float(band_n[2])])
     ours = res[n_obs]
     band = [res[float(band_n[0])], res[float(band_n[2])]]
     pub = load_published(PUBLISHED)
     charm = load_published(CHARM)
 
-    written = [_plot(outdir / "argoneut_fig5.png", masses, ours, band, incl, pub, charm)]
+    written = [_plot(outdir / "argoneut_fig5.png", masses, ours, band, incl, gs, pub, charm)]
+    written.append(_plot_supplement(outdir / "argoneut_supplement_e_mu.png", masses_sup, sup,
+                                    load_published("T2K2019")))
     csv = outdir / "argoneut_limits.csv"
-    with open(csv, "w") as fh:
-        fh.write("mass_GeV,lower,upper,lower_expected_minus1sigma,lower_expected_plus1sigma,"
-                 "lower_seed000_tau_model,upper_seed000_tau_model\n")
-        for i, m in enumerate(masses):
-            vals = [ours[0][i], ours[1][i], band[0][0][i], band[1][0][i], incl[0][i], incl[1][i]]
-            fh.write(f"{m:.4f}," + ",".join("" if v is None else f"{v:.4e}" for v in vals) + "\n")
-    written.append(csv)
-    c_excl = compare(masses, *ours, pub)
-    c_incl = compare(masses, *incl, pub)
+    cols = {"lower": ours[0], "upper": ours[1], "lower_expected_minus1sigma": band[0][0],
+            "lower_expected_plus1sigma": band[1][0], "lower_seed000_tau_model": incl[0],
+            "upper_seed000_tau_model": incl[1], "lower_gs2007_widths": gs[0], "upper_gs2007_widths": gs[1],
+            "lower_gs2007_widths_seed000_tau_model": gs_incl[0], "upper_gs2007_widths_seed000_tau_model": gs_incl[1]}
+    _write_csv(csv, masses, cols)
+    csv_sup = outdir / "argoneut_supplement_limits.csv"
+    _write_csv(csv_sup, masses_sup, {"lower_Ue2": sup["e"][0][0], "upper_Ue2": sup["e"][0][1],
+                                     "lower_Umu2": sup["mu"][0][0], "upper_Umu2": sup["mu"][0][1]})
+    written += [csv, csv_sup]
+    comps = {"excl": compare(masses, *ours, pub), "incl": compare(masses, *incl, pub),
+             "gs": compare(masses, *gs, pub), "gs_incl": compare(masses, *gs_incl, pub)}
+    reach = {k: largest_excluded_mass(masses, v[0]) for k, v in
+             (("excl", ours), ("incl", incl), ("gs", gs), ("gs_incl", gs_incl))}
     report = outdir / "argoneut_comparison.md"
-    report.write_text(_report(masses, c_excl, c_incl, largest_excluded_mass(masses, ours[0]),
-                              largest_excluded_mass(masses, incl[0]), band_n, n_obs, n_hnl, quick))
+    report.write_text(_report(masses, comps, reach, width_comparison(), band_n, n_obs, n_hnl, quick,
+                              masses_sup, sup))
     written.append(report)
     return written
 
 
-def _report(masses, c_excl, c_incl, reach, reach_incl, band_n, n_obs, n_hnl, quick) -> str:
+SUPPLEMENT_MASSES = "lin:0.25:1.85:33"
+
+
+def _write_csv(path, masses, cols: dict):
+    with open(path, "w") as fh:
+        fh.write("mass_GeV," + ",".join(cols) + "\n")
+        for i, m in enumerate(masses):
+            vals = [c[i] for c in cols.values()]
+            fh.write(f"{m:.4f}," + ",".join("" if v is None else f"{v:.4e}" for v in vals) + "\n")
+
+
+def _nearest(masses, values, m):
+    """(grid mass, value) of the grid point nearest to m."""
+    i = int(np.argmin(np.abs(np.asarray(masses) - m)))
+    return float(masses[i]), float(values[i])
+
+
+def _ratio_summary(masses, c) -> str:
+    sel = (masses >= 0.3 - 1e-9) & (masses <= 0.9 + 1e-9)
+    rl, ru = c.ratio_lower[sel], c.ratio_upper
+    at = [_nearest(masses, c.ratio_lower, m) for m in (0.3, 0.5, 0.7)]
+    mid = (masses >= 0.5 - 1e-9) & (masses <= 0.8 + 1e-9)
+    return (f"{np.nanmin(rl):.2f} .. {np.nanmax(rl):.2f} | " + " / ".join(f"{v:.2f}" for _, v in at)
+            + f" | {np.nanmedian(ru[mid]) if np.any(np.isfinite(ru[mid])) else np.nan:.2f}")
+
+
+def _report(masses, comps, reach, widths, band_n, n_obs, n_hnl, quick, masses_sup, sup) -> str:
     from hnlreach.outputs.published import load_published
     from hnlreach.validation.compare import published_mass_reach
 
     pub_reach = published_mass_reach(load_published(PUBLISHED))
-    sel = (masses >= 0.3 - 1e-9) & (masses <= 0.9 + 1e-9)
-    r_ex = c_excl.ratio_lower[sel]
-    r_in = c_incl.ratio_lower[sel]
     head = "# ArgoNeuT 2021 reproduction (tau mixing, Dirac, 90 % CL)\n\n"
     if quick:
         head += "**Quick mode (few masses, few HNLs): a smoke test, not the result.**\n\n"
+    at_masses = " / ".join(f"{_nearest(masses, masses, m)[0]:.3f}" for m in (0.3, 0.5, 0.7))
+    labels = {"excl": "exclusive tau -> N X, default widths (default)", "incl": "seed 000's 0.9 K(m) tau model",
+              "gs": "exclusive tau -> N X, GS 2007 widths", "gs_incl": "0.9 K(m) tau model, GS 2007 widths"}
+    summary = "\n".join(f"| {labels[k]} | {_ratio_summary(masses, comps[k])} | {reach[k]:.3f} |" for k in labels)
     return head + f"""Written by `hnlreach reproduce argoneut-2021` (hnlreach.validation.argoneut) from the `argoneut`
 preset; {n_hnl} weighted HNLs per mass.  N_limit = {n_obs:.3f} (Bayesian, uniform prior, 0 observed,
 b = 0.4 +- 0.2, 21.2 % signal systematic); expected +-1 sigma band: N_limit at the 16/50/84 %
 quantiles of n ~ Poisson(b) = {band_n[0]:.3f} / {band_n[1]:.3f} / {band_n[2]:.3f} (P(n = 0) = e^-0.4 = 0.67, so the
--1 sigma and median edges coincide with the observed limit).
+-1 sigma and median edges coincide with the observed limit).  Figures: `argoneut_fig5.png` (tau
+mixing, like the paper's Fig. 5), `argoneut_supplement_e_mu.png` (e and mu mixing, D(s) production only).
 
 ## Summary
 
-| quantity | exclusive tau -> N X (default) | seed 000's 0.9 K(m) model | published |
-|---|---|---|---|
-| lower-boundary ratio ours/published, 0.3-0.9 GeV (min .. max) | {np.nanmin(r_ex):.2f} .. {np.nanmax(r_ex):.2f} | {np.nanmin(r_in):.2f} .. {np.nanmax(r_in):.2f} | 1 |
-| largest excluded mass [GeV] (grid) | {reach:.3f} | {reach_incl:.3f} | {pub_reach:.3f} |
+Lower-boundary ratio ours/published (min .. max over 0.3-0.9 GeV; at {at_masses} GeV), median
+upper-boundary ratio over 0.5-0.8 GeV, and the largest excluded mass of the grid (published: {pub_reach:.3f} GeV).
+
+| variant | lower ratio 0.3-0.9 | lower ratio at ~0.3 / 0.5 / 0.7 | upper ratio (median 0.5-0.8) | largest excluded mass [GeV] |
+|---|---|---|---|---|
+{summary}
 
 ## Default (exclusive tau -> N X branching ratios)
 
-{c_excl.markdown("|U_tau|^2")}
+{comps["excl"].markdown("|U_tau|^2")}
 ## With seed 000's inclusive tau -> N X model (Br = 0.9 |U|^2 K(m_N), m_X = m_pi)
 
-{c_incl.markdown("|U_tau|^2")}
+{comps["incl"].markdown("|U_tau|^2")}
+{_gs_section(masses, comps, reach, widths)}
+{_supplement_section(masses_sup, sup)}
 {_ASSUMPTIONS}
+"""
+
+
+def _gs_section(masses, comps, reach, widths) -> str:
+    """The width-model test: Gorbunov-Shaposhnikov 2007 widths vs ours, and what they do to the contour."""
+    mumu = np.array([w["mumu_gs"] / w["mumu_ours"] for w in widths if w["mumu_ours"] > 0])
+    tot = {w["mass"]: w["total_gs"] / w["total_ours"] for w in widths}
+    sel = (masses >= 0.3 - 1e-9) & (masses <= 0.9 + 1e-9)
+    lo_shift = comps["gs"].ours_lower[sel] / comps["excl"].ours_lower[sel]
+    hi_shift = comps["gs"].ours_upper[sel] / comps["excl"].ours_upper[sel]
+    low = (masses >= 0.3 - 1e-9) & (masses <= 0.55 + 1e-9)
+    lo_low = comps["gs"].ours_lower[low] / comps["excl"].ours_lower[low]
+    r_pub = comps["excl"].ratio_lower
+    need = [(m, 1.0 / v**2) for m, v in (_nearest(masses, r_pub, x) for x in (0.3, 0.5, 0.7))]
+    mid = (masses >= 0.5 - 1e-9) & (masses <= 0.8 + 1e-9)
+    up_need = 1.0 / np.nanmedian(comps["excl"].ratio_upper[mid])
+    max_tot = max(tot.values())
+    high = (masses >= 0.6 - 1e-9) & (masses <= 0.8 + 1e-9)
+    hi_high = np.nanmedian(comps["gs"].ours_upper[high] / comps["excl"].ours_upper[high])
+    up_dir = (f"down (median factor {hi_high:.2f} at 0.6-0.8 GeV), away from" if hi_high < 0.99 else
+              f"up (median factor {hi_high:.2f} at 0.6-0.8 GeV), towards" if hi_high > 1.01 else
+              "by < 1 % relative to")
+    reach_dir = ("does not move up" if max(reach["gs"], reach["gs_incl"]) <= max(reach["excl"], reach["incl"])
+                 else "moves up")
+    return f"""## Width-model test: Gorbunov-Shaposhnikov 2007 widths (the paper's ref. [17])
+
+Hypothesis: the paper computed the lifetime and BR(N -> nu mu mu) from Gorbunov & Shaposhnikov
+(GS), arXiv:0705.1729 (+ erratum), we from Bondarenko et al. arXiv:1805.08567; a different
+Gamma(N -> nu mu mu) near threshold would move the lower boundary (rate ~ production x acceptance x
+Gamma(nu mu mu) there, the total width cancels) and a different total width the upper boundary.
+GS widths: `hnlreach.physics.decays_gs2007` (formulas and constants as transcribed from GS by
+GAMBIT NeutrinoBit and the original FairShip hnl.py; the paper's own text was not retrievable here,
+see the module docstring).  Dirac HNL = GS's widths as written (one charge state per channel).
+
+Tau mixing, |U_tau|^2 = 1, Dirac:
+
+{_width_markdown(widths)}
+* **Gamma(N -> nu mu mu)**: GS's closed form (C1 = (1 - 4 s_W^2 + 8 s_W^4)/4, C2 = s_W^2 (2 s_W^2 - 1)/2 with the
+  logarithmic threshold function) is the formula 1805.08567 uses; GS/ours = {mumu.min():.6f} .. {mumu.max():.6f}
+  over {widths[0]['mass']:.2f}-{widths[-1]['mass']:.2f} GeV.  The threshold behaviour is identical.
+* **Total width**: identical below the eta threshold (only nu nu nu, nu e e, nu mu mu, nu pi0 are open; GS/ours =
+  {tot[0.5]:.3f} at 0.5 GeV); above it GS is *larger* ({tot[0.7]:.2f} / {tot[0.9]:.2f} / {tot[1.0]:.2f} at 0.7 / 0.9 / 1.0 GeV) because GS
+  use f_eta = 1.2 f_pi = 156 MeV (ours 81.7 MeV) and a nu rho0 width without the (1 - 2 s_W^2)^2 Z-coupling factor,
+  and have no nu omega.
+
+Effect on the contour (same Monte Carlo seeds, so the ratios below are nearly free of MC noise):
+GS-widths lower boundary / default lower boundary = {np.nanmin(lo_shift):.2f} .. {np.nanmax(lo_shift):.2f}, upper boundary
+ratio {np.nanmin(hi_shift):.2f} .. {np.nanmax(hi_shift):.2f} (0.3-0.9 GeV); largest excluded mass {reach['gs']:.3f} GeV (default
+widths {reach['excl']:.3f}) with our tau model and {reach['gs_incl']:.3f} GeV (default widths {reach['incl']:.3f}) with the paper's
+0.9 K(m).
+
+**Conclusion: the width model does not explain the discrepancy.**  With GS widths the low-mass lower
+boundary moves by a factor {np.nanmin(lo_low):.3f} .. {np.nanmax(lo_low):.3f} (0.3-0.55 GeV: same Gamma(nu mu mu), same total
+width), so the excess stays; the upper boundary moves {up_dir} the published one (GS's total width
+is larger above the eta threshold, shortening the lifetime; the upper boundary scales ~ 1/Gamma_total);
+the mass reach {reach_dir}.  To reproduce the published lower boundary by the width alone,
+Gamma(N -> nu mu mu) would have to be {need[0][1]:.0f}x / {need[1][1]:.1f}x / {need[2][1]:.1f}x smaller than ours at
+{need[0][0]:.3f} / {need[1][0]:.3f} / {need[2][0]:.3f} GeV (ratio^-2, since n ~ |U|^4 Gamma(nu mu mu) there) - no width formula
+we know of does that, GS's is identical to ours - and the upper boundary would need a ~{up_need:.0f}x smaller
+total width (median over 0.5-0.8 GeV), while GS and 1805.08567 differ by at most {100 * (max_tot - 1):.0f} % up to
+{widths[-1]['mass']:.1f} GeV (and in the other direction).  The difference must lie in production x acceptance,
+see "Why the results differ" below.
+
+### Boundaries with GS widths (exclusive tau -> N X)
+
+{comps["gs"].markdown("|U_tau|^2")}
+### Boundaries with GS widths and seed 000's 0.9 K(m) tau model
+
+{comps["gs_incl"].markdown("|U_tau|^2")}"""
+
+
+def _supplement_section(masses_sup, sup) -> str:
+    from hnlreach.validation.compare import largest_excluded_mass
+
+    lines = []
+    for flav in ("e", "mu"):
+        lo = as_float_array(sup[flav][0][0])
+        i = int(np.nanargmin(lo)) if np.any(np.isfinite(lo)) else None
+        best = f"strongest {lo[i]:.2e} at {masses_sup[i]:.2f} GeV" if i is not None else "nothing excluded"
+        lines.append(f"- |U_{flav}|^2: {best}; largest excluded mass {largest_excluded_mass(masses_sup, lo):.2f} GeV.")
+    return f"""## Supplement: |U_e|^2 and |U_mu|^2 from D(s) production only
+
+`argoneut_supplement_e_mu.png`, `argoneut_supplement_limits.csv` (`hnlreach limit argoneut --mixing e|mu`):
+the same preset, selection and statistics (N -> nu mu mu, Dirac), with every charm source of the
+preset in target and absorber: D(s)+- -> l N, D -> K(*) l N and the D(s) -> tau nu, tau -> N X chains.
+
+{chr(10).join(lines)}
+
+**Not modelled: K+- -> l N**, the supplement's dominant source at low mass.  Those kaons decay in flight
+after horn focusing in the NuMI decay pipe; their HNL flux needs the NuMI beam simulation (G4NuMI:
+horn-focused kaon spectra and decay positions along the 675 m pipe), and no kaon-parent HNL flux for
+NuMI is available here.  Our e/mu curves are therefore the D(s) part only; where the kaons contribute
+(m_N < m_K) the paper's limits must be stronger than ours.  The paper publishes its supplement curves only as a figure (no numbers are
+shipped with hnlreach), so there is no ratio table for them.  The paper's flux systematic for the
+D(s) channel (20 %, no tau branching-ratio uncertainty) differs slightly from the 21.2 % used here.
 """
 
 
@@ -215,21 +422,22 @@ _ASSUMPTIONS = """## What is modelled (and what is assumed)
   inclusive model ignores that multi-hadron tau decays (e.g. tau -> 3 pi nu) cannot turn into N + pi
   with the pi kinematics; the exclusive sum is the better physics, the inclusive one the paper's.
 - *Lower boundary below ~0.65 GeV is stronger than published*, by a factor that grows towards the
-  2 m_mu threshold (ratio ~0.2 at 0.3 GeV, ~0.4 at 0.5 GeV, ~0.9 at 0.7 GeV), for both tau models and
-  both charm spectra.  At the lower boundary the lifetime is long, so the event rate is
-  production x acceptance x Gamma(N -> nu mu mu): the total width cancels, and the change of the
-  charm spectrum moves the ratios by < 20 %.  The mass dependence therefore points at
-  Gamma(N -> nu mu mu) near threshold (NC only for tau mixing): ours is the exact three-body width
-  with muon masses (arXiv:1805.08567, checked against its closed C1-C4 form to 2e-6 and against
-  EventCalc lifetimes to 1 %), whose phase-space suppression relative to the massless formula is
-  0.057/0.40/0.62 at 0.3/0.5/0.7 GeV.  A width that falls ~25x/5x/1.4x faster towards threshold
-  than ours (as the ratios require) would reproduce the published boundary; the paper cites
-  Gorbunov-Shaposhnikov 0705.1729 for its widths, whose code we could not inspect.  The
-  low-energy efficiency (Fig. 4 is published only as a figure) is the other input that could
-  differ at low mass; ours is modelled from the paper's cuts (above).
+  2 m_mu threshold (see the tables), for both tau models and both charm spectra.  At the lower
+  boundary the lifetime is long, so the event rate is production x acceptance x Gamma(N -> nu mu mu):
+  the total width cancels, and the change of the charm spectrum moves the ratios by < 20 %.  Our
+  Gamma(N -> nu mu mu) (NC only for tau mixing) is the exact three-body width with muon masses
+  (arXiv:1805.08567, checked against its closed C1-C4 form to 2e-6 and against EventCalc lifetimes
+  to 1 %), and it is also exactly the Gorbunov-Shaposhnikov width the paper cites (width-model test
+  above): the widths are ruled out as the cause.  What remains is production x acceptance near
+  threshold: the selection efficiency at low E_N and low mass (the paper's Fig. 4 is published only
+  as a figure and only for m_N = 450 MeV; ours is modelled from its cuts; near threshold the muons
+  are soft in the N frame, overlap, and mostly pass as double-MIP in our model), and the tau -> N X
+  kinematics at low m_N.  We have not identified which.
 - *Upper boundary is ~6x lower than published* at every mass.  It is set by absorber HNLs that
   must survive 318 m: |U|^2_upper x Gamma_1 m / p ~ ln(N_0/N_limit)/318 m, so it scales with the
-  HNL momenta in the far tail and inversely with the total width.  A factor 6 needs the paper's HNLs
-  to be ~6x more boosted in that tail or its total width ~6x smaller than Bondarenko et al.'s (ours
-  agrees with EventCalc to 1 % for tau mixing at 0.3-1 GeV); we have not identified which.
+  HNL momenta in the far tail and inversely with the total width.  The GS total width is equal to
+  ours below the eta threshold and larger above it, so the paper's widths make the gap bigger, not
+  smaller; a factor 6 then needs the paper's HNLs to be much more boosted in the far tail (e.g. its
+  absorber charm spectrum from the GEANT4 beam simulation, or HNLs from taus of the full 120 GeV
+  tertiary cascade) - not identified.
 """
