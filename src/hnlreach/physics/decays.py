@@ -154,13 +154,19 @@ def mixing_partial_widths(mass: float, mixing: tuple[float, float, float], major
         raise HNLInputError(f"mixing must be three numbers (|U_e|^2, |U_mu|^2, |U_tau|^2), got {mixing!r}") from None
     if len(mix) != 3 or any(not math.isfinite(u) or u < 0 for u in mix):
         raise HNLInputError(f"mixing must be three non-negative finite numbers, got {mixing!r}")
+    return combine_flavours(mix, lambda flavour: dict(_unit_widths_at(m, flavour)), majorana)
+
+
+def combine_flavours(mixing, unit_widths, majorana: bool) -> dict[str, float]:
+    """Sum_alpha |U_alpha|^2 x unit_widths(alpha) (channel -> Dirac width at |U_alpha|^2 = 1;
+    different final neutrino flavours add incoherently), then the Majorana convention:
+    charge-conjugate channels listed with the same width, self-conjugate ones doubled."""
     out: dict[str, float] = {}
-    for flavour, u2 in zip(FLAVOURS, mix):
-        if u2 == 0.0:
-            continue
-        for ch, w in _unit_widths_at(m, flavour):
-            if w > 0.0:
-                out[ch] = out.get(ch, 0.0) + u2 * w
+    for flavour, u2 in zip(FLAVOURS, mixing):
+        if u2 > 0.0:
+            for ch, w in unit_widths(flavour).items():
+                if w > 0.0:
+                    out[ch] = out.get(ch, 0.0) + u2 * w
     if majorana:
         for ch, w in list(out.items()):
             if is_self_conjugate(ch):

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from hnlreach.model import HNL
 from hnlreach.physics import decays
-from hnlreach.physics.constants import FLAVOURS, LEPTON_MASS
+from hnlreach.physics.constants import LEPTON_MASS
 from hnlreach.physics.decays_leptonic import three_body_width
 
 _LEPTON = {"e": "e-", "mu": "mu-", "tau": "tau-"}
@@ -48,19 +48,7 @@ def cc_only_unit_widths(mass: float, flavour: str) -> dict[str, float]:
 def cc_only_partial_widths(mass: float, mixing, majorana: bool) -> dict[str, float]:
     """Channel -> CC-only width [GeV] for (|U_e|^2, |U_mu|^2, |U_tau|^2); Majorana doubling as in
     `decays.mixing_partial_widths` (conjugate channels listed, self-conjugate ones x2)."""
-    out: dict[str, float] = {}
-    for flavour, u2 in zip(FLAVOURS, mixing):
-        if u2 > 0.0:
-            for ch, w in cc_only_unit_widths(mass, flavour).items():
-                out[ch] = out.get(ch, 0.0) + u2 * w
-    if majorana:
-        for ch, w in list(out.items()):
-            if decays.is_self_conjugate(ch):
-                out[ch] = 2.0 * w
-            else:
-                cc = decays.conjugate_channel(ch)
-                out[cc] = out.get(cc, 0.0) + w
-    return out
+    return decays.combine_flavours(mixing, lambda f: cc_only_unit_widths(mass, f), majorana)
 
 
 class CCOnlyHNL(HNL):

@@ -178,22 +178,10 @@ def gs2007_unit_widths(mass, flavour: str) -> dict[str, np.ndarray]:
 def gs2007_partial_widths(mass: float, mixing, majorana: bool) -> dict[str, float]:
     """Channel -> GS width [GeV] for (|U_e|^2, |U_mu|^2, |U_tau|^2); open channels only; Majorana
     convention of `hnlreach.physics.decays.mixing_partial_widths`."""
-    from hnlreach.physics.decays import conjugate_channel, is_self_conjugate
+    from hnlreach.physics.decays import combine_flavours
 
-    out: dict[str, float] = {}
-    for flavour, u2 in zip(FLAVOURS, mixing):
-        if u2 > 0.0:
-            for ch, w in gs2007_unit_widths(float(mass), flavour).items():
-                if w[0] > 0.0:
-                    out[ch] = out.get(ch, 0.0) + u2 * float(w[0])
-    if majorana:
-        for ch, w in list(out.items()):
-            if is_self_conjugate(ch):
-                out[ch] = 2.0 * w
-            else:
-                cc = conjugate_channel(ch)
-                out[cc] = out.get(cc, 0.0) + w
-    return out
+    return combine_flavours(
+        mixing, lambda f: {ch: float(w[0]) for ch, w in gs2007_unit_widths(float(mass), f).items()}, majorana)
 
 
 class GS2007HNL(HNL):
