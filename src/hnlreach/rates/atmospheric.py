@@ -33,7 +33,7 @@ from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import MASS, M_PROTON
 from hnlreach.physics.kinematics import as_generator
 
-YEAR_S = 3.15576e7
+YEAR_S = 3.15576e7  # Julian year [s]
 SEA_LEVEL_DEPTH_G_CM2 = 1030.0
 
 

@@ -354,8 +354,6 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         from hnlreach.experiments import load_experiment
 
         experiment = load_experiment(experiment)
-    if (mixing is None) == (dipole is None):
-        raise HNLInputError("give exactly one of a mixing pattern or a dipole flavour")
     try:
         n = int(n)
     except (TypeError, ValueError):

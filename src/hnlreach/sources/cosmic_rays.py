@@ -22,7 +22,7 @@ import numpy as np
 
 from hnlreach.physics.constants import GEV2_TO_CM2, M_PROTON
 
-KNEE_GEV = 5.0e6
+KNEE_GEV = 5.0e6  # knee of the proton flux, seed 002 eq. (B1)
 SIGMA_CC_TABLE = Path(__file__).resolve().parents[1] / "experiments" / "data" / "km3net" / "sigma_ccbar_pp.csv"
 _HBARC2_MB_GEV2 = GEV2_TO_CM2 * 1e27  # (hbar c)^2 in mb GeV^2 (1 mb = 1e-27 cm^2)
 
