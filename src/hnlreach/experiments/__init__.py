@@ -201,11 +201,22 @@ def list_experiments() -> list[tuple[str, str]]:
 
 def load_experiment(name_or_path: str | Path) -> Experiment:
     """Load and validate a preset or an experiment TOML file."""
+    path = resolve(name_or_path)
+    return experiment_from_config(_read_toml(path), path)
+
+
+def read_config(name_or_path: str | Path) -> tuple[dict, Path]:
+    """The parsed TOML of a preset or experiment file (to modify and pass to experiment_from_config)."""
+    path = resolve(name_or_path)
+    return _read_toml(path), path
+
+
+def experiment_from_config(cfg: dict, path: Path) -> Experiment:
+    """Validate and build an experiment from a parsed configuration; relative data files resolve
+    against path's folder."""
     from hnlreach.experiments.schema import validate
 
-    path = resolve(name_or_path)
-    cfg = validate(_read_toml(path), str(path))
-    return _build(cfg, path)
+    return _build(validate(cfg, str(path)), Path(path))
 
 
 def _materials(cfg, where):

@@ -27,6 +27,10 @@ PUBLISHED = {
                          "MiniBooNE preferred region, dipole portal (arXiv:1803.03262)"),
     "MINERvA-dipole": ("MINERvA_Kamp2022_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
                        "MINERvA nu-e sidebands, dipole portal (Kamp et al., arXiv:2206.07100)"),
+    "ND280-dipole-Liu2024": ("ND280_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+                             "ND280 2019 data, dipole portal (Liu et al., arXiv:2412.15051 Fig. 4)"),
+    "ND280-upgrade-dipole-Liu2024": ("ND280upgrade_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+                                     "T2K + T2K-II sensitivity, dipole portal (Liu et al., arXiv:2412.15051 Fig. 4)"),
 }
 
 

@@ -5,8 +5,10 @@ material of the geometry and the bedrock (rates.engine.build_sample: one sample 
 merged); N -> nu e+ e- (gamma*) in the TPC fiducial volumes with e+e- kinematics sampled; cuts
 opening angle < 90 deg and cos theta_N > 0.992; T2K 2019 e+e- efficiency.  2019 data: 95 % CL with
 zero events (N > 3.0); T2K + T2K-II: Asimov 95 % CL with background scaled by POT x TPC volume.
-`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE region), Fig. 3 (median decay
-length with the analytic estimate), Fig. 2 (vertices) and a markdown report.
+`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE region + seed 001's curves), Fig. 3
+(median decay length with the analytic estimate), Fig. 2 (vertices) and a markdown report; the
+difference from seed 001 is explained by re-running with the authors' own analysis choices
+(``seed001_emulation``, a diagnostic: dense TPC gas, POT, per-TPC files, cuts).
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def dipole_sample(experiment, mass: float, n_hnl: int = 40_000, rng=None, majora
 def _experiment(name: str):
     from hnlreach.experiments import load_experiment
 
+    if name.startswith("seed001-emulation"):
+        return seed001_emulation(upgrade=name.endswith("upgrade"))
     return load_experiment(name)
 
 
@@ -43,45 +47,84 @@ def br_ee(mass: float) -> float:
     return float(reference_hnl(mass, dipole="mu").branching_ratios.get("N -> nu e+ e-", 0.0))
 
 
-def all_decays_variant(sample):
-    """DIAGNOSTIC, not physics: the sample with BR(N -> nu e+ e-) replaced by 1, i.e. every HNL
-    decay in a TPC fiducial volume counted with the e+e- selection and efficiency -- what a
-    simulation that counts 'single photons' without the e+e- branching ratio would predict."""
-    from dataclasses import replace
-
-    b = br_ee(sample.mass)
-    return replace(sample, acceptance=sample.acceptance / b) if b > 0 else sample
-
-
-def _expected(mass, rng, *, name: str, n_hnl: int, variant: str | None = None):
-    s = dipole_sample(_experiment(name), mass, n_hnl, rng)
-    return all_decays_variant(s) if variant == "br_ee_1" else s
+# Seed 001's own analysis choices, read in the authors' public code (github.com/mingshauliu/Dipole-HNL-T2K,
+# commit 4782ab8) and reproduced by `seed001_emulation` -- NOT physics, the explanation of the difference:
+SEED001_POT_PER_MODE = 3.6e21  # stats/STATS_NU.py and STATS_NUBAR.py: POT['ND280NU'] for the nu_mu and nu_mu-bar files
+SEED001_POT_PER_MODE_UPGRADE = 2.6098758621e22  # stats/STATS_NU+.py, STATS_NUBAR+.py: POT['ND280+']
+SEED001_TPC_FILES = 3  # the 2019 contour sums three per-TPC files (OGTPC1-3) that agree with each other
+SEED001_COS_THETA_N = 0.999  # stats/STATS_NU.py apply_cuts (the text says 0.992); no opening-angle cut there
+SIREN_GAS_DENSITY_G_CM3 = 1.855  # SIREN ND280UPGRD-v1 densities.dat: every TPC gas box (1000x the real gas)
+SEED001_FLUXES = ("FHC numu", "RHC numubar")  # flux tags PLUS_numu and MINUS_numubar of their SIREN runs
+_GAS_BOXES_2019 = ((0.0, 0.0, -0.375), (0.0, 0.0, 0.99), (0.0, 0.0, 2.355))  # the three TPC gas volumes
 
 
-def contour(name: str, masses, n_hnl: int = 40_000, seed: int = 1, jobs: int | None = 1, n_limit=None,
-            variant: str | None = None):
-    """Excluded d_muN interval per mass for an experiment preset name or TOML path
-    (scan.ScanResult); variant 'br_ee_1' is the diagnostic ``all_decays_variant``."""
+EMULATION_STEPS = ("pot", "tpc_files", "cuts", "gas")
+
+
+def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
+    """DIAGNOSTIC, not physics: the nd280 (or nd280-upgrade) preset with seed 001's analysis choices
+    as found in the authors' code, each switched on by a step: 'pot' 3.6e21 POT (2.61e22 upgrade)
+    for each of the FHC nu_mu and RHC nu_mu-bar fluxes (no wrong-sign fluxes); 'tpc_files' (2019)
+    the sum of three per-TPC files (x3); 'cuts' cos theta_N > 0.999 and no opening-angle cut; 'gas'
+    TPC gas at 1.855 g/cm^3 (the SIREN upgrade file's value).  The signal stays N -> nu e+ e- with
+    its branching ratio."""
+    from hnlreach.experiments import experiment_from_config, read_config
+
+    cfg, path = read_config("nd280-upgrade" if upgrade else "nd280")
+    cfg["experiment"]["name"] += "-seed001-emulation-" + "-".join(steps)
+    if "pot" in steps:
+        pot = SEED001_POT_PER_MODE_UPGRADE if upgrade else SEED001_POT_PER_MODE
+        cfg["beam"]["runs"] = [{"mode": "FHC", "pot": pot}, {"mode": "RHC", "pot": pot}]
+        cfg["fluxes"] = [dict(f, normalisation=0.5) for f in cfg["fluxes"] if f["name"] in SEED001_FLUXES]
+    if "tpc_files" in steps and not upgrade:
+        cfg["beam"]["runs"] = [dict(r, pot=r["pot"] * SEED001_TPC_FILES) for r in cfg["beam"]["runs"]]
+    if "cuts" in steps:
+        sel = cfg["selection"]
+        sel.pop("max_opening_angle_rad", None)
+        sel["max_hnl_angle_to_beam_rad"] = float(np.arccos(SEED001_COS_THETA_N))
+    if "gas" in steps and upgrade:  # the preset restores the real gas density over the file's; undo that
+        cfg["materials"]["TPC_GAS"]["density_g_cm3"] = SIREN_GAS_DENSITY_G_CM3
+    elif "gas" in steps:
+        cfg.setdefault("materials", {})["SIREN_TPC_GAS"] = {
+            "density_g_cm3": SIREN_GAS_DENSITY_G_CM3, "mass_fractions": _TPC_GAS_FRACTIONS}
+        cfg["geometry"]["volumes"] = [
+            {"name": f"siren_gas_{i}", "shape": "box", "center_m": list(c), "size_m": [2.47, 2.47, 0.97],
+             "material": "SIREN_TPC_GAS"} for i, c in enumerate(_GAS_BOXES_2019)]
+    return experiment_from_config(cfg, path)
+
+
+def emulation_breakdown(mass: float, d: float, n_hnl: int = 40_000, rng=None) -> list[tuple[str, float, float]]:
+    """Expected 2019 events at (mass, d) as seed 001's choices are switched on one after the other:
+    rows (steps switched on, N, MC error)."""
+    from hnlreach.physics.kinematics import as_generator
+
+    rng = as_generator(rng)
+    rows = []
+    for i in range(len(EMULATION_STEPS) + 1):
+        steps = EMULATION_STEPS[:i]
+        exp = seed001_emulation(False, steps) if steps else _experiment("nd280")
+        s = dipole_sample(exp, mass, n_hnl, rng)
+        rows.append(("+".join(steps) or "physical (nd280 preset)", float(s.n(d)), float(s.mc_error(d))))
+    return rows
+
+
+# Ar:CF4:iC4H10 = 95:3:2 by mass (seed 001 sec. III), as in the nd280-upgrade preset's TPC_GAS
+_TPC_GAS_FRACTIONS = {"H1": 0.0034483, "C12": 0.0206426, "F19": 0.0259091, "Ar40": 0.95}
+
+
+def _expected(mass, rng, *, name: str, n_hnl: int):
+    return dipole_sample(_experiment(name), mass, n_hnl, rng)
+
+
+def contour(name: str, masses, n_hnl: int = 40_000, seed: int = 1, jobs: int | None = 1, n_limit=None):
+    """Excluded d_muN interval per mass for an experiment preset name or TOML path, or for
+    'seed001-emulation' / 'seed001-emulation-upgrade' (``seed001_emulation``) (scan.ScanResult)."""
     from hnlreach.scan import scan_masses
 
     exp = _experiment(str(name))
     n_lim = exp.statistics.events_limit() if n_limit is None else n_limit
-    return scan_masses(masses, functools.partial(_expected, name=str(name), n_hnl=n_hnl, variant=variant),
+    return scan_masses(masses, functools.partial(_expected, name=str(name), n_hnl=n_hnl),
                        n_lim, (1e-10, 1e-2), seed=seed, jobs=jobs, quiet=True)
-
-
-def dense_gas_upgrade_preset(outdir: Path) -> Path:
-    """DIAGNOSTIC: the nd280-upgrade preset with the SIREN file's TPC gas density 1.855 g/cm^3
-    (1000x the real gas) restored, written to outdir; returns its path."""
-    from hnlreach.experiments import PRESET_DIR
-
-    text = (PRESET_DIR / "nd280-upgrade.toml").read_text()
-    text = text.replace('"data/nd280/', f'"{PRESET_DIR.as_posix()}/data/nd280/')
-    text = text.replace("[materials.TPC_GAS]\ndensity_g_cm3 = 0.001855", "[materials.TPC_GAS]\ndensity_g_cm3 = 1.855")
-    text = text.replace('name = "nd280-upgrade"', 'name = "nd280-upgrade-dense-gas"')
-    path = Path(outdir) / "nd280-upgrade-dense-gas.toml"
-    path.write_text(text)
-    return path
 
 
 def decomposition(experiment, mass: float, d: float, n_hnl: int = 100_000, rng=None) -> list[tuple]:
@@ -176,9 +219,9 @@ def _ranges(masses, ok) -> list[tuple[float, float]]:
 
 
 def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
-    """Constraint (2019 data) and sensitivity (upgrade) contours, the diagnostic variants
-    (BR(N -> nu e e) = 1; upgrade with the SIREN file's dense TPC gas), the event decomposition at
-    the seed's reference point, figures and report."""
+    """Constraint (2019 data) and sensitivity (upgrade) contours, the same with seed 001's own
+    analysis choices (``seed001_emulation``), the event decomposition at the seed's reference point,
+    figures and report."""
     import time
 
     from hnlreach.experiments import load_experiment
@@ -193,10 +236,8 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     exps = {k: load_experiment(k) for k in ("nd280", "nd280-upgrade")}
     res = {k: contour(k, masses, n_hnl, jobs=None) for k in exps}
     elapsed = time.perf_counter() - t0
-    dense = dense_gas_upgrade_preset(outdir)
-    res["br_ee_1"] = contour("nd280", masses, n_hnl // 2, jobs=None, variant="br_ee_1")
-    res["dense_gas"] = contour(dense, masses, n_hnl // 2, jobs=None)
-    res["dense_gas_br_ee_1"] = contour(dense, masses, n_hnl // 2, jobs=None, variant="br_ee_1")
+    for k in EMULATIONS:
+        res[k] = contour(k, masses, n_hnl // 2, jobs=None)
     files = []
     keys = list(res)
     # union of all excluded intervals per mass (two production regions can give two intervals)
@@ -210,14 +251,17 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     files.append(atomic_write_text(outdir / "nd280_dipole_contours.csv", "\n".join(lines) + "\n"))
     mib = load_published("MiniBooNE-dipole")
     minerva = load_published("MINERvA-dipole")
+    seed = {k: load_published(v) for k, v in SEED001_CURVES.items()}
     decomp = decomposition(exps["nd280"], 0.5, REFERENCE_D, 8_000 if quick else 200_000, np.random.default_rng(5))
-    files += _plots(outdir, masses, bounds, mib, minerva, exps, n_hnl)
+    files += _plots(outdir, masses, bounds, mib, minerva, seed, exps)
     window = window_check(exps["nd280"], 4_000 if quick else 60_000)
-    files.append(_report(outdir, masses, bounds, mib, minerva, elapsed, quick, exps, decomp, window))
+    files.append(_report(outdir, masses, bounds, minerva, seed, elapsed, quick, exps, decomp, window))
     return files
 
 
 REFERENCE_D = 3.87e-7  # GeV^-1, seed 001 Fig. 2
+EMULATIONS = ("seed001-emulation", "seed001-emulation-upgrade")
+SEED001_CURVES = {"nd280": "ND280-dipole-Liu2024", "nd280-upgrade": "ND280-upgrade-dipole-Liu2024"}
 
 
 def window_check(experiment, n_hnl: int, mass: float = 0.1, d: float = 6e-7) -> tuple:
@@ -238,16 +282,18 @@ def _interp_log(masses, values, m):
     return float(np.exp(np.interp(np.log(m), np.log(masses[ok]), np.log(values[ok]), left=np.nan, right=np.nan)))
 
 
-def _plots(outdir, masses, bounds, mib, minerva, exps, n_hnl):
+def _plots(outdir, masses, bounds, mib, minerva, seed, exps):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     files = []
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
     for k, style, lab in (("nd280", "-", "ND280 2019 data, 95% CL (this work)"),
-                          ("nd280-upgrade", "--", "T2K + T2K-II upgrade, Asimov 95% CL")):
+                          ("nd280-upgrade", "--", "T2K + T2K-II upgrade, Asimov 95% CL (this work)"),
+                          ("seed001-emulation", ":", "2019, seed 001's analysis choices (emulation)"),
+                          ("seed001-emulation-upgrade", "-.", "upgrade, seed 001's analysis choices (emulation)")):
         lo, up = bounds[k]
         ok = np.isfinite(lo)
         if ok.any():
@@ -256,18 +302,14 @@ def _plots(outdir, masses, bounds, mib, minerva, exps, n_hnl):
             if k == "nd280":
                 ax.fill(x, y, color="tab:red", alpha=0.35, label=lab)
             else:
-                ax.plot(x, y, "r" + style, label=lab)
-    for k, style, lab in (("br_ee_1", "m:", "DIAGNOSTIC 2019, BR(N->nu ee) set to 1"),
-                          ("dense_gas", "c-.", "DIAGNOSTIC upgrade, TPC gas 1.855 g/cm3 (SIREN file)")):
-        lo, up = bounds[k]
-        ok = np.isfinite(lo)
-        if ok.any():
-            ax.plot(np.concatenate([masses[ok], masses[ok][::-1]]), np.concatenate([lo[ok], up[ok][::-1]]),
-                    style, lw=1, label=lab)
+                ax.plot(x, y, ("r" if "emulation" not in k else "k") + style, lw=1.2, label=lab)
+    for k, style in (("nd280", "-"), ("nd280-upgrade", "--")):
+        c = seed[k]
+        ax.plot(c.mass_GeV, c.coupling, style, color="tab:orange", lw=2, alpha=0.8, label=f"seed 001 Fig. 4: {c.description.split(',')[0]}")
     ax.fill(mib.mass_GeV, mib.coupling, color="tab:green", alpha=0.3, label="MiniBooNE-preferred (Magill et al.)")
     ax.plot(minerva.mass_GeV, minerva.coupling, "b-", lw=1.2, label="MINERvA (Kamp et al. 2206.07100)")
-    ax.set(xscale="log", yscale="log", xlabel=r"$m_N$ [GeV]", ylabel=r"$d_{\mu N}$ [GeV$^{-1}$] (DarkNews normalisation)",
-           xlim=(0.01, 1.0), ylim=(1e-9, 1e-3))
+    ax.set(xscale="log", yscale="log", xlabel=r"$m_N$ [GeV]", ylabel=r"$d_{\mu N}$ [GeV$^{-1}$] (seed 001 eq. 2)",
+           xlim=(0.01, 1.2), ylim=(3e-8, 1e-3))
     ax.legend(fontsize=6)
     fig.tight_layout()
     p = outdir / "nd280_dipole_fig4.png"
@@ -332,33 +374,49 @@ def _plots(outdir, masses, bounds, mib, minerva, exps, n_hnl):
     return files
 
 
-def _report(outdir, masses, bounds, mib, minerva, elapsed, quick, exps, decomp, window):
+def _report(outdir, masses, bounds, minerva, seed, elapsed, quick, exps, decomp, window):
     from hnlreach.outputs.atomic import atomic_write_text
     from hnlreach.validation.compare import contour_bounds
 
     f = lambda v: "—" if not np.isfinite(v) else f"{v:.3e}"  # noqa: E731
+    r = lambda a, b: "—" if not (np.isfinite(a) and np.isfinite(b)) else f"{a / b:.2f}"  # noqa: E731
+
     def mev(w):
         ws = [w] if isinstance(w, tuple) else w
         ws = [x for x in ws if np.isfinite(x[0])]
         return ", ".join(f"{a * 1e3:.0f}–{b * 1e3:.0f} MeV" for a, b in ws) or "none"
 
-    win = {k: _window(masses, bounds[k][0]) for k in bounds}
-    bey = {k: beyond_minerva(masses, bounds[k][0], minerva) for k in bounds}
-    d500 = {k: _interp_log(masses, bounds[k][0], 0.5) for k in bounds}
+    pub = {k: contour_bounds(c, masses)[0] for k, c in seed.items()}
+    lower = {**{k: v[0] for k, v in bounds.items()}, **{"published " + k: v for k, v in pub.items()}}
+    bey = {k: beyond_minerva(masses, v, minerva) for k, v in lower.items()}
+    d500 = {k: _interp_log(masses, v, 0.5) for k, v in lower.items()}
     mv500 = float(contour_bounds(minerva, [0.5])[0][0])
     b05 = br_ee(0.5)
     n_lim19 = exps["nd280"].statistics.events_limit()
-    tot = [sum(r[i] for r in decomp) for i in (1, 2, 3)]
-    tot_err = [float(np.sqrt(sum(r[i] ** 2 for r in decomp))) for i in (4, 5)]
-    drows = [f"| {r[0]} | {r[1]:.3g} | {r[2]:.3g} ± {r[4]:.2g} ({100 * r[2] / max(tot[1], 1e-300):.1f} %) | "
-             f"{r[3]:.3g} ± {r[5]:.2g} |" for r in decomp if r[2] > 1e-3 * tot[1]]
-    rows = ["| m [GeV] | 2019 lower | 2019 upper | upgrade lower | upgrade upper | MINERvA | "
-            "diag. BR_ee=1 lower | diag. dense-gas upgrade lower |", "|---|---|---|---|---|---|---|---|"]
+    tot = [sum(x[i] for x in decomp) for i in (1, 2, 3)]
+    tot_err = [float(np.sqrt(sum(x[i] ** 2 for x in decomp))) for i in (4, 5)]
+    drows = [f"| {x[0]} | {x[1]:.3g} | {x[2]:.3g} ± {x[4]:.2g} ({100 * x[2] / max(tot[1], 1e-300):.1f} %) | "
+             f"{x[3]:.3g} ± {x[5]:.2g} |" for x in decomp if x[2] > 1e-3 * tot[1]]
+    brk = emulation_breakdown(0.5, d500["published nd280"], 8_000 if quick else 60_000, np.random.default_rng(11))
+    brows = [f"| {name} | {n:.3g} ± {e:.2g} | {n / brk[0][1]:.3g} |" for name, n, e in brk]
+
+    def ratios(key, ref):
+        lo, p_ = bounds[key][0], pub[ref]
+        ok = np.isfinite(lo) & np.isfinite(p_)
+        q = lo[ok] / p_[ok]
+        return (f"{q.min():.2f}–{q.max():.2f} (median {np.median(q):.2f}) over "
+                f"{masses[ok].min() * 1e3:.0f}–{masses[ok].max() * 1e3:.0f} MeV") if ok.any() else "—"
+
+    rows = ["| m [GeV] | 2019 lower | 2019 upper | 2019 emulation | seed 001 2019 | emul./seed | ours/seed | "
+            "upgrade lower | upgrade emulation | seed 001 upgrade | emul./seed | MINERvA |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     mv = contour_bounds(minerva, masses)[0]
+    e19, eup = bounds["seed001-emulation"][0], bounds["seed001-emulation-upgrade"][0]
     for i, m in enumerate(masses):
-        rows.append(f"| {m:.4f} | {f(bounds['nd280'][0][i])} | {f(bounds['nd280'][1][i])} | "
-                    f"{f(bounds['nd280-upgrade'][0][i])} | {f(bounds['nd280-upgrade'][1][i])} | {f(mv[i])} | "
-                    f"{f(bounds['br_ee_1'][0][i])} | {f(bounds['dense_gas'][0][i])} |")
+        rows.append(f"| {m:.4f} | {f(bounds['nd280'][0][i])} | {f(bounds['nd280'][1][i])} | {f(e19[i])} | "
+                    f"{f(pub['nd280'][i])} | {r(e19[i], pub['nd280'][i])} | {r(bounds['nd280'][0][i], pub['nd280'][i])} | "
+                    f"{f(bounds['nd280-upgrade'][0][i])} | {f(eup[i])} | {f(pub['nd280-upgrade'][i])} | "
+                    f"{r(eup[i], pub['nd280-upgrade'][i])} | {f(mv[i])} |")
     text = f"""# ND280 dipole-portal HNLs (seed 001, arXiv:2412.15051) — reproduction
 
 {'**quick run (reduced statistics): not the result**' if quick else ''}
@@ -367,22 +425,60 @@ Exposure: 2019 data {exps['nd280'].beam.pot:.3e} POT (12.34e20 FHC + 6.29e20 RHC
 nu_mu-bar fluxes, each with its run's POT, summed by `rates.engine.build_sample` — the same sample
 as `hnlreach limit nd280 --dipole mu`), upgrade {exps['nd280-upgrade'].beam.pot:.3e} POT.
 Run time of the two main contours ({len(masses)} masses): {elapsed:.0f} s.
+Seed 001's curves: the numbers the authors plotted in Fig. 4 (`data/published_limits/ND280*_Liu2024_*`,
+from their public repository), d on the same axis as ours (seed 001 eq. 2; see below).
 
-## Result vs seed 001
+## Result
 
-| quantity | this work | seed 001 |
+| quantity | this work (physics) | seed 001's choices (emulation) | seed 001 (published curve) |
+|---|---|---|---|
+| 2019: below MINERvA (Kamp et al.) | {mev(bey['nd280'])} | {mev(bey['seed001-emulation'])} | {mev(bey['published nd280'])} (abstract: world-leading 390–743 MeV) |
+| upgrade: below MINERvA | {mev(bey['nd280-upgrade'])} | {mev(bey['seed001-emulation-upgrade'])} | {mev(bey['published nd280-upgrade'])} (abstract: 148–860 MeV) |
+| d lower boundary at 500 MeV, 2019 [GeV^-1] | {f(d500['nd280'])} | {f(d500['seed001-emulation'])} | {f(d500['published nd280'])} |
+| d lower boundary at 500 MeV, upgrade [GeV^-1] | {f(d500['nd280-upgrade'])} | {f(d500['seed001-emulation-upgrade'])} | {f(d500['published nd280-upgrade'])} |
+| lower boundary / published, 2019 | {ratios('nd280', 'nd280')} | {ratios('seed001-emulation', 'nd280')} | 1 |
+| lower boundary / published, upgrade | {ratios('nd280-upgrade', 'nd280-upgrade')} | {ratios('seed001-emulation-upgrade', 'nd280-upgrade')} | 1 |
+
+MINERvA at 500 MeV: {mv500:.3e} GeV^-1. "Below MINERvA" compares with MINERvA only (the abstract's
+windows are world-leading against all limits of Fig. 4, e.g. NOMAD at high mass).
+
+**The physical result is much weaker than seed 001's**: at 500 MeV the 2019 data constrain only
+d > {f(d500['nd280'])} GeV^-1 (in-gas upscattering, short decay length), and at the seed's
+reference point (500 MeV, d = {REFERENCE_D:g}) we expect {tot[2]:.3g} ± {tot_err[1]:.2g} events against
+N_limit = {n_lim19:.2f}. **The published curve is reproduced** ({ratios('seed001-emulation', 'nd280')}) when our
+engine is given the choices found in the authors' analysis code (github.com/mingshauliu/Dipole-HNL-T2K,
+commit 4782ab8), none of which is in the paper's text:
+
+1. **TPC gas density 1.855 g/cm^3** instead of 1.855e-3 (Ar:CF4:iC4H10 at 1 atm): SIREN's
+   ND280UPGRD-v1 detector file gives every TPC gas box 1.855 (a kg/m^3 -> g/cm^3 slip; the later
+   ND280-v1 file has 0.001855), and the authors' per-TPC detector files ('OGTPC1-3') were built from it.
+   Evidence: their event tables at short decay length (e.g. 1.2e4 events at m = 616 MeV,
+   mu_tr = 1e-5) scale as d^2 (production where the decay happens) and match in-gas upscattering at
+   1000x the gas density; with the real gas our engine gives 1e-4–1e-2 of their count at
+   d >~ 1e-6 above 300 MeV.
+2. **3.6e21 POT for each of the FHC nu_mu and RHC nu_mu-bar files** (`POT['ND280NU']` in
+   stats/STATS_NU.py and STATS_NUBAR.py) instead of the 12.34e20 + 6.29e20 POT of the 2019 data the
+   paper quotes (upgrade: 2.61e22 per mode instead of 2e22 in total).
+3. **x3 from the per-TPC files**: the 2019 signal is the sum of three files OGTPC1-3 whose event
+   counts agree with each other to ~1 % at every grid point (also where TPC1, behind the P0D, and TPC2,
+   behind FGD1, must differ), and each agrees with our three-TPC total (0.7–1.4 at 8 points).
+4. **cos theta_N > 0.999 and no opening-angle cut** in stats/STATS_NU.py (the text: cos > 0.992,
+   opening angle < 90 deg) — this one makes theirs *weaker*.
+5. Kept as in the paper: BR(N -> nu e+ e-) weighting, T2K e+e- efficiency, zero background, N > 3;
+   their plotted d is DarkNews's mu_tr / 2 (stats/TPC_Extract.ipynb: "convert d = mu/2"), i.e. the
+   seed's eq. 2 d, the axis we use (DarkNews vertex t = mu_tr/2 = d, physics/dipole.py).
+
+Events at 500 MeV and the published 2019 boundary d = {d500['published nd280']:.3g} GeV^-1 as the
+authors' choices are switched on one after the other (N_limit = {n_lim19:.2f}):
+
+| choices switched on | events | x physical |
 |---|---|---|
-| 2019: masses with any limit | {mev(win['nd280'])} | — |
-| 2019: below MINERvA (Kamp et al.) | {mev(bey['nd280'])} | world-leading 390–743 MeV |
-| upgrade: masses with any sensitivity | {mev(win['nd280-upgrade'])} | — |
-| upgrade: below MINERvA | {mev(bey['nd280-upgrade'])} | world-leading 148–860 MeV |
-| d lower boundary at 500 MeV, 2019 | {f(d500['nd280'])} GeV^-1 | excludes the MiniBooNE region, d ~ few 1e-7 |
-| d lower boundary at 500 MeV, upgrade | {f(d500['nd280-upgrade'])} GeV^-1 | (Fig. 4) |
-| MINERvA at 500 MeV | {mv500:.3e} GeV^-1 | (Fig. 4) |
+{chr(10).join(brows)}
 
-At the seed's reference point (500 MeV, d = {REFERENCE_D:g} GeV^-1, which the seed excludes) we expect
-{tot[2]:.3g} ± {tot_err[1]:.2g} selected events against N_limit = {n_lim19:.2f}: there our constraint is
-{'weaker' if tot[2] < n_lim19 else 'as strong or stronger'} than the seed's by a factor {n_lim19 / max(tot[2], 1e-300):.3g} in events.
+For the upgrade the same emulation (dense gas as in the SIREN file, 2.61e22 POT per mode, the cuts;
+our placeholder background) gives {ratios('seed001-emulation-upgrade', 'nd280-upgrade')}; its per-TPC
+files do not agree with each other the same way (two files ~2.6x below the other three), and its
+background treatment is in a notebook not in the repository, so no further factor is applied.
 
 ## Where the events come from (2019 preset, m = 0.5 GeV, d = {REFERENCE_D:g} GeV^-1)
 
@@ -396,45 +492,20 @@ T2K efficiency: selected / decays = {tot[2] / max(tot[1], 1e-300):.2e} = BR_ee {
 |---|---|---|---|
 {chr(10).join(drows)}
 
-## Hypotheses for the disagreement (tested)
-1. **The seed counted all HNL decays ("single photons") instead of weighting by BR(N -> nu e+ e-).**
-   With every decay counted (DIAGNOSTIC variant: acceptance / BR_ee, same cuts and efficiency) the
-   expected events at the reference point are {tot[2] / b05:.2f} vs N_limit {n_lim19:.2f}: the reference point is
-   {'excluded' if tot[2] / b05 > n_lim19 else 'still not excluded'}. The diagnostic 2019 contour has a limit over {mev(win['br_ee_1'])} and lies below MINERvA over
-   {mev(bey['br_ee_1'])} (seed: 390–743 MeV); lower boundary at 500 MeV {f(d500['br_ee_1'])} GeV^-1.
-   The seed's section IV says it simulates and counts "single photons" from the decays and its
-   section IV then says it down-weights by BR_ee; the numbers are reproduced only without that
-   factor (a factor 1/BR_ee = {1 / b05:.0f} at 500 MeV). Not proven; compare the diagnostic window above
-   with the seed's.
-2. **Coupling convention.** We use DarkNews's normalisation (Gamma(N -> nu gamma) = d^2 m^3/(8 pi),
-   Dirac), the tool the seed ran. Magill et al.'s d (Gamma = d^2 m^3/(4 pi)) is sqrt(2) x ours and
-   mu_tr = 2 d: any convention slip rescales d by sqrt(2) or 2, i.e. the event rate by 4–16 at
-   fixed d in the long-lifetime regime (N ∝ d^4) — it moves the contour but cannot open a window
-   100x in events at 500 MeV where the decay length already limits (N ∝ d^2 exp(-d^2 ...)). DarkNews's
-   own nu e e width is 1/2 of ours (physics/dipole.py) — that would make the seed's rate smaller, not larger.
-3. **Upgrade TPC gas density.** The SIREN upgrade file's 1.855 g/cm^3 (1000x the real gas) makes
-   in-gas upscattering 1000x larger. DIAGNOSTIC contour with the dense gas: limit over
-   {mev(win['dense_gas'])}, below MINERvA over {mev(bey['dense_gas'])}; lower boundary at 500 MeV
-   {f(d500['dense_gas'])} (vs {f(d500['nd280-upgrade'])} with the real gas); with dense gas and BR_ee = 1:
-   {mev(bey['dense_gas_br_ee_1'])} below MINERvA. The 2019 file (nd280-v1) has the right density, so
-   this cannot explain the 2019 window; it can only inflate the upgrade sensitivity at high mass.
-4. **Other checks.** Flux units: the release is per 50 MeV per 1e21 POT per cm^2; we store per GeV
-   per POT (x 1/0.05/1e21; tests/sources/test_neutrino_flux.py checks the integral). Decay in
-   flight: the engine integrates the exact exponential over each fiducial segment. Depth: we
-   sample upscattering over the whole world (295 m of rock up to the target), more than the seed's
-   "three decay lengths", so nothing is missing at short lifetimes. Fiducial volumes: seed 003's
-   Table I rows are swapped (data/nd280/README.md); the TPC FV is 1.70 x 1.96 x 0.56 m.
-   **Interaction points** (rates/interaction_points.py): transverse positions from nested windows
-   around the TPCs out to the angular reach of the cos theta_N > 0.992 cut over the full depth
-   (clipped to the rock's +-12 m: no material outside), depth ∝ interaction rate x (uniform + one
-   log-distance component per TPC entry plane) plus geometric components for the gas, neutrino
-   energy ∝ flux x cross section x E^j; all weights exact.  Window check at 100 MeV,
-   d = 6e-7: {window[0]:.3g} ± {window[1]:.2g} events with the full reach, {window[2]:.3g} ± {window[3]:.2g}
-   when the neutrinos are restricted to the fiducial rectangle +- 2 m (the previous sampler's window),
-   i.e. long-lived HNLs made in the rock at an angle matter below ~200 MeV and are now included.
-   The flux per cm^2 is taken uniform over the window (parallel beam) also far upstream.
-
-## Other conventions
+## Checks
+- Flux units: the release is per 50 MeV per 1e21 POT per cm^2; we store per GeV per POT
+  (x 1/0.05/1e21; tests/sources/test_neutrino_flux.py checks the integral; SIREN's T2K_NEAR flux
+  applies the same 2e-16 to m^2).
+- Decay in flight: the engine integrates the exact exponential over each fiducial segment. Depth: we
+  sample upscattering over the whole world (295 m of rock up to the target), more than the seed's
+  "three decay lengths". Fiducial volumes: seed 003's Table I rows are swapped
+  (data/nd280/README.md); the TPC FV is 1.70 x 1.96 x 0.56 m, as in the authors' code.
+- Interaction points (rates/interaction_points.py): transverse positions from nested windows around
+  the TPCs out to the angular reach of the cos theta_N cut over the full depth, depth ∝ interaction
+  rate x (uniform + one log-distance component per TPC entry plane) plus geometric components for
+  the gas, neutrino energy ∝ flux x cross section x E^j; all weights exact. Window check at 100 MeV,
+  d = 6e-7: {window[0]:.3g} ± {window[1]:.2g} events with the full reach, {window[2]:.3g} ± {window[3]:.2g}
+  with the neutrinos restricted to the fiducial rectangle + 2 m.
 - BR(N -> nu e+ e-) from the QED ratio (physics/dipole.py): 0.58 % at 100 MeV, {100 * b05:.2f} % at 500 MeV
   (seed: "~0.7 %" at 100 MeV from arXiv:2109.03831).
 - Efficiency: T2K 2019 e+e- nu efficiency vs mass (data/nd280/eff_ee_dipole.csv), held constant
@@ -443,7 +514,7 @@ T2K efficiency: selected / decays = {tot[2] / max(tot[1], 1e-300):.2e} = BR_ee {
   Asimov N_limit = {exps['nd280-upgrade'].statistics.events_limit():.2f}.
 - Upgrade TPC gas density corrected from 1.855 to 0.001855 g/cm^3 (data/nd280/README.md).
 
-## Boundaries (d in GeV^-1, DarkNews normalisation)
+## Boundaries (d in GeV^-1, seed 001 eq. 2)
 
 {chr(10).join(rows)}
 """
