@@ -169,3 +169,29 @@ def test_gs2007_width_variant_moves_upper_boundary_down(exp):
     assert lo_gs[0] / lo[0] == pytest.approx(1.0, abs=0.02) and hi_gs[0] / hi[0] == pytest.approx(1.0, abs=0.02)
     assert 1.0 < lo_gs[1] / lo[1] < 1.15
     assert 0.75 < hi_gs[1] / hi[1] < 0.95
+
+
+def test_lifetime_without_nu_pi0_diagnostic(exp):
+    """Lifetime diagnostic (reproduce report): decay lengths from Gamma_tot - Gamma(N -> nu pi0),
+    BR(N -> nu mu mu) unchanged.  At 0.6 GeV the lifetime is x3.05 (nu pi0 = 67 % of the width) and
+    the upper boundary moves from ~0.17 to ~1 times the published one; the lower boundary rises."""
+    from hnlreach.detection.argoneut import decaying_hnl
+    from hnlreach.outputs.published import load_published
+    from hnlreach.validation.argoneut import run_limits
+    from hnlreach.validation.compare import compare
+
+    full = decaying_hnl(0.6, "tau", False)
+    diag = decaying_hnl(0.6, "tau", False, "lifetime_without_nu_pi0")
+    assert diag.width == pytest.approx(full.width - full.partial_widths["N -> nu pi0"])
+    assert full.width / diag.width == pytest.approx(3.05, rel=0.02)
+    assert diag.branching_ratios == full.branching_ratios
+    s = sample(exp, 0.6, mixing="tau", n_hnl=500, rng=1, width_model="lifetime_without_nu_pi0")
+    assert s.width1 == pytest.approx(diag.width)
+    masses = np.array([0.6])
+    n_lim = exp.statistics.events_limit()
+    lo, hi = run_limits(masses, n_hnl=8000, jobs=1)[n_lim]
+    lo_d, hi_d = run_limits(masses, n_hnl=8000, jobs=1, width_model="lifetime_without_nu_pi0",
+                            tau_inclusive_fraction=0.9)[n_lim]
+    c, c_d = (compare(masses, a, b, load_published("ArgoNeuT2021")) for a, b in ((lo, hi), (lo_d, hi_d)))
+    assert c.ratio_upper[0] < 0.3 and 0.7 < c_d.ratio_upper[0] < 1.4
+    assert c_d.ratio_lower[0] > c.ratio_lower[0]
