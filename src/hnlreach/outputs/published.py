@@ -19,6 +19,8 @@ PUBLISHED = {
                            "CHARM re-analysis, tau mixing, Majorana (arXiv:2107.14685 Fig. 6)"),
     "T2K2019": ("T2K2019_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "line", 0.90,
                 "T2K ND280 2019 (arXiv:1902.07598)"),
+    "T2K2019-profiled": ("T2K2019_Umu2_90CL_profiled.dat", 1e-3, "|U_mu|^2", "line", 0.90,
+                         "T2K ND280 2019, U_mu^2 profiled over U_e^2, U_tau^2 (data release, HNLimits)"),
     "ND280-Arguelles2021": ("ND280_lowmass_Arguelles2021_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "closed", 0.90,
                             "ND280 low mass, Arguelles et al. (arXiv:2109.03831)"),
     "ND280-Arguelles2021-projection": ("ND280_lowmass_Arguelles2021_Umu2_projection.dat", 1e-3, "|U_mu|^2",

@@ -55,7 +55,6 @@ SEED001_TPC_FILES = 3  # the 2019 contour sums three per-TPC files (OGTPC1-3) th
 SEED001_COS_THETA_N = 0.999  # stats/STATS_NU.py apply_cuts (the text says 0.992); no opening-angle cut there
 SIREN_GAS_DENSITY_G_CM3 = 1.855  # SIREN ND280UPGRD-v1 densities.dat: every TPC gas box (1000x the real gas)
 SEED001_FLUXES = ("FHC numu", "RHC numubar")  # flux tags PLUS_numu and MINUS_numubar of their SIREN runs
-_GAS_BOXES_2019 = ((0.0, 0.0, -0.375), (0.0, 0.0, 0.99), (0.0, 0.0, 2.355))  # the three TPC gas volumes
 
 
 EMULATION_STEPS = ("pot", "tpc_files", "cuts", "gas")
@@ -84,12 +83,13 @@ def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
         sel["max_hnl_angle_to_beam_rad"] = float(np.arccos(SEED001_COS_THETA_N))
     if "gas" in steps and upgrade:  # the preset restores the real gas density over the file's; undo that
         cfg["materials"]["TPC_GAS"]["density_g_cm3"] = SIREN_GAS_DENSITY_G_CM3
-    elif "gas" in steps:
-        cfg.setdefault("materials", {})["SIREN_TPC_GAS"] = {
-            "density_g_cm3": SIREN_GAS_DENSITY_G_CM3, "mass_fractions": _TPC_GAS_FRACTIONS}
+    elif "gas" in steps:  # dense copies of the geometry's own GAS boxes, with the upgrade preset's mixture
+        gas = read_config("nd280-upgrade")[0]["materials"]["TPC_GAS"]
+        cfg.setdefault("materials", {})["SIREN_TPC_GAS"] = dict(gas, density_g_cm3=SIREN_GAS_DENSITY_G_CM3)
         cfg["geometry"]["volumes"] = [
-            {"name": f"siren_gas_{i}", "shape": "box", "center_m": list(c), "size_m": [2.47, 2.47, 0.97],
-             "material": "SIREN_TPC_GAS"} for i, c in enumerate(_GAS_BOXES_2019)]
+            {"name": f"siren_{v.name}", "shape": "box", "center_m": v.center.tolist(), "size_m": v.size.tolist(),
+             "material": "SIREN_TPC_GAS"}
+            for v in _experiment("nd280").world.volumes if v.material.name == "GAS"]
     return experiment_from_config(cfg, path)
 
 
@@ -106,10 +106,6 @@ def emulation_breakdown(mass: float, d: float, n_hnl: int = 40_000, rng=None) ->
         s = dipole_sample(exp, mass, n_hnl, rng)
         rows.append(("+".join(steps) or "physical (nd280 preset)", float(s.n(d)), float(s.mc_error(d))))
     return rows
-
-
-# Ar:CF4:iC4H10 = 95:3:2 by mass (seed 001 sec. III), as in the nd280-upgrade preset's TPC_GAS
-_TPC_GAS_FRACTIONS = {"H1": 0.0034483, "C12": 0.0206426, "F19": 0.0259091, "Ar40": 0.95}
 
 
 def _expected(mass, rng, *, name: str, n_hnl: int):

@@ -8,7 +8,7 @@ the three TPC fiducial volumes.  Two models:
   RHC K+- flux is not in the package), 90 % CL zero background (N > 2.30).  Compared with
   (a) T2K's published curve (T2K2019_Umu2_90CL), a Bayesian limit MARGINALISED over U_e^2, U_tau^2
   (arXiv:1902.07598 abstract: "combined Bayesian statistical approach"), and (b) the U_mu^2 limit
-  PROFILED over U_e^2, U_tau^2 from T2K's data release (HNLimits, data/nd280/T2K2019_Umu2_90CL_profiled.dat),
+  PROFILED over U_e^2, U_tau^2 from T2K's data release (HNLimits, data/published_limits/T2K2019_Umu2_90CL_profiled.dat),
   which is the like-for-like target of a U_mu-only calculation.  `marginalised_limit` repeats
   T2K's marginalisation with our event model (flat priors in U^2, an assumption).
 - 'low mass': N -> nu e+ e- with mixing widths plus a transition magnetic moment mu_tr = 1e-6 GeV^-1
@@ -17,6 +17,7 @@ the three TPC fiducial volumes.  Two models:
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -51,16 +52,20 @@ DECAY_CHANNELS = {  # T2K 2019 signal topology -> HNL channels (Majorana: both c
     "muenu": ("N -> mu- e+ nu", "N -> mu+ e- nu", "N -> e- mu+ nu", "N -> e+ mu- nu"),
 }
 T2K2019_MAJORANA = True  # T2K 2019 quotes Majorana limits (HNLimits database entry T2K:2019jwa: hnl_type Majorana)
-PROFILED_FILE = "T2K2019_Umu2_90CL_profiled.dat"
 MU_TR = 1e-6  # GeV^-1, seed 003 suppl. Fig. 1
+
+
+@functools.cache
+def _eff_table(name):
+    from hnlreach.sources.neutrino_flux import DATA_DIR
+
+    return np.loadtxt(DATA_DIR / name, delimiter=",")
 
 
 def _eff(name, mass):
     """T2K 2019 efficiency at mass [GeV], held at the end values outside the table (the K -> mu N
     tables stop at ~ 380 MeV, 8 MeV below the kinematic end; closed channels have zero width)."""
-    from hnlreach.sources.neutrino_flux import DATA_DIR
-
-    a = np.loadtxt(DATA_DIR / name, delimiter=",")
+    a = _eff_table(name)
     return float(np.interp(mass * 1e3, a[:, 0], a[:, 1], left=a[0, 1] if mass * 1e3 > 20 else 0.0, right=a[-1, 1]))
 
 
@@ -140,12 +145,9 @@ def limit(mass, entries, n_limit=2.303, **kw):
 
 def load_profiled():
     """T2K 2019 |U_mu|^2 limit profiled over U_e^2, U_tau^2 (T2K data release, via HNLimits; Majorana)."""
-    from hnlreach.outputs.published import PublishedCurve
-    from hnlreach.sources.neutrino_flux import DATA_DIR
+    from hnlreach.outputs.published import load_published
 
-    a = np.loadtxt(DATA_DIR / PROFILED_FILE, comments="#")
-    return PublishedCurve("T2K2019-profiled", a[:, 0] * 1e-3, a[:, 1], "|U_mu|^2", "line", 0.90,
-                          "T2K ND280 2019, U_mu^2 profiled over U_e^2, U_tau^2 (data release, HNLimits)")
+    return load_published("T2K2019-profiled")
 
 
 def flavour_matrix(experiment, mass: float, n: int = 20_000, rng=None, majorana: bool = T2K2019_MAJORANA):
@@ -153,13 +155,14 @@ def flavour_matrix(experiment, mass: float, n: int = 20_000, rng=None, majorana:
     signal events in the long-lived limit (decay probability = L m Gamma / p), production K -> l_p N,
     decay widths linear in each |U_a|^2, efficiency per (production, topology) from EFF_BY_PRODUCTION."""
     from hnlreach.model import HNL
+    from hnlreach.physics.constants import LEPTON_MASS, MASS
 
     rng = np.random.default_rng(rng)
     widths = [HNL(mass, mixing=tuple(float(i == a) for i in range(3)), majorana=majorana).partial_widths
               for a in range(3)]
     C = np.zeros((2, 3))
     for ip, lep in enumerate(("e", "mu")):
-        if mass >= 0.4937 - (0.1057 if lep == "mu" else 0.000511):
+        if mass >= MASS["K+"] - LEPTON_MASS[lep]:  # K -> l N closed
             continue
         w, p, l1, l2 = hnl_entries(experiment, mass, n, rng, lepton=lep)
         per_width = np.sum(w * (l2 - l1) * mass / (p * HBARC_GEV_M))
@@ -178,7 +181,7 @@ def marginalised_limit(C, prior_max: float = 1e-5, cl: float = 0.90, n_grid: int
     c_mu = C[1, 1]
     if c_mu <= 0.0:
         return float("nan")
-    scale = np.sqrt(2.303 / c_mu)  # U_mu-only zero-background limit, sets the grid
+    scale = np.sqrt(-np.log(1.0 - cl) / c_mu)  # U_mu-only zero-background limit, sets the grid
     um = np.linspace(0.0, min(8.0 * scale, prior_max), n_grid)[1:]
     ue = np.concatenate([[0.0], np.geomspace(1e-16, prior_max, 4000)])
     E, M = np.meshgrid(ue, um, indexing="ij")
@@ -261,7 +264,7 @@ efficiency digitised; the K_muN_mueenu one stands in), Majorana HNL (T2K's conve
   the marginalised limit stronger than any U_mu-only one.
 - HNLimits (github.com/mhostert/Heavy-Neutrino-Limits, arXiv:2304.06772) ships the U_mu^2 limit
   PROFILED over U_e^2, U_tau^2 from T2K's data release ("Used data release to profile instead of
-  marginalize", hnl_type Majorana): data/nd280/T2K2019_Umu2_90CL_profiled.dat.  That is the
+  marginalize", hnl_type Majorana): data/published_limits/T2K2019_Umu2_90CL_profiled.dat.  That is the
   like-for-like target of a U_mu-only calculation.
 
 ## T2K 2019 channels, Majorana, U_mu only vs T2K 2019 profiled (data release)
