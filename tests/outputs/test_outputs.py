@@ -75,7 +75,7 @@ def _umask():
 
 
 def test_published_curves_load():
-    assert len(available_published()) == 10
+    assert len(available_published()) == 13
     nd = load_published("ND280-dipole-Liu2024")  # seed 001 Fig. 4, MeV -> GeV, d rising above ~200 MeV
     assert nd.kind == "line" and 0.009 < nd.mass_GeV.min() < 0.011 and nd.mass_GeV.max() > 1.0
     assert 6e-7 < np.interp(0.5, nd.mass_GeV, nd.coupling) < 1e-6
@@ -87,6 +87,23 @@ def test_published_curves_load():
     assert np.all(argo.coupling > 0) and np.all(argo.coupling < 1)
     with pytest.raises(HNLInputError):
         load_published("NoSuchExperiment")
+
+
+def test_argoneut_curve_on_the_log_mass_axis():
+    """The shipped ArgoNeuT contour is the reference digitisation with its masses moved from a linear
+    reading between the 0.2 and 1.0 GeV ticks onto Fig. 5's log axis (published_limits README); the
+    end points of that interval are fixed, the middle moves down (0.66 -> 0.5 GeV), and the contour
+    ends at ~0.97 GeV, the paper's 280-970 MeV."""
+    raw, cor = load_published("ArgoNeuT2021-linear-mass-digitisation"), load_published("ArgoNeuT2021")
+    np.testing.assert_allclose(cor.mass_GeV, 0.2 * 5 ** ((raw.mass_GeV - 0.2) / 0.8), rtol=1e-5)
+    np.testing.assert_allclose(cor.coupling, raw.coupling, rtol=1e-5)
+    assert 0.2 * 5 ** ((0.656 - 0.2) / 0.8) == pytest.approx(0.5, abs=0.005)
+    assert np.all(cor.mass_GeV <= raw.mass_GeV + 1e-9) and 0.96 < cor.mass_GeV.max() < 0.99
+    delphi = load_published("DELPHI1997")  # excluded above a line falling with mass
+    assert delphi.kind == "line" and np.all(np.diff(delphi.mass_GeV) > 0)
+    assert np.interp(1.0, delphi.mass_GeV, delphi.coupling) == pytest.approx(3e-3, rel=0.3)
+    charm = load_published("CHARM-Orloff2002")
+    assert charm.mass_GeV.max() == pytest.approx(0.28, abs=0.01) and charm.coupling.min() < 1e-4
 
 
 def test_plot(tmp_path):

@@ -139,7 +139,6 @@ def inclusive_tau_channels(channels: dict, mass: float, fraction: float, pattern
     fraction x |U_tau|^2 K(m_N), K = Gamma(tau -> pi N)/(|U|^2 Gamma(tau -> pi nu)), with
     tau -> pi N kinematics (m_X = m_pi); footnote [21] of seed 000 (Gorbunov-Shaposhnikov)."""
     from hnlreach.physics import production as prod
-    from hnlreach.physics.constants import V_CKM
 
     pi = "tau- -> pi- N"
     out = {c: v for c, v in channels.items() if v[0] == "direct"}
@@ -147,58 +146,33 @@ def inclusive_tau_channels(channels: dict, mass: float, fraction: float, pattern
     if not chain:
         return out
     (name, (kind, br_chain)), = chain.items()
-    br_tau_to_pi = float(prod.channel_branching_ratio(pi, mass)) * pattern[2]
-    br_parent_tau = br_chain / br_tau_to_pi
-    k = float(prod.tau_pseudoscalar_width("pi+", mass, V_CKM["u", "d"])
-              / prod.tau_pseudoscalar_width("pi+", 0.0, V_CKM["u", "d"]))
-    out[name.replace("tau- -> pi- N", "tau- -> N X (inclusive)")] = (pi, br_parent_tau * fraction * k * pattern[2])
+    br_parent_tau = br_chain / (float(prod.channel_branching_ratio(pi, mass)) * pattern[2])
+    out[name.replace("tau- -> pi- N", "tau- -> N X (inclusive)")] = (
+        pi, br_parent_tau * tau_to_hnl_branching(mass, fraction) * pattern[2])
     return out
 
 
-# default physics; Gorbunov-Shaposhnikov (diagnostic); lifetime without N -> nu pi0 (diagnostic)
-WIDTH_MODELS = ("bondarenko2018", "gs2007", "lifetime_without_nu_pi0")
-NU_PI0 = "N -> nu pi0"
+def tau_to_hnl_branching(mass: float, inclusive_fraction: float = 0.0) -> float:
+    """BR(tau -> N X) / |U_tau|^2: the sum of our exclusive channels (physics.production), or seed
+    000's inclusive fraction x K(m_N) (inclusive_tau_channels) if inclusive_fraction > 0."""
+    from hnlreach.physics import production as prod
+    from hnlreach.physics.constants import V_CKM
+
+    if inclusive_fraction > 0:
+        pi = prod.tau_pseudoscalar_width("pi+", float(mass), V_CKM["u", "d"])
+        return float(inclusive_fraction * pi / prod.tau_pseudoscalar_width("pi+", 0.0, V_CKM["u", "d"]))
+    brs = prod.production_branching_ratios(float(mass), (0.0, 0.0, 1.0))
+    return float(sum(v for k, v in brs.items() if k.startswith("tau-")))
 
 
-class LifetimeWithoutNuPi0:
-    """DIAGNOSTIC, not physics: the default HNL whose lifetime omits Gamma(N -> nu pi0) while its
-    branching ratios (hence BR(N -> nu mu mu)) stay those of the full width.  Hypothesis for the
-    published ArgoNeuT contour (seed 000): with it, the published upper boundary is reproduced to
-    ~+-20 % over 0.5-0.9 GeV without any free parameter (validation/argoneut.py report).  N -> nu pi0
-    is the dominant tau-mixing channel below 0.8 GeV (1805.08567 sec. 3.2.1) and belongs in the width."""
-
-    def __init__(self, hnl):
-        self._hnl = hnl
-        self.mass = hnl.mass
-        self.majorana = hnl.majorana
-
-    @property
-    def partial_widths(self) -> dict:
-        return self._hnl.partial_widths
-
-    @property
-    def branching_ratios(self) -> dict:
-        return self._hnl.branching_ratios
-
-    @property
-    def width(self) -> float:
-        return self._hnl.width - self._hnl.partial_widths.get(NU_PI0, 0.0)
-
-    @property
-    def ctau(self) -> float:
-        from hnlreach.physics.constants import ctau_m
-
-        return ctau_m(self.width)
-
-    def sample_decays(self, *args, **kwargs):
-        return self._hnl.sample_decays(*args, **kwargs)
+# default physics; Gorbunov-Shaposhnikov 2007 (the widths seed 000 cites; a width-model test)
+WIDTH_MODELS = ("bondarenko2018", "gs2007")
 
 
 def decaying_hnl(mass: float, mixing: str, majorana: bool, width_model: str = "bondarenko2018"):
     """The HNL at unit coupling whose widths/BRs the sample uses: the default physics
-    ('bondarenko2018', hnlreach.physics.decays), 'gs2007' (physics.decays_gs2007.GS2007HNL,
-    the widths seed 000 cites) or the diagnostic 'lifetime_without_nu_pi0' (LifetimeWithoutNuPi0);
-    decay kinematics are the default model's in all cases."""
+    ('bondarenko2018', hnlreach.physics.decays) or 'gs2007' (physics.decays_gs2007.GS2007HNL,
+    the widths seed 000 cites); decay kinematics are the default model's in both cases."""
     from hnlreach.rates.engine import reference_hnl
 
     if width_model == "bondarenko2018":
@@ -207,8 +181,6 @@ def decaying_hnl(mass: float, mixing: str, majorana: bool, width_model: str = "b
         from hnlreach.physics.decays_gs2007 import GS2007HNL
 
         return GS2007HNL.from_pattern(mass, mixing=mixing, coupling=1.0, majorana=majorana)
-    if width_model == "lifetime_without_nu_pi0":
-        return LifetimeWithoutNuPi0(reference_hnl(mass, mixing=mixing, majorana=majorana))
     raise HNLInputError(f"unknown width model {width_model!r}: use one of {', '.join(WIDTH_MODELS)}")
 
 
@@ -216,10 +188,11 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
            rng=None, overlap_cm: float = 0.4, tau_inclusive_fraction: float = 0.0,
            width_model: str = "bondarenko2018"):
     """Reweightable sample at one mass for the ArgoNeuT preset ([sampler] of argoneut.toml):
-    meson/tau sources of the preset, HNL directions forced towards the TPC + cavern
-    (sources.directed), the selection above.  tau_inclusive_fraction > 0 switches to seed 000's
-    inclusive tau -> N X model with that fraction (0.9 in the paper); width_model 'gs2007' takes
-    the total width and BR(N -> nu mu mu) from Gorbunov-Shaposhnikov (see decaying_hnl)."""
+    meson/tau sources of the preset (kaons decaying in flight: sources.decay_in_flight), HNL
+    directions forced towards the TPC + cavern (sources.directed), the selection above.
+    tau_inclusive_fraction > 0 switches to seed 000's inclusive tau -> N X model with that
+    fraction (0.9 in the paper); width_model 'gs2007' takes the total width and
+    BR(N -> nu mu mu) from Gorbunov-Shaposhnikov (see decaying_hnl)."""
     from hnlreach.model import flavour_pattern
     from hnlreach.physics.kinematics import as_generator
     from hnlreach.rates.engine import (
@@ -228,6 +201,7 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
         _entries,
         production_channels,
     )
+    from hnlreach.sources.decay_in_flight import source_parents
     from hnlreach.sources.directed import directed_hnls
 
     if dipole is not None or mixing is None:
@@ -250,10 +224,9 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
         return ReweightableSample(hnl.mass, hnl.width, 1, *(np.zeros(0),) * 5, 0, info)
     ws, os_, ps = [], [], []
     for (src, ch, kind, rate), n in zip(todo, _allocate(n_hnl, np.array([t[3] for t in todo]))):
-        parents = src.spectrum.sample(n, rng)
-        origin = np.broadcast_to(src.site.position_m, (n, 3))
+        parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
         p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
-        ws.append(rate / n * w_dir)
+        ws.append(rate / n * w_src * w_dir)
         os_.append(origin)
         ps.append(p4)
         info["channels"].append((src.name, ch, int(n), rate))

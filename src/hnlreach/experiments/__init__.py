@@ -52,6 +52,8 @@ class Source:
     tau_chain: bool = False
     reference: str = ""
     tau_branching_ratio: float | None = None  # BR(parent -> tau nu) for the chain; None: SM formula
+    decay_region: object = None  # sources.decay_in_flight.DecayRegion: decays in flight; None: at the site
+    focusing: str = "none"  # with a decay region: 'none' (produced direction) or 'parallel' (ideal horn)
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,21 @@ def _spectrum(s, parent, beam, base, where):
     return TabulatedSpectrum.from_csv(base / spec["file"], MASS[parent])
 
 
+def _decay_region(s, where):
+    """The source's decay_in_flight table as a DecayRegion (None without one)."""
+    if "decay_in_flight" not in s:
+        if "focusing" in s:
+            raise HNLInputError(f"{where}: focusing needs decay_in_flight (parents decaying in flight)")
+        return None
+    from hnlreach.sources.decay_in_flight import DecayRegion
+
+    d = s["decay_in_flight"]
+    try:
+        return DecayRegion(d["z_end_m"], d["radius_m"], d.get("z_start_m", 0.0))
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {exc}") from None
+
+
 def _flux(f, base, where):
     try:
         a = np.loadtxt(base / f["file"], comments="#", ndmin=2)
@@ -330,7 +347,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
         sources.append(Source(s["name"], s["parent"], sites[s["site"]], s["yield_per_pot"],
                               _spectrum(s, s["parent"], beam_cfg, base, f"{where}: source {s['name']!r}"),
                               s.get("charge_conjugates", True), s.get("tau_chain", False),
-                              s.get("reference", ""), s.get("tau_branching_ratio")))
+                              s.get("reference", ""), s.get("tau_branching_ratio"),
+                              _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none")))
     fluxes = tuple(_flux(f, base, where) for f in cfg.get("fluxes", []))
 
     geo = cfg["geometry"]

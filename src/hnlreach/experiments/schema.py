@@ -41,6 +41,9 @@ SPECTRUM = {
     "n": _f("float"), "b_GeV2": _f("pos"), "file": _f("str"),
 }
 
+# long-lived parents decaying in flight (sources.decay_in_flight): cylinder around the beam axis
+DECAY_IN_FLIGHT = {"z_end_m": _f("pos", True), "radius_m": _f("pos", True), "z_start_m": _f("float")}
+
 SCHEMA = {
     "experiment": _f("table", True, sub={
         "name": _f("str", True), "description": _f("str"), "provenance": _f("str", True),
@@ -67,6 +70,8 @@ SCHEMA = {
         "yield_per_pot": _f("nonneg", True), "charge_conjugates": _f("bool"),
         "tau_chain": _f("bool"), "tau_branching_ratio": _f("fraction"),
         "spectrum": _f("table", True, sub=SPECTRUM), "reference": _f("str"),
+        "decay_in_flight": _f("table", sub=DECAY_IN_FLIGHT),
+        "focusing": _f("choice", choices=("none", "parallel")),
     }),
     "fluxes": _f("tables", sub={
         "name": _f("str", True), "flavour": _f("choice", True, choices=("e", "mu", "tau")),

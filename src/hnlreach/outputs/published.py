@@ -13,8 +13,15 @@ from hnlreach.errors import HNLInputError
 # kind: 'closed' = closed contour around the excluded (or preferred) region;
 #       'line' = only the lower boundary of an excluded region (excluded above the line).
 PUBLISHED = {
-    "ArgoNeuT2021": ("ArgoNeuT2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+    "ArgoNeuT2021": ("ArgoNeuT2021_Utau2_90CL_logmass.dat", 1.0, "|U_tau|^2", "closed", 0.90,
                      "ArgoNeuT 2021, tau mixing, Dirac (arXiv:2106.13684 Fig. 5)"),
+    # the reference digitisation as shipped: masses read on a linear axis (wrong, see README)
+    "ArgoNeuT2021-linear-mass-digitisation": ("ArgoNeuT2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+                                              "ArgoNeuT 2021 as digitised with a linear mass axis (wrong)"),
+    "DELPHI1997": ("DELPHI1997_Utau2_ArgoNeuT2021fig5.dat", 1.0, "|U_tau|^2", "line", 0.95,
+                   "DELPHI 1997, tau mixing (Z. Phys. C 74, 57), as drawn in arXiv:2106.13684 Fig. 5"),
+    "CHARM-Orloff2002": ("CHARM_Orloff2002_Utau2_ArgoNeuT2021fig5.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+                         "CHARM, tau mixing (Orloff et al., hep-ph/0208075), as drawn in arXiv:2106.13684 Fig. 5"),
     "CHARM-Boiarska2021": ("CHARM_Boiarska2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
                            "CHARM re-analysis, tau mixing, Majorana (arXiv:2107.14685 Fig. 6)"),
     "T2K2019": ("T2K2019_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "line", 0.90,

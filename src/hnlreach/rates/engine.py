@@ -180,6 +180,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
 
     keep_events: also return, as a fifth element, the production history of each label's block
     of HNLs (list of ``_production_history`` dicts, in label order) for event records."""
+    from hnlreach.sources.decay_in_flight import source_parents
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -201,7 +202,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     alloc = _allocate(n_hnl, np.array([t[3] for t in todo]))
     ws, os_, ps, labels, history = [], [], [], [], []
     for (src, ch, kind, rate), n in zip(todo, alloc):
-        parents = src.spectrum.sample(n, rng)
+        parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
         if keep_events:
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
@@ -210,8 +211,8 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
         else:
             p4 = hnl_momenta_from_chain(kind, mass, parents, rng, parent=src.parent)
-        ws.append(np.full(n, rate / n))
-        os_.append(np.broadcast_to(src.site.position_m, (n, 3)))
+        ws.append(rate / n * w_src)
+        os_.append(origin)
         ps.append(p4)
         labels.append((src.name, ch, int(n), rate))
     out = np.concatenate(ws), np.concatenate(os_), np.concatenate(ps), labels
