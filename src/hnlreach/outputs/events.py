@@ -21,10 +21,17 @@ Columns (units: GeV, metres):
   coherent scattering, the struck proton (2212) or neutron (2112) otherwise (a free nucleon at
   rest, as the cross section of physics.upscattering assumes); sib1 is the same particle after
   the scattering, from four-momentum conservation, on its mass shell.
+- decay tree of the unstable decay products (physics.unstable: pi0, eta, rho, omega, phi, K_S, K*,
+  tau, ... decayed down to gamma, e, mu, nu, pi+-, K+-, K_L, p, n): ``d1_status..d3_status``
+  (1 final, 2 decayed, 0 empty) and, for u1..uK (K = the sample's largest tree), ``u<i>_pdg``,
+  ``u<i>_E/_px/_py/_pz``, ``u<i>_mother`` (1-based position of the mother in (d1, d2, d3, u1, ...),
+  0 = empty slot) and ``u<i>_status``.  The final state of an event is every d/u slot with
+  status 1.  Decays are prompt (at the HNL decay vertex; K_S and tau flight neglected).
 Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metadata ``hnlreach``
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
-vertices [gparent -> parent gsib], [parent (+ target) -> N sib1 sib2], [N -> d1 d2 d3]; status
+vertices [gparent -> parent gsib], [parent (+ target) -> N sib1 sib2], [N -> d1 d2 d3], then one
+vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point; status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
 ``weight`` and ``weight_nosel``; event attributes source/production/material/decay_channel/
 target_component/efficiency.  The HepMC3 ASCII text is written directly (vectorised; format notes
@@ -54,13 +61,39 @@ def file_format(path) -> str:
     return FORMATS[ext]
 
 
-def columns() -> list[str]:
-    """Column names of an event table, in order."""
+def columns(n_u: int = 0) -> list[str]:
+    """Column names of an event table with n_u u-slots (decay tree), in order."""
     cols = ["event", "weight", "weight_nosel", "efficiency", *LABELS,
             "prod_x", "prod_y", "prod_z", "decay_x", "decay_y", "decay_z"]
     for s in SLOTS:
         cols += [f"{s}_pdg"] + [f"{s}_{c}" for c in _COMP]
+    cols += ["d1_status", "d2_status", "d3_status"]
+    for i in range(1, n_u + 1):
+        cols += [f"u{i}_pdg"] + [f"u{i}_{c}" for c in _COMP] + [f"u{i}_mother", f"u{i}_status"]
     return cols
+
+
+def n_u_slots(df) -> int:
+    """Number of u-slots (decay-tree columns) of an event table."""
+    n = 0
+    while f"u{n + 1}_pdg" in df.columns:
+        n += 1
+    return n
+
+
+def _tree_frame(tree: dict, n: int):
+    """Columns d1..d3_status and u<i>_* of rates.events.TREE_KEYS arrays."""
+    import pandas as pd
+
+    cols = {f"d{j + 1}_status": tree["d_status"][:, j] for j in range(3)}
+    for i in range(tree["u_pdg"].shape[1]):
+        u = f"u{i + 1}"
+        cols[f"{u}_pdg"] = tree["u_pdg"][:, i]
+        for c, comp in enumerate(_COMP):
+            cols[f"{u}_{comp}"] = tree["u_p4"][:, i, c]
+        cols[f"{u}_mother"] = tree["u_mother"][:, i]
+        cols[f"{u}_status"] = tree["u_status"][:, i]
+    return pd.DataFrame(cols, index=pd.RangeIndex(n))
 
 
 def build_table(arrays: dict, meta: dict):
@@ -76,6 +109,12 @@ def build_table(arrays: dict, meta: dict):
         df.insert(at + i, lab, pd.Categorical.from_codes(arrays["codes"][lab], categories=arrays["categories"][lab]))
     for s in SLOTS:
         df.insert(df.columns.get_loc(f"{s}_E"), f"{s}_pdg", arrays["rec"][f"{s}_pdg"].astype(np.int64))
+    tree = arrays.get("tree")
+    if tree is None:
+        from hnlreach.rates.events import _merge_trees
+
+        tree = _merge_trees([], n)
+    df = pd.concat([df, _tree_frame(tree, n)], axis=1)
     df.attrs[META_KEY] = meta
     return df
 
@@ -157,9 +196,9 @@ _TOPO_BITS = ("gparent", "target", "sib1", "sib2", "d1", "d2", "d3")  # optional
 _EVENT_ATTRS = tuple(sorted((*LABELS, "efficiency")))
 
 
-def _topology(key: int):
+def _topology(key: int, tree: tuple = ()):
     """(format string, argument plan) of one event layout; key: bits of _TOPO_BITS, then
-    production vertex at the origin, decay vertex at the origin."""
+    production vertex at the origin, decay vertex at the origin; tree: u<i>_mother of the u slots."""
     has = {s: bool(key >> i & 1) for i, s in enumerate(_TOPO_BITS)}
     zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1)}
     status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "target": 4, "N": 2,
@@ -169,6 +208,15 @@ def _topology(key: int):
         vertices.append(("prod", ["gparent"], ["parent", "gsib"]))
     vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in ("sib1", "sib2") if has[s]]))
     vertices.append(("decay", ["N"], [s for s in ("d1", "d2", "d3") if has[s]]))
+    position = ["d1", "d2", "d3"] + [f"u{i + 1}" for i in range(len(tree))]
+    children: dict = {}
+    for i, mo in enumerate(tree):
+        if mo:
+            children.setdefault(int(mo), []).append(f"u{i + 1}")
+            status[f"u{i + 1}"] = 1
+    for mo in sorted(children):  # prompt decays of unstable products, at the HNL decay point
+        status[position[mo - 1]] = 2
+        vertices.append(("decay", [position[mo - 1]], children[mo]))
     pid, prod_vertex = {}, {}
     for iv, (_, ins, outs) in enumerate(vertices):
         for p in ins + outs:
@@ -224,6 +272,16 @@ def _hepmc_columns(df, lo: int, hi: int) -> dict:
     bits = [col[s][0] != 0 for s in _TOPO_BITS]
     bits += [~col["prod"].any(axis=1), ~col["decay"].any(axis=1)]
     col["key"] = sum(b.astype(np.int64) << i for i, b in enumerate(bits))
+    n_u = n_u_slots(d)
+    for i in range(1, n_u + 1):
+        u = f"u{i}"
+        p4 = np.column_stack([d[f"{u}_{c}"].to_numpy() for c in ("px", "py", "pz", "E")])
+        col[u] = (d[f"{u}_pdg"].to_numpy(), p4, _signed_mass(p4))
+    mothers = np.column_stack([d[f"u{i}_mother"].to_numpy() for i in range(1, n_u + 1)]) if n_u \
+        else np.zeros((len(d), 0), dtype=np.int64)
+    sigs, tree_id = np.unique(mothers, axis=0, return_inverse=True)
+    col["tree_id"] = tree_id.reshape(-1)
+    col["trees"] = [tuple(int(x) for x in row) for row in sigs]
     return col
 
 
@@ -232,11 +290,15 @@ def _format_events(col, cache: dict | None = None) -> str:
     cache = {} if cache is None else cache
     keys = col["key"]
     out = np.empty(keys.size, dtype=object)
-    for key in np.unique(keys):
-        rows = np.nonzero(keys == key)[0]
-        if int(key) not in cache:
-            cache[int(key)] = _topology(int(key))
-        fmt, plan = cache[int(key)]
+    combo = keys * max(len(col["trees"]), 1) + col["tree_id"]
+    for c in np.unique(combo):
+        rows = np.nonzero(combo == c)[0]
+        tree = col["trees"][col["tree_id"][rows[0]]]
+        tree = tree[:max([i + 1 for i, x in enumerate(tree) if x], default=0)]  # trailing empty slots
+        ck = (int(keys[rows[0]]), tree)
+        if ck not in cache:
+            cache[ck] = _topology(*ck)
+        fmt, plan = cache[ck]
         args = []
         for item in plan:
             if item[0] == "attr":
@@ -300,6 +362,7 @@ def read_hepmc(path):
     from hnlreach.rates.events import HNL_PDG
 
     rows = {c: [] for c in columns()}
+    trees = []  # per event: list of (pdg, p4 (E, px, py, pz), mother, status) of the u slots
     meta = {}
     reader = hp.io.ReaderAscii(str(path))
     try:
@@ -325,6 +388,25 @@ def read_hepmc(path):
                 slots["gsib"] = next(p for p in v0.particles_out if p.id != ins[0].id)
             for k, p in enumerate(v2.particles_out):
                 slots[f"d{k + 1}"] = p
+            # decay tree: decayed d/u slots in slot order, their products appended as u slots
+            queue = [slots[f"d{k}"] for k in (1, 2, 3)]
+            status = [0 if p is None else 1 for p in queue]
+            u, i = [], 0
+            while i < len(queue):
+                p = queue[i]
+                i += 1
+                if p is not None and p.end_vertex is not None and len(p.end_vertex.particles_out):
+                    status[i - 1] = 2
+                    for c in p.end_vertex.particles_out:
+                        m = c.momentum
+                        u.append([c.pid, (m.e, m.px, m.py, m.pz), i, 1])
+                        queue.append(c)
+                        status.append(1)
+            for j, x in enumerate(u):
+                x[3] = status[3 + j]
+            for k in (1, 2, 3):
+                rows[f"d{k}_status"].append(status[k - 1])
+            trees.append(u)
             rows["event"].append(ev.event_number)
             rows["weight"].append(ev.weight("weight"))
             rows["weight_nosel"].append(ev.weight("weight_nosel"))
@@ -342,10 +424,19 @@ def read_hepmc(path):
                     rows[f"{s}_{c}"].append(getattr(m, a) if m is not None else 0.0)
     finally:
         reader.close()
+    n_u = max([len(t) for t in trees], default=0)
+    for i in range(n_u):
+        u = f"u{i + 1}"
+        rows[f"{u}_pdg"] = [t[i][0] if i < len(t) else 0 for t in trees]
+        for c, comp in enumerate(_COMP):
+            rows[f"{u}_{comp}"] = [t[i][1][c] if i < len(t) else 0.0 for t in trees]
+        rows[f"{u}_mother"] = [t[i][2] if i < len(t) else 0 for t in trees]
+        rows[f"{u}_status"] = [t[i][3] if i < len(t) else 0 for t in trees]
     df = pd.DataFrame(rows)
     df["event"] = df["event"].astype(np.int64)
-    for s in SLOTS:
-        df[f"{s}_pdg"] = df[f"{s}_pdg"].astype(np.int64)
+    for c in df.columns:
+        if c.endswith(("_pdg", "_mother", "_status")):
+            df[c] = df[c].astype(np.int64)
     for lab in LABELS:
         df[lab] = pd.Categorical(df[lab])
     df.attrs = {META_KEY: meta}

@@ -8,7 +8,10 @@ Matrix elements (spin-averaged unless a polarisation is given):
 - N -> l_a l_b nu (CC, a != b): the C_L = 1, C_R = 0 case, |M|^2 ∝ (p_N.p_b)(p_a.p_nu);
 - N -> nu l+ l- (dipole, via gamma*): `dipole.dipole_msq_nu_ll`, added incoherently to the mixing one;
 - N -> nu nu nu: flat phase space (the V-A matrix element is not used: the final state is invisible);
-- two-body channels: isotropic.
+- two-body channels: isotropic;
+- channels with hadrons and three or more products (N -> l- pi+ pi0, N -> nu pi+ pi- ...) and any
+  other product list of names the `particle` package knows: flat n-body phase space
+  (kinematics.sample_n_body), no matrix element.
 Majorana HNLs: self-conjugate channels (nu l+ l-) use the CP-symmetrised |M|^2 (l+ <-> l-);
 charged channels are each the Dirac (or charge-conjugated Dirac) matrix element.
 
@@ -29,7 +32,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import G_F, LEPTON_MASS, MASS, PDGID
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, sample_three_body, sample_two_body, two_body_momentum,
+    as_generator, boost_to_lab, sample_n_body, sample_three_body, sample_two_body, two_body_momentum,
 )
 
 __all__ = ["sample_decay", "channel_products", "product_pdgid", "product_mass",
@@ -206,6 +209,12 @@ def _two_body(hnl, products, n, rng, polarisation, axes):
     return out
 
 
+def _phase_space(hnl, products, n, rng):
+    """Flat n-body phase space (kinematics.sample_n_body), products in channel order."""
+    masses = [0.0 if p == "nu" else product_mass(p) for p in products]
+    return sample_n_body(hnl.mass, masses, n, rng)
+
+
 def _three_body(hnl, products, n, rng):
     """Rest-frame three-body decays; returns four-momenta ordered as `products`."""
     M = hnl.mass
@@ -214,8 +223,8 @@ def _three_body(hnl, products, n, rng):
     charged = [p for p in prods if p in _LEPTONS]
     if n_nu == 3:  # N -> nu nu nu: flat phase space (invisible; documented simplification)
         return sample_three_body(M, (0.0, 0.0, 0.0), n, rng)
-    if n_nu != 1 or len(charged) != 2:
-        raise HNLInputError(f"no matrix element for three-body channel 'N -> {' '.join(prods)}'")
+    if n_nu != 1 or len(charged) != 2:  # multi-hadron channel: flat phase space (module docstring)
+        return _phase_space(hnl, prods, n, rng)
     fa, fb = _LEPTONS[charged[0]], _LEPTONS[charged[1]]
     if fa == fb:  # N -> nu l+ l-: internal order (nu, l-, l+), m12 = m(nu l-), m23 = m(l- l+)
         lm = next(p for p in charged if p.endswith("-"))
@@ -287,7 +296,9 @@ def sample_decay(hnl, channel: str, n: int, rng=None, momenta=None, polarisation
             raise HNLInputError("polarised three-body decays are not implemented; pass polarisation=None")
         p4 = _three_body(hnl, products, n, rng)
     else:
-        raise HNLInputError(f"no sampler for {len(products)}-body channel {channel!r}")
+        if polarisation is not None:
+            raise HNLInputError(f"polarised {len(products)}-body decays are not implemented; pass polarisation=None")
+        p4 = _phase_space(hnl, products, n, rng)
 
     if momenta is not None:
         e = np.sqrt(hnl.mass**2 + np.sum(momenta**2, axis=1))

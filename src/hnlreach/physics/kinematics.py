@@ -16,7 +16,7 @@ from hnlreach.physics.constants import kallen
 __all__ = [
     "as_generator", "two_body_momentum", "isotropic_directions", "random_rotations",
     "boost", "boost_to_lab", "invariant_mass_sq", "sample_two_body", "sample_three_body",
-    "dalitz_limits_m23sq", "three_body_width",
+    "dalitz_limits_m23sq", "three_body_width", "sample_n_body",
 ]
 
 
@@ -316,3 +316,66 @@ def three_body_width(M: float, masses, msq: Callable[[np.ndarray, np.ndarray], n
     Y = np.broadcast_to(y[:, None], X.shape)
     inner = np.sum(0.5 * w[None, :] * np.asarray(msq(X, Y), dtype=float), axis=1) * (xhi - xlo)
     return float(np.sum(wy * inner) / ((2.0 * np.pi) ** 3 * 32.0 * M**3))
+
+
+def sample_n_body(M, masses, n: int | None = None, rng=None) -> np.ndarray:
+    """Flat n-body phase space M -> m_1 ... m_k (k >= 2) in the parent rest frame, shape (n, k, 4).
+
+    M may be a scalar (then give n) or an array of n parent masses (one per event).  Raubold-Lynch
+    / GENBOD construction (F. James, CERN 68-15; PDG Kinematics sec. 49.4.4): sorted uniforms give
+    the intermediate invariant masses, the product of the two-body momenta is the weight, and
+    events are accepted with probability weight / (its upper bound, as in ROOT's TGenPhaseSpace)."""
+    rng = as_generator(rng)
+    masses = np.asarray(masses, dtype=float)
+    k = masses.size
+    M = np.asarray(M, dtype=float)
+    if M.ndim == 0:
+        M = np.full(int(n), float(M))
+    n = M.size
+    if k < 2:
+        raise ValueError("sample_n_body needs at least two daughters")
+    if np.any(M <= masses.sum()):
+        raise ValueError(f"decay {M.min()} -> {masses.tolist()} is kinematically closed")
+    out = np.empty((n, k, 4))
+    cum = np.cumsum(masses)
+    todo = np.arange(n)
+    # upper bound of the weight (TGenPhaseSpace::SetDecay), per event
+    T = M - cum[-1]
+    wmax = np.ones(n)
+    emmax, emmin = T + masses[0], 0.0
+    for i in range(1, k):
+        emmin += masses[i - 1]
+        emmax = emmax + masses[i]
+        wmax = wmax * two_body_momentum(emmax, emmin, masses[i])
+    while todo.size:
+        m = todo.size
+        r = np.sort(rng.uniform(size=(m, k - 2)), axis=1) if k > 2 else np.zeros((m, 0))
+        inv = np.empty((m, k))  # invariant mass of the subsystem of the first i+1 daughters
+        inv[:, 0] = masses[0]
+        inv[:, 1:k - 1] = cum[1:k - 1] + r * T[todo, None]
+        inv[:, k - 1] = M[todo]
+        pk = two_body_momentum(inv[:, 1:], inv[:, :-1], masses[None, 1:])  # (m, k-1)
+        w = np.prod(pk, axis=1)
+        acc = rng.uniform(size=m) * wmax[todo] < w
+        sel, pk, inv = todo[acc], pk[acc], inv[acc]
+        todo = todo[~acc]
+        a = sel.size
+        if a == 0:
+            continue
+        p4 = np.zeros((a, k, 4))
+        # daughters 0 and 1 back to back in the rest frame of subsystem {0, 1}
+        d = isotropic_directions(a, rng) * pk[:, 0, None]
+        p4[:, 0, 0] = np.sqrt(pk[:, 0] ** 2 + masses[0] ** 2)
+        p4[:, 0, 1:] = -d
+        p4[:, 1, 0] = np.sqrt(pk[:, 0] ** 2 + masses[1] ** 2)
+        p4[:, 1, 1:] = d
+        for i in range(2, k):
+            # subsystem {0..i-1} (mass inv[i-1]) recoils against daughter i in the frame of {0..i}
+            q = isotropic_directions(a, rng) * pk[:, i - 1, None]
+            e_sub = np.sqrt(pk[:, i - 1] ** 2 + inv[:, i - 1] ** 2)
+            beta = -q / e_sub[:, None]
+            p4[:, :i] = boost(p4[:, :i], beta[:, None, :])
+            p4[:, i, 0] = np.sqrt(pk[:, i - 1] ** 2 + masses[i] ** 2)
+            p4[:, i, 1:] = q
+        out[sel] = p4
+    return out

@@ -125,9 +125,15 @@ def reference_hnl(mass: float, *, mixing=None, dipole=None, majorana=False):
 
 
 def signal_channels(experiment, hnl) -> dict[str, float]:
-    """Open signal channels of the experiment with their branching ratios (g-independent)."""
+    """Open signal channels of the experiment with their branching ratios (g-independent).
+    Channels a selection cannot see: an error or a warning (physics.unstable.check_channels_seeable)."""
+    from hnlreach.physics.unstable import check_channels_seeable
+
     brs = hnl.branching_ratios
-    return {c: brs[c] for c in experiment.signal.channels if brs.get(c, 0.0) > 0.0}
+    out = {c: brs[c] for c in experiment.signal.channels if brs.get(c, 0.0) > 0.0}
+    sel = getattr(experiment, "selection", None)
+    check_channels_seeable(out, bool(sel is not None and sel.active), getattr(experiment, "name", ""))
+    return out
 
 
 # --- production at sites (meson and tau decays) ----------------------------------------------

@@ -235,6 +235,43 @@ def _upscattering_all_fluxes(ctx, n_hnl, rng):
     return w, o, p4, hist
 
 
+# --- decays of the unstable decay products -------------------------------------------------------
+TREE_KEYS = ("u_pdg", "u_p4", "u_mother", "u_status", "d_status")
+"""Decay tree below the HNL's products (physics.unstable.DecayTree), per event: the products of
+decayed particles in slots u1..uK (K = the sample's maximum), ``u_pdg`` (n, K) (0 = empty),
+``u_p4`` (n, K, 4), ``u_mother`` (n, K): 1-based position of the mother in (d1, d2, d3, u1, ...,
+uK), 0 = empty; ``u_status`` and ``d_status`` ((n, 3) for d1..d3): 1 final, 2 decayed, 0 empty."""
+
+
+def _tree_columns(tree, k: int, anti: np.ndarray) -> dict:
+    """TREE_KEYS arrays of one channel's DecayTree (k HNL products; CP image where anti)."""
+    t = tree.compact()
+    n = t.pdg.shape[0]
+    d_status = np.zeros((n, 3), dtype=np.int64)
+    d_status[:, :k] = t.status[:, :k]
+    u_mother = np.where(t.mother[:, k:] >= 0, t.mother[:, k:] + 1, 0)  # column -> 1-based position
+    u_mother = np.where(u_mother > k, u_mother + (3 - k), u_mother)  # u columns sit after d1..d3
+    u_pdg = t.pdg[:, k:]
+    if anti.any():
+        u_pdg = u_pdg.copy()
+        u_pdg[anti] = _conj(u_pdg[anti], np.ones(u_pdg[anti].shape, dtype=bool))
+    return {"u_pdg": u_pdg, "u_p4": t.p4[:, k:], "u_mother": u_mother, "u_status": t.status[:, k:],
+            "d_status": d_status}
+
+
+def _merge_trees(trees, m: int, width: int = 0) -> dict:
+    """TREE_KEYS arrays for m entries from per-channel ones [(rows, arrays)], padded to the widest
+    (at least `width` u slots)."""
+    K = max([width] + [t["u_pdg"].shape[1] for _, t in trees])
+    out = {"u_pdg": np.zeros((m, K), dtype=np.int64), "u_p4": np.zeros((m, K, 4)),
+           "u_mother": np.zeros((m, K), dtype=np.int64), "u_status": np.zeros((m, K), dtype=np.int64),
+           "d_status": np.zeros((m, 3), dtype=np.int64)}
+    for k, t in trees:
+        for key, v in t.items():
+            out[key][k, :v.shape[1]] = v
+    return out
+
+
 # --- one batch of complete events ----------------------------------------------------------------
 def _batch(ctx, n_hnl, rng) -> dict | None:
     """Complete event records for the fiducial entries of n_hnl produced HNLs (weights for a
@@ -278,6 +315,7 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
         rec["sib1_p4"] = rec["parent_p4"] + rec["target_p4"] - rec["N_p4"]
     eff = np.zeros(m)
     anti = rec["N_pdg"] < 0
+    trees: list = []
     for d in decays:
         k = d["index"]
         codes["decay_channel"][k] = vocab["decay_channel"].code(d["channel"])
@@ -288,9 +326,10 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
         for j in range(pdg.shape[1]):
             rec[f"d{j + 1}_pdg"][k] = _conj(pdg[:, j], anti[k])  # N-bar decays: CP image
             rec[f"d{j + 1}_p4"][k] = d["p4"][:, j]
+        trees.append((k, _tree_columns(d["tree"], pdg.shape[1], anti[k])))
     w_nosel = gk * w[idx] * prob * ctx["br_vis"]
     weight = gk * w[idx] * prob * acc
-    out.update(rec=rec, codes=codes, prod_xyz=o[idx], decay_xyz=decay_xyz, weight_nosel=w_nosel,
+    out.update(rec=rec, codes=codes, tree=_merge_trees(trees, m), prod_xyz=o[idx], decay_xyz=decay_xyz, weight_nosel=w_nosel,
                weight=weight,
                efficiency=np.where(w_nosel > 0, weight / np.where(w_nosel > 0, w_nosel, 1), 0.0))
     return out
@@ -313,7 +352,9 @@ def _gather(batches, chosen, n_total_hnl):
     cut = np.searchsorted(chosen, bounds)
     n = chosen.size
     block = np.empty((n, len(FLOAT_COLUMNS)), order="F")
-    out = {"float_block": block, "float_columns": FLOAT_COLUMNS, "rec": {}, "codes": {}}
+    K = max([b["tree"]["u_pdg"].shape[1] for b in keep], default=0)
+    out = {"float_block": block, "float_columns": FLOAT_COLUMNS, "rec": {}, "codes": {},
+           "tree": _merge_trees([], n, K)}
     for k, (lo, hi) in _BLOCK_OF.items():
         view = block[:, lo:hi]
         (out["rec"] if k.endswith("_p4") else out)[k] = view[:, 0] if hi - lo == 1 else view
@@ -332,6 +373,8 @@ def _gather(batches, chosen, n_total_hnl):
                 out["rec"].setdefault(k, np.empty(n, dtype=v.dtype))[rows] = v[sel]
         for k, v in b["codes"].items():
             out["codes"].setdefault(k, np.empty(n, dtype=v.dtype))[rows] = v[sel]
+        for k, v in b["tree"].items():
+            out["tree"][k][rows, :v.shape[1]] = v[sel]
         b.clear()
     return out
 
@@ -371,6 +414,9 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
     chans = engine.signal_channels(experiment, hnl_g)
     if not chans:
         raise HNLInputError(f"no signal channel of {experiment.name} is open at m = {mass:g} GeV")
+    from hnlreach.physics.unstable import check_channels_seeable
+
+    check_channels_seeable(chans, True, experiment.name)  # products are always sampled for a record
     ctx = {"experiment": experiment, "hnl_g": hnl_g, "gk": float(coupling) ** power, "kind": kind,
            "mass": float(mass), "pattern": flavour_pattern(mixing) if mixing else None, "dipole": dipole,
            "majorana": majorana, "channels": chans, "br_vis": float(sum(chans.values())),

@@ -1,10 +1,14 @@
-"""Selection of HNL decays: sample the decay products at given decay points and apply the
-experiment's cuts on the charged products ('tracks') and its efficiency."""
+"""Selection of HNL decays: sample the decay products at given decay points, decay the unstable
+ones down to stable particles (physics.unstable.decay_to_stable: pi0, eta, rho, omega, K_S, ...),
+and apply the experiment's cuts on the charged final particles ('tracks') and its efficiency.
+Padding slots of the final state carry PDG id 0 and zero four-momenta."""
 from __future__ import annotations
 
 from functools import cache
 
 import numpy as np
+
+from hnlreach.physics.unstable import decay_to_stable
 
 _INVISIBLE = {12, 14, 16}
 
@@ -77,7 +81,8 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
     visible channel per HNL with probability BR_c / BR_vis (unbiased; weight BR_vis).
 
     decays: if a list is given, the products are always sampled and one dict per drawn channel
-    is appended to it: channel, index (HNLs), pdg (k,), p4 (m, k, 4), selected (m,), efficiency (m,)."""
+    is appended to it: channel, index (HNLs), pdg (k,), p4 (m, k, 4) (the HNL's own products),
+    tree (physics.unstable.DecayTree after decaying the unstable ones), selected (m,), efficiency (m,)."""
     n = p4_hnl.shape[0]
     out = np.zeros(n)
     if n == 0 or not channels_br:
@@ -94,10 +99,11 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
         eff = experiment.efficiency(hnl.mass, energies[idx], ch)
         if experiment.selection.active or decays is not None:
             pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:])
-            ok = passes(experiment.selection, pdg, np.asarray(prod), vertices[idx])
+            tree = decay_to_stable(pdg, prod, rng)  # the selection sees the stable final state
+            ok = passes(experiment.selection, *tree.final(), vertices[idx])
             if decays is not None:
                 decays.append({"channel": ch, "index": idx, "pdg": np.asarray(pdg),
-                               "p4": np.asarray(prod), "selected": ok, "efficiency": eff})
+                               "p4": np.asarray(prod), "tree": tree, "selected": ok, "efficiency": eff})
         else:
             ok = np.ones(idx.size, dtype=bool)
         out[idx] = br_vis * ok * eff
