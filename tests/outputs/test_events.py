@@ -204,7 +204,7 @@ def test_hepmc_conserves_four_momentum_and_charge(tmp_path, tau_events, dipole_e
         assert chains > 0  # D_s -> tau nu, tau -> N X chains present
 
 
-def _write_hepmc_pyhepmc(df, path):
+def write_hepmc_pyhepmc(df, path):
     """Reference: the same events built as pyhepmc GenEvents and written by HepMC3's WriterAscii
     (the layout of outputs.events' docstring; one Python GenEvent per event, slow)."""
     import json
@@ -233,6 +233,9 @@ def _write_hepmc_pyhepmc(df, path):
     dec = np.column_stack([dxyz, ct]).tolist()
     prod = prod.tolist()
     labels = {lab: df[lab].astype(str).tolist() for lab in LABELS}
+    from hnlreach.outputs.events import n_u_slots
+
+    n_u = n_u_slots(df)
     with hp.open(str(path), "w") as out:
         for i in range(n):
             ev = hp.GenEvent(hp.Units.GEV, hp.Units.MM)
@@ -258,10 +261,28 @@ def _write_hepmc_pyhepmc(df, path):
             ev.add_vertex(v1)
             v2 = hp.GenVertex(dec[i])
             v2.add_particle_in(hnl)
+            position = []  # d1, d2, d3, u1, ... (decay tree: u<k>_mother = 1-based position)
             for s in ("d1", "d2", "d3"):
-                if pdg[s][i]:
-                    v2.add_particle_out(hp.GenParticle(mom[s][i], pdg[s][i], 1))
+                p = hp.GenParticle(mom[s][i], pdg[s][i], int(col[f"{s}_status"][i])) if pdg[s][i] else None
+                if p is not None:
+                    v2.add_particle_out(p)
+                position.append(p)
             ev.add_vertex(v2)
+            children = {}
+            for k in range(1, n_u + 1):
+                if col[f"u{k}_pdg"][i]:
+                    p = hp.GenParticle([float(col[f"u{k}_{c}"][i]) for c in ("px", "py", "pz", "E")],
+                                       int(col[f"u{k}_pdg"][i]), int(col[f"u{k}_status"][i]))
+                    children.setdefault(int(col[f"u{k}_mother"][i]), []).append(p)
+                else:
+                    p = None
+                position.append(p)
+            for mo in sorted(children):
+                v = hp.GenVertex(dec[i])
+                v.add_particle_in(position[mo - 1])
+                for p in children[mo]:
+                    v.add_particle_out(p)
+                ev.add_vertex(v)
             ev.weights = [float(col["weight"][i]), float(col["weight_nosel"][i])]
             for lab in LABELS:
                 ev.attributes[lab] = labels[lab][i]
@@ -282,7 +303,7 @@ def test_hepmc_text_identical_to_pyhepmc_writer(tmp_path, tau_events, dipole_eve
         df["prod_x"] += 0.25
     if which == "dipole":
         assert set(df.target_component.astype(str)) == {"coherent", "proton", "neutron"}
-    _write_hepmc_pyhepmc(df, tmp_path / "ref.hepmc3")
+    write_hepmc_pyhepmc(df, tmp_path / "ref.hepmc3")
     write_hepmc(df, tmp_path / "new.hepmc3")
     ref = (tmp_path / "ref.hepmc3").read_text().splitlines()
     new = (tmp_path / "new.hepmc3").read_text().splitlines()

@@ -355,7 +355,8 @@ def write_hepmc(df, path, workers: int | None = None) -> Path:
 
 
 def read_hepmc(path):
-    """The event table back from a file written by write_hepmc."""
+    """The event table back from a file written by write_hepmc (u slots up to the largest decay
+    tree in the file: a table with trailing all-empty u slots comes back without them)."""
     import pandas as pd
     import pyhepmc as hp
 
