@@ -147,6 +147,18 @@ def unresolved_particles(pdg: int) -> frozenset[int]:
 _warned: set = set()
 
 
+@cache
+def _channel_unresolved(channel: str) -> frozenset[int]:
+    """unresolved_particles of every product of 'N -> products' (names via decay_sampling)."""
+    from hnlreach.physics.decay_sampling import product_pdgid
+
+    out: frozenset = frozenset()
+    for p in str(channel).partition("->")[2].split():
+        if p != "nu":
+            out |= unresolved_particles(product_pdgid(p))
+    return out
+
+
 def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
     """The rule for channels whose products a selection cannot see (README, "Unstable products"):
 
@@ -160,8 +172,6 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
     no track, and a track selection rejects them as it should."""
     import warnings
 
-    from hnlreach.physics.decay_sampling import product_pdgid
-
     if not sampled:
         return
     for ch in channels:
@@ -171,10 +181,7 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
                 f"{where + ': ' if where else ''}signal channel {ch!r} is inclusive (a quark-level width with no "
                 "exclusive final state): a selection or an event record cannot be applied to it; "
                 "list exclusive channels instead, or drop the [selection]")
-        bad = set()
-        for p in prods:
-            if p != "nu":
-                bad |= unresolved_particles(product_pdgid(p))
+        bad = _channel_unresolved(ch)
         if bad and ch not in _warned:
             from particle import Particle
 
