@@ -117,6 +117,26 @@ def test_omega_three_pion_p_wave_against_quadrature():
     assert abs(mean_me - mean_ps) > 10 * err
 
 
+def test_eta_three_pion_dalitz_slope():
+    """eta -> pi+ pi- pi0: <Y> of the sample equals the quadrature with the KLOE-2 polynomial
+    (a = -1.095: the pi0 is softer than in phase space)."""
+    from hnlreach.physics.unstable import _eta_3pi, _rest_frame
+
+    tab = decay_table()[221]
+    md = next(m for m in tab.modes if m.me == "eta_3pi")
+    M, (m1, m2, m3) = tab.mass, md.masses
+    Q = M - m1 - m2 - m3
+    w = _eta_3pi(M, md.masses)
+    Y = lambda m12sq: 3.0 * ((M * M + m3 * m3 - m12sq) / (2 * M) - m3) / Q - 1.0
+    mean_me = three_body_width(M, md.masses, lambda a, b: w(a, b) * Y(a)) / three_body_width(M, md.masses, w)
+    mean_ps = three_body_width(M, md.masses, lambda a, b: Y(a)) / three_body_width(M, md.masses, lambda a, b: 1.0 + 0 * a)
+    p = _rest_frame(md, np.full(60_000, M), np.random.default_rng(9))
+    y = 3.0 * (p[:, 2, 0] - m3) / Q - 1.0
+    err = y.std() / np.sqrt(y.size)
+    assert abs(y.mean() - mean_me) < 4 * err, (y.mean(), mean_me, mean_ps)
+    assert mean_me < mean_ps - 10 * err
+
+
 @pytest.mark.parametrize("k", [3, 4, 5])
 def test_n_body_phase_space_single_particle_spectrum(k):
     """Massless k-body phase space: x = 2E/M has density (k-1)(k-2) x (1-x)^(k-3)."""
@@ -152,4 +172,6 @@ def test_unseeable_channels_error_or_warning():
         check_channels_seeable(["N -> nu J/psi(1S)"], True)
     with pytest.warns(UserWarning, match="D"):
         check_channels_seeable(["N -> mu- D(s)+"], True)
+    with pytest.warns(UserWarning, match="invisible"):
+        check_channels_seeable(["N -> nu nu nu"], False)
     assert unresolved_particles(111) == frozenset() and unresolved_particles(331) == frozenset()

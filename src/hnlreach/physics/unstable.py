@@ -12,9 +12,11 @@ Branching fractions: PDG 2024 (RPP, Phys. Rev. D 110 (2024) 030001), shipped in
 ``data/decays/pdg_decay_table.toml`` (the `particle` package has no branching fractions);
 modes < 1e-3 omitted, the listed ones renormalised to 1.  Kinematics (the table's ``me``):
 two-body isotropic in the parent rest frame; three-body omega/phi -> pi+ pi- pi0 with the P-wave
-|M|^2 ∝ |p+ x p-|^2; Dalitz decays P -> gamma e+ e- with the Kroll-Wada (Phys. Rev. 98 (1955) 1355)
+|M|^2 ∝ |p+ x p-|^2; eta -> pi+ pi- pi0 with the measured Dalitz-plot polynomial (KLOE-2, JHEP 05
+(2016) 019); Dalitz decays P -> gamma e+ e- with the Kroll-Wada (Phys. Rev. 98 (1955) 1355)
 |M|^2 ∝ (M^2 - q^2)^2 / q^2 [1 + cos^2 th + (4 m_e^2 / q^2) sin^2 th] (no transition form factor);
-every other mode (eta -> 3 pi, eta' -> pi pi eta, tau decays, ...) flat phase space.  Parents are
+every other mode (eta -> 3 pi0, whose slope alpha = -0.03 is neglected, eta' -> pi pi eta, tau
+decays, ...) flat phase space.  Parents are
 decayed at their actual invariant mass sqrt(p^2) (a finite-width rho keeps its mass).
 
 Particles neither stable nor in the table (D, D_s, B, eta_c, ...) and the unresolved part of a
@@ -165,6 +167,8 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
     - an inclusive quark-level channel ('N -> nu hadrons', 'N -> mu- hadrons+') has no exclusive
       final state: with decay products sampled (an active selection, or event generation) it is
       an HNLInputError, before any Monte Carlo; without a selection it counts with BR x efficiency;
+    - a channel of neutrinos only ('N -> nu nu nu') listed as signal gives a UserWarning, with or
+      without a selection;
     - a channel with products that end undecayed although not stable (D, D_s, B, eta_c,
       J/psi -> hadrons: ``unresolved_particles``) gives a UserWarning once: their products are
       invisible to the selection, so its acceptance for that channel is a lower bound.
@@ -172,10 +176,14 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
     no track, and a track selection rejects them as it should."""
     import warnings
 
-    if not sampled:
-        return
     for ch in channels:
         prods = str(ch).partition("->")[2].split()
+        if prods and all(p == "nu" for p in prods) and ch not in _warned:
+            _warned.add(ch)
+            warnings.warn(f"{where + ': ' if where else ''}signal channel {ch!r} is invisible (neutrinos only)",
+                          UserWarning, stacklevel=2)
+        if not sampled:
+            continue
         if any(p.startswith("hadrons") for p in prods):
             raise HNLInputError(
                 f"{where + ': ' if where else ''}signal channel {ch!r} is inclusive (a quark-level width with no "
@@ -218,6 +226,26 @@ def _p_wave_3pi(M, masses):
     return w
 
 
+ETA_3PI = {"a": -1.095, "b": 0.145, "d": 0.081, "f": 0.141, "g": -0.044}
+"""eta -> pi+ pi- pi0 Dalitz parameters, KLOE-2, JHEP 05 (2016) 019 (as in PDG 2024)."""
+
+
+def _eta_3pi(M, masses):
+    """|M|^2 = 1 + aY + bY^2 + dX^2 + fY^3 + gX^2Y, X = sqrt3 (T+ - T-)/Q, Y = 3 T0/Q - 1, order (pi+, pi-, pi0)."""
+    m1, m2, m3 = masses
+    Q = M - m1 - m2 - m3
+    c = ETA_3PI
+
+    def w(m12sq, m23sq):
+        e1 = (M * M + m1 * m1 - m23sq) / (2.0 * M)
+        e3 = (M * M + m3 * m3 - m12sq) / (2.0 * M)
+        e2 = M - e1 - e3
+        X = np.sqrt(3.0) * ((e1 - m1) - (e2 - m2)) / Q
+        Y = 3.0 * (e3 - m3) / Q - 1.0
+        return np.clip(1 + c["a"] * Y + c["b"] * Y * Y + c["d"] * X * X + c["f"] * Y**3 + c["g"] * X * X * Y, 0.0, None)
+    return w
+
+
 def _rest_frame(mode: Mode, M: np.ndarray, rng) -> np.ndarray:
     """Rest-frame daughters (n, k, 4) of parents with invariant masses M (n,)."""
     k = len(mode.products)
@@ -250,6 +278,8 @@ def _rest_frame(mode: Mode, M: np.ndarray, rng) -> np.ndarray:
             w, prop = _kroll_wada(m0, mode.masses[1]), "log23"
         elif mode.me == "p_wave_3pi":
             w, prop = _p_wave_3pi(m0, mode.masses), "uniform"
+        elif mode.me == "eta_3pi":
+            w, prop = _eta_3pi(m0, mode.masses), "uniform"
         else:
             raise HNLInputError(f"unknown matrix element {mode.me!r} in the decay table")
         out[rows] = sample_three_body(m0, mode.masses, rows.size, rng, weight=w, proposal=prop)
