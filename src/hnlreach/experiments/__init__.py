@@ -272,20 +272,30 @@ def load_geometry(path: str | Path, materials: dict | None = None):
     return World(vols, fid, np.asarray(origin, dtype=float))
 
 
-def _spectrum(s, parent, beam, base, where):
+def _data(value, base, where, key):
+    from hnlreach.datafiles import resolve_data_path
+
+    return resolve_data_path(value, base, where, key)
+
+
+def _spectrum(s, parent, beam, base, where, key="spectrum"):
     from hnlreach.physics.constants import MASS
     from hnlreach.sources.spectra import TabulatedSpectrum, XfPt2Spectrum
 
     if parent not in MASS:
-        raise HNLInputError(f"{where}: unknown parent particle {parent!r}")
+        raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r}")
     spec = s["spectrum"]
     if spec["kind"] == "xf_pt2":
         if "n" not in spec or "b_GeV2" not in spec:
-            raise HNLInputError(f"{where}: spectrum kind xf_pt2 needs n and b_GeV2")
+            raise HNLInputError(f"{where}: {key}: spectrum kind xf_pt2 needs n and b_GeV2")
         return XfPt2Spectrum(MASS[parent], beam["energy_GeV"], spec["n"], spec["b_GeV2"])
     if "file" not in spec:
-        raise HNLInputError(f"{where}: spectrum kind table needs file")
-    return TabulatedSpectrum.from_csv(base / spec["file"], MASS[parent])
+        raise HNLInputError(f"{where}: {key}: spectrum kind table needs file")
+    path = _data(spec["file"], base, where, f"{key}.file")
+    try:
+        return TabulatedSpectrum.from_csv(path, MASS[parent])
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {key}.file: {exc} (resolved to {path})") from None
 
 
 def _decay_region(s, where):
@@ -303,14 +313,15 @@ def _decay_region(s, where):
         raise HNLInputError(f"{where}: {exc}") from None
 
 
-def _flux(f, base, where):
+def _flux(f, base, where, key="fluxes"):
+    path = _data(f["file"], base, where, f"{key}.file")
     try:
-        a = np.loadtxt(base / f["file"], comments="#", ndmin=2)
+        a = np.loadtxt(path, comments="#", ndmin=2)
     except (OSError, ValueError) as exc:
-        raise HNLInputError(f"{where}: flux {f['name']}: cannot read {f['file']}: {exc}") from None
+        raise HNLInputError(f"{where}: {key}.file: cannot read {path}: {exc}") from None
     col = f.get("column", 1)
     if col >= a.shape[1]:
-        raise HNLInputError(f"{where}: flux {f['name']}: column {col} not in {f['file']}")
+        raise HNLInputError(f"{where}: {key}.column: column {col} not in {path}")
     e, v = a[:, 0], a[:, col] * f.get("normalisation", 1.0)
     if f["units"] == "per_cm2_per_pot_per_bin":
         v = v / np.gradient(e)
@@ -341,19 +352,19 @@ def _build(cfg: dict, path: Path) -> Experiment:
         raise HNLInputError(f"{where}: production_sites: pot_fraction values sum to more than 1")
 
     sources = []
-    for s in cfg.get("sources", []):
+    for i, s in enumerate(cfg.get("sources", [])):
         if s["site"] not in sites:
             raise HNLInputError(f"{where}: source {s['name']!r}: unknown production site {s['site']!r}")
         sources.append(Source(s["name"], s["parent"], sites[s["site"]], s["yield_per_pot"],
-                              _spectrum(s, s["parent"], beam_cfg, base, f"{where}: source {s['name']!r}"),
+                              _spectrum(s, s["parent"], beam_cfg, base, where, f"sources[{i}].spectrum"),
                               s.get("charge_conjugates", True), s.get("tau_chain", False),
                               s.get("reference", ""), s.get("tau_branching_ratio"),
                               _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none")))
-    fluxes = tuple(_flux(f, base, where) for f in cfg.get("fluxes", []))
+    fluxes = tuple(_flux(f, base, where, f"fluxes[{i}]") for i, f in enumerate(cfg.get("fluxes", [])))
 
     geo = cfg["geometry"]
     if "file" in geo:
-        world = load_geometry(base / geo["file"], materials)
+        world = load_geometry(_data(geo["file"], base, where, "geometry.file"), materials)
     else:
         world = World([])
     for v in geo.get("volumes", []):
@@ -383,10 +394,11 @@ def _build(cfg: dict, path: Path) -> Experiment:
     eff = cfg.get("efficiency", {})
     tx = te = None
     if "table" in eff:
+        path = _data(eff["table"], base, where, "efficiency.table")
         try:
-            a = np.loadtxt(base / eff["table"], delimiter=",", comments="#", ndmin=2)
+            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
         except (OSError, ValueError) as exc:
-            raise HNLInputError(f"{where}: efficiency.table: cannot read {eff['table']}: {exc}") from None
+            raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
         tx, te = a[:, 0], a[:, 1]
     efficiency = Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}))
 
