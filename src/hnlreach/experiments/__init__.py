@@ -78,8 +78,28 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class TrackCut:
+    """Requirements on every visible decay product of one species (experiments/vocabulary.py):
+    pdg None = every charged track; by_abs: match |PDG id| (both charges); None = no cut."""
+
+    species: str
+    pdg: frozenset | None = None
+    by_abs: bool = False
+    min_energy_GeV: float | None = None
+    max_energy_GeV: float | None = None
+    min_momentum_GeV: float | None = None
+    max_momentum_GeV: float | None = None
+    min_angle_to_beam_rad: float | None = None
+    max_angle_to_beam_rad: float | None = None
+    min_count: int | None = None
+    max_count: int | None = None
+
+
+@dataclass(frozen=True)
 class Selection:
-    """Cuts on the charged decay products ('tracks'); None = no cut."""
+    """Cuts on the visible decay products (rates/selection.py; keys in experiments/README.md);
+    None = no cut.  'Tracks' are the charged products; the visible system is the tracks
+    (visible = "tracks") or every product but neutrinos (visible = "all")."""
 
     min_track_energy_GeV: float = 0.0
     min_opening_angle_rad: float = 0.0
@@ -87,12 +107,31 @@ class Selection:
     max_angle_to_beam_rad: float | None = None
     reach_volume: object = None
     max_hnl_angle_to_beam_rad: float | None = None  # cut on the decaying HNL's own direction
+    min_tracks: int | None = None  # None: at least one track once any other cut is set
+    max_tracks: int | None = None
+    visible: str = "tracks"
+    min_pt_GeV: float | None = None  # visible system, w.r.t. the beam axis (+z)
+    max_pt_GeV: float | None = None
+    min_invariant_mass_GeV: float | None = None
+    max_invariant_mass_GeV: float | None = None
+    min_transverse_mass_GeV: float | None = None  # sqrt(m_vis^2 + p_T^2) + p_T
+    max_transverse_mass_GeV: float | None = None
+    species: tuple = ()  # TrackCut per species
+    channels: dict = field(default_factory=dict)  # decay channel -> its own Selection
+    plugin: object = None  # callable(pdg, p4, vertices, **parameters) -> bool (n,) [selection] plugin
 
     @property
     def active(self) -> bool:
-        return bool(self.min_track_energy_GeV or self.min_opening_angle_rad
-                    or self.max_opening_angle_rad is not None
-                    or self.max_angle_to_beam_rad is not None or self.reach_volume is not None)
+        return bool(self.min_track_energy_GeV or self.min_opening_angle_rad or self.species
+                    or self.reach_volume is not None or self.plugin is not None
+                    or any(getattr(self, k) is not None for k in (
+                        "max_opening_angle_rad", "max_angle_to_beam_rad", "min_tracks", "max_tracks",
+                        "min_pt_GeV", "max_pt_GeV", "min_invariant_mass_GeV", "max_invariant_mass_GeV",
+                        "min_transverse_mass_GeV", "max_transverse_mass_GeV")))
+
+    def for_channel(self, channel: str) -> Selection:
+        """The selection applied to decays into channel (its own table, else this one)."""
+        return self.channels.get(channel, self)
 
 
 @dataclass(frozen=True)
@@ -383,13 +422,10 @@ def _build(cfg: dict, path: Path) -> Experiment:
     signal = Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1),
                     float(sig.get("transverse_margin_m", 2.0)), sig.get("outer_margin_m"))
 
-    sel = cfg.get("selection", {})
-    reach = None
-    if "reach_volume" in sel:
-        reach = world.get(sel["reach_volume"])
-    selection = Selection(sel.get("min_track_energy_GeV", 0.0), sel.get("min_opening_angle_rad", 0.0),
-                          sel.get("max_opening_angle_rad"), sel.get("max_angle_to_beam_rad"), reach,
-                          sel.get("max_hnl_angle_to_beam_rad"))
+    from hnlreach.experiments.vocabulary import build_selection, check_channels
+
+    check_channels(signal.channels, where, "signal.channels")
+    selection = build_selection(cfg.get("selection", {}), world, signal.channels, where)
 
     eff = cfg.get("efficiency", {})
     tx = te = None
@@ -400,6 +436,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
         except (OSError, ValueError) as exc:
             raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
         tx, te = a[:, 0], a[:, 1]
+    check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(signal.channels))
     efficiency = Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}))
 
     st = cfg["statistics"]

@@ -44,6 +44,26 @@ SPECTRUM = {
 # long-lived parents decaying in flight (sources.decay_in_flight): cylinder around the beam axis
 DECAY_IN_FLIGHT = {"z_end_m": _f("pos", True), "radius_m": _f("pos", True), "z_start_m": _f("float")}
 
+# per-species requirements ([selection.species.NAME]; names: experiments/vocabulary.py)
+SPECIES = {
+    "min_energy_GeV": _f("nonneg"), "max_energy_GeV": _f("nonneg"),
+    "min_momentum_GeV": _f("nonneg"), "max_momentum_GeV": _f("nonneg"),
+    "min_angle_to_beam_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"),
+    "min_count": _f("int"), "max_count": _f("int"),
+}
+
+# one selection (global [selection] or one [selection.channels."N -> ..."] table)
+CUTS = {
+    "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),
+    "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"),
+    "reach_volume": _f("str"), "min_tracks": _f("int"), "max_tracks": _f("int"),
+    "visible": _f("choice", choices=("tracks", "all")),
+    "min_pt_GeV": _f("nonneg"), "max_pt_GeV": _f("nonneg"),
+    "min_invariant_mass_GeV": _f("nonneg"), "max_invariant_mass_GeV": _f("nonneg"),
+    "min_transverse_mass_GeV": _f("nonneg"), "max_transverse_mass_GeV": _f("nonneg"),
+    "species": _f("table", open_keys=True, sub=SPECIES),
+}
+
 SCHEMA = {
     "experiment": _f("table", True, sub={
         "name": _f("str", True), "description": _f("str"), "provenance": _f("str", True),
@@ -88,11 +108,8 @@ SCHEMA = {
         "channels": _f("strlist", True), "fiducial": _f("strlist"), "strata": _f("count"),
         "transverse_margin_m": _f("nonneg"), "outer_margin_m": _f("nonneg"),
     }),
-    "selection": _f("table", sub={
-        "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),
-        "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"), "max_hnl_angle_to_beam_rad": _f("nonneg"),
-        "reach_volume": _f("str"),
-    }),
+    "selection": _f("table", sub={**CUTS, "max_hnl_angle_to_beam_rad": _f("nonneg"),
+                                  "channels": _f("table", open_keys=True, sub=CUTS)}),
     "efficiency": _f("table", sub={
         "constant": _f("fraction"), "table": _f("str"),
         "by": _f("choice", choices=("mass", "energy")),

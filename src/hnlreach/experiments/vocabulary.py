@@ -1,0 +1,129 @@
+"""Names an experiment TOML may use, and the ``[selection]`` table turned into a Selection.
+
+* decay-channel names (``[signal] channels``, ``[efficiency] channels``, ``[selection.channels]``):
+  every channel the decay physics knows (``physics.decays.channel_thresholds`` for each flavour,
+  their charge conjugates, the dipole channels); anything else is an error, never dropped;
+* particle species (``[selection.species.NAME]``): a `particle`-package name (``e-``, ``mu+``,
+  ``pi+``, ``K+``, ``p``, ``gamma``, ...: that exact particle) or a family without charge
+  (``e``, ``mu``, ``pi``, ``K``, ``proton``: both charges), or ``charged`` (every charged track).
+"""
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+from hnlreach.errors import HNLInputError
+
+FAMILIES = {"e": 11, "mu": 13, "tau": 15, "pi": 211, "K": 321, "proton": 2212}
+NEUTRINOS = {12, 14, 16}
+
+# keys of one selection table (global or per channel); see experiments/README.md
+CUT_KEYS = (
+    "min_track_energy_GeV", "min_opening_angle_rad", "max_opening_angle_rad", "max_angle_to_beam_rad",
+    "reach_volume", "min_tracks", "max_tracks", "visible",
+    "min_pt_GeV", "max_pt_GeV", "min_invariant_mass_GeV", "max_invariant_mass_GeV",
+    "min_transverse_mass_GeV", "max_transverse_mass_GeV", "species",
+)
+SPECIES_KEYS = ("min_energy_GeV", "max_energy_GeV", "min_momentum_GeV", "max_momentum_GeV",
+                "min_angle_to_beam_rad", "max_angle_to_beam_rad", "min_count", "max_count")
+
+
+@cache
+def decay_channel_names() -> frozenset:
+    """Every HNL decay-channel name the decay physics can produce (mixing and dipole)."""
+    from hnlreach.physics.constants import FLAVOURS
+    from hnlreach.physics.decays import channel_thresholds, conjugate_channel
+    from hnlreach.physics.dipole import DIPOLE_CHANNELS
+
+    names = set(DIPOLE_CHANNELS)
+    for fl in FLAVOURS:
+        names.update(channel_thresholds(fl))
+    names.update({conjugate_channel(c) for c in names})
+    return frozenset(names)
+
+
+def check_channels(names, where: str, key: str, allowed=None) -> None:
+    """HNLInputError ``where: key: unknown decay channel 'X' (did you mean 'Y'?)`` for a name the
+    decay physics does not know (or, with allowed, one outside that set)."""
+    known = decay_channel_names() if allowed is None else allowed
+    for n in names:
+        if n not in known:
+            close = difflib.get_close_matches(n, sorted(known), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            what = "unknown decay channel" if allowed is None else "not one of signal.channels:"
+            raise HNLInputError(f"{where}: {key}: {what} {n!r}{hint}")
+
+
+def species_ids(name: str, where: str, key: str) -> tuple[frozenset | None, bool]:
+    """(PDG ids, match |id|) of a species name; (None, False) for 'charged' (every track)."""
+    if name == "charged":
+        return None, False
+    if name in FAMILIES:
+        return frozenset({FAMILIES[name]}), True
+    from particle import Particle
+    from particle.particle import ParticleNotFound
+
+    try:
+        pid = int(Particle.from_name(name).pdgid)
+    except (ParticleNotFound, ValueError, TypeError):
+        fams = ", ".join(FAMILIES)
+        raise HNLInputError(f"{where}: {key}: unknown particle {name!r} (a particle-package name such as "
+                            f"'e-', 'mu+', 'pi+', 'gamma', or a family: {fams}, or 'charged')") from None
+    if abs(pid) in NEUTRINOS:
+        raise HNLInputError(f"{where}: {key}: {name!r} is invisible; cuts apply to visible products")
+    return frozenset({pid}), False
+
+
+def build_selection(cfg: dict, world, signal_channels, where: str):
+    """The Selection of a validated ``[selection]`` table, with one merged Selection per channel
+    table (the channel's keys override the global ones; species tables merge by name)."""
+    from hnlreach.experiments import Selection
+
+    channels = cfg.get("channels", {})
+    check_channels(channels, where, "selection.channels", frozenset(signal_channels))
+    base = {k: v for k, v in cfg.items() if k != "channels"}
+    per_channel = {}
+    for ch, sub in channels.items():
+        merged = {**base, **sub, "species": {**base.get("species", {}), **sub.get("species", {})}}
+        per_channel[ch] = _one(merged, world, where, f'selection.channels."{ch}"')
+    sel = _one(base, world, where, "selection")
+    return Selection(**{**sel.__dict__, "channels": per_channel}) if per_channel else sel
+
+
+def _one(c: dict, world, where: str, key: str):
+    from hnlreach.experiments import Selection, TrackCut
+
+    reach = None
+    if "reach_volume" in c:
+        try:
+            reach = world.get(c["reach_volume"])
+        except (KeyError, HNLInputError):
+            raise HNLInputError(f"{where}: {key}.reach_volume: no geometry volume {c['reach_volume']!r}") from None
+    species = []
+    for name, s in c.get("species", {}).items():
+        ids, by_abs = species_ids(name, where, f"{key}.species.{name}")
+        species.append(TrackCut(name, ids, by_abs, **{k: s.get(k) for k in SPECIES_KEYS if k in s}))
+        _check_range(s, "energy_GeV", where, f"{key}.species.{name}")
+        _check_range(s, "momentum_GeV", where, f"{key}.species.{name}")
+        _check_range(s, "angle_to_beam_rad", where, f"{key}.species.{name}")
+        _check_range(s, "count", where, f"{key}.species.{name}")
+    for q in ("tracks", "pt_GeV", "invariant_mass_GeV", "transverse_mass_GeV"):
+        _check_range(c, q, where, key)
+    if c.get("min_opening_angle_rad", 0.0) > c.get("max_opening_angle_rad", float("inf")):
+        raise HNLInputError(f"{where}: {key}: min_opening_angle_rad > max_opening_angle_rad")
+    return Selection(
+        c.get("min_track_energy_GeV", 0.0), c.get("min_opening_angle_rad", 0.0),
+        c.get("max_opening_angle_rad"), c.get("max_angle_to_beam_rad"), reach,
+        c.get("max_hnl_angle_to_beam_rad"),
+        min_tracks=c.get("min_tracks"), max_tracks=c.get("max_tracks"), visible=c.get("visible", "tracks"),
+        min_pt_GeV=c.get("min_pt_GeV"), max_pt_GeV=c.get("max_pt_GeV"),
+        min_invariant_mass_GeV=c.get("min_invariant_mass_GeV"), max_invariant_mass_GeV=c.get("max_invariant_mass_GeV"),
+        min_transverse_mass_GeV=c.get("min_transverse_mass_GeV"),
+        max_transverse_mass_GeV=c.get("max_transverse_mass_GeV"),
+        species=tuple(species))
+
+
+def _check_range(c: dict, q: str, where: str, key: str) -> None:
+    lo, hi = c.get(f"min_{q}"), c.get(f"max_{q}")
+    if lo is not None and hi is not None and lo > hi:
+        raise HNLInputError(f"{where}: {key}: min_{q} = {lo} > max_{q} = {hi} (nothing passes)")
