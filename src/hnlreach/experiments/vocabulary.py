@@ -58,6 +58,8 @@ def species_ids(name: str, where: str, key: str) -> tuple[frozenset | None, bool
     """(PDG ids, match |id|) of a species name; (None, False) for 'charged' (every track)."""
     if name == "charged":
         return None, False
+    if name in ("nu", "nu_e", "nu_mu", "nu_tau", "N"):
+        raise HNLInputError(f"{where}: {key}: {name!r} is invisible; cuts apply to visible products")
     if name in FAMILIES:
         return frozenset({FAMILIES[name]}), True
     from particle import Particle
