@@ -35,13 +35,14 @@ class Site:
     pot_fraction: float
     position_m: np.ndarray
     material: object = None
-    length_m: float = 0.0
 
 
 @dataclass(frozen=True)
 class Source:
-    """Parents of one species produced at a site; yield per POT counts both charges when
-    charge_conjugates is true (the conjugate decays have the same rates by CP)."""
+    """Parents produced at a site: beam.pot x site.pot_fraction x yield_per_pot of them decay with
+    the decay physics of `parent`.  charge_conjugates only labels events: true = the yield is
+    parent + antiparticle (half of the event records get the conjugate charges; rates are equal
+    by CP), false = every parent has the named charge.  The rate is the same either way."""
 
     name: str
     parent: str
@@ -54,6 +55,7 @@ class Source:
     tau_branching_ratio: float | None = None  # BR(parent -> tau nu) for the chain; None: SM formula
     decay_region: object = None  # sources.decay_in_flight.DecayRegion: decays in flight; None: at the site
     focusing: str = "none"  # with a decay region: 'none' (produced direction) or 'parallel' (ideal horn)
+    production: object = None  # experiments.vocabulary.ProductionFilter of [production]; None: every channel
 
 
 @dataclass(frozen=True)
@@ -386,10 +388,14 @@ def _build(cfg: dict, path: Path) -> Experiment:
         if s.get("material") is not None and s["material"] not in materials:
             raise HNLInputError(f"{where}: production site {s['name']!r}: unknown material {s['material']!r}")
         sites[s["name"]] = Site(s["name"], s["pot_fraction"], np.asarray(s["position_m"], dtype=float),
-                                materials.get(s.get("material")), s.get("length_m", 0.0))
+                                materials.get(s.get("material")))
     if sum(s.pot_fraction for s in sites.values()) > 1.0 + 1e-9:
         raise HNLInputError(f"{where}: production_sites: pot_fraction values sum to more than 1")
 
+    from hnlreach.experiments.vocabulary import build_production_filter
+
+    production = build_production_filter(cfg.get("production", {}), {s["parent"] for s in cfg.get("sources", [])},
+                                         where)
     sources = []
     for i, s in enumerate(cfg.get("sources", [])):
         if s["site"] not in sites:
@@ -398,7 +404,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
                               _spectrum(s, s["parent"], beam_cfg, base, where, f"sources[{i}].spectrum"),
                               s.get("charge_conjugates", True), s.get("tau_chain", False),
                               s.get("reference", ""), s.get("tau_branching_ratio"),
-                              _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none")))
+                              _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none"),
+                              production))
     fluxes = tuple(_flux(f, base, where, f"fluxes[{i}]") for i, f in enumerate(cfg.get("fluxes", [])))
 
     geo = cfg["geometry"]

@@ -83,7 +83,7 @@ SCHEMA = {
     }),
     "production_sites": _f("tables", True, sub={
         "name": _f("str", True), "pot_fraction": _f("fraction", True),
-        "position_m": _f("vec3", True), "material": _f("str"), "length_m": _f("nonneg"),
+        "position_m": _f("vec3", True), "material": _f("str"),
     }),
     "sources": _f("tables", sub={
         "name": _f("str", True), "parent": _f("str", True), "site": _f("str", True),
@@ -93,6 +93,7 @@ SCHEMA = {
         "decay_in_flight": _f("table", sub=DECAY_IN_FLIGHT),
         "focusing": _f("choice", choices=("none", "parallel")),
     }),
+    "production": _f("table", sub={"include": _f("strlist"), "exclude": _f("strlist")}),
     "fluxes": _f("tables", sub={
         "name": _f("str", True), "flavour": _f("choice", True, choices=("e", "mu", "tau")),
         "antineutrino": _f("bool"), "file": _f("str", True), "column": _f("count"),

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from functools import cache
 
 from hnlreach.errors import HNLInputError
@@ -129,3 +130,57 @@ def _check_range(c: dict, q: str, where: str, key: str) -> None:
     lo, hi = c.get(f"min_{q}"), c.get(f"max_{q}")
     if lo is not None and hi is not None and lo > hi:
         raise HNLInputError(f"{where}: {key}: min_{q} = {lo} > max_{q} = {hi} (nothing passes)")
+
+
+# --- production-channel selection ([production] include / exclude) ----------------------------
+PRODUCTION_KINDS = ("leptonic", "semileptonic", "tau_hadronic", "tau_leptonic", "tau_chain")
+
+
+@dataclass(frozen=True)
+class ProductionFilter:
+    """Which production channels of the sources are used: a channel is kept if it matches an
+    ``include`` entry (or include is empty) and no ``exclude`` entry.  An entry matches a channel
+    by its name (``D+ -> e+ N``; a tau chain ``D(s)+ -> tau+ nu(tau), tau- -> pi- N``, or its tau
+    leg ``tau- -> pi- N``), its parent (``D+``; a chain matches its meson and ``tau-``), or its
+    kind (``leptonic`` = P -> l N, ``semileptonic`` = P -> P'/V l N, ``tau_hadronic``,
+    ``tau_leptonic``, ``tau_chain`` = every chain)."""
+
+    include: tuple = ()
+    exclude: tuple = ()
+
+    def keys(self, label: str, parent: str) -> set:
+        from hnlreach.physics.production import CHANNELS
+
+        keys = {label, parent}
+        head, sep, leg = label.partition(", ")
+        if sep:  # parent -> tau+ nu(tau), tau- -> X N
+            keys |= {leg, "tau-", "tau_chain"}
+            label = leg
+        if label in CHANNELS:
+            keys |= {CHANNELS[label].kind, CHANNELS[label].parent}
+        return keys
+
+    def allows(self, label: str, parent: str) -> bool:
+        if not self.include and not self.exclude:
+            return True
+        k = self.keys(label, parent)
+        return (not self.include or bool(k & set(self.include))) and not (k & set(self.exclude))
+
+
+def build_production_filter(cfg: dict, source_parents, where: str) -> ProductionFilter | None:
+    """The [production] table as a ProductionFilter (None without one); unknown names are errors."""
+    if not cfg:
+        return None
+    from hnlreach.physics.production import CHANNELS
+
+    chain_legs = [c for c, ch in CHANNELS.items() if ch.parent == "tau-"]
+    known = (set(CHANNELS) | {ch.parent for ch in CHANNELS.values()} | set(PRODUCTION_KINDS)
+             | set(source_parents) | {f"{p} -> tau+ nu(tau), {c}" for p in source_parents for c in chain_legs})
+    for key in ("include", "exclude"):
+        for n in cfg.get(key, ()):
+            if n not in known:
+                close = difflib.get_close_matches(n, sorted(known), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise HNLInputError(f"{where}: production.{key}: unknown production channel, parent or kind "
+                                    f"{n!r}{hint}; `hnlreach production --mass M --mixing e` lists channels")
+    return ProductionFilter(tuple(cfg.get("include", ())), tuple(cfg.get("exclude", ())))

@@ -133,7 +133,8 @@ def signal_channels(experiment, hnl) -> dict[str, float]:
 # --- production at sites (meson and tau decays) ----------------------------------------------
 def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, float]]:
     """Channel -> (kind, BR per unit total |U|^2) for a source: its parent's channels, plus the
-    tau chain parent -> tau nu, tau -> N X if the source has tau_chain."""
+    tau chain parent -> tau nu, tau -> N X if the source has tau_chain; only those the
+    experiment's [production] table allows (source.production)."""
     from hnlreach.physics import production as prod
     from hnlreach.sources.meson_decays import chain_branching_ratio
 
@@ -148,7 +149,8 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
                 if getattr(source, "tau_branching_ratio", None) is not None:  # measured BR(parent -> tau nu)
                     br_chain = source.tau_branching_ratio * float(prod.channel_branching_ratio(c, mass))
                 out[f"{source.parent} -> tau+ nu(tau), {c}"] = (c, br_chain * u2[ch.flavour])
-    return {c: v for c, v in out.items() if v[1] > 0.0}
+    keep = getattr(source, "production", None)  # the experiment's [production] include / exclude
+    return {c: v for c, v in out.items() if v[1] > 0.0 and (keep is None or keep.allows(c, source.parent))}
 
 
 def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
