@@ -432,7 +432,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
     from hnlreach.experiments.vocabulary import build_selection, check_channels
 
     check_channels(signal.channels, where, "signal.channels")
-    selection = build_selection(cfg.get("selection", {}), world, signal.channels, where)
+    selection = build_selection(cfg.get("selection", {}), world, signal.channels, where, base)
 
     eff = cfg.get("efficiency", {})
     tx = te = None
@@ -467,7 +467,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
         from hnlreach.scan import parse_mass_grid
 
         parse_mass_grid(model.masses)  # validate early
-    sampler = _sampler(cfg["sampler"], where) if "sampler" in cfg else None
+    sampler = _sampler(cfg["sampler"], where, base) if "sampler" in cfg else None
     if not sources and not fluxes and sampler is None:
         raise HNLInputError(f"{where}: no sources and no fluxes: nothing produces HNLs")
     return Experiment(exp["name"], exp.get("description", ""), exp["provenance"],
@@ -475,19 +475,10 @@ def _build(cfg: dict, path: Path) -> Experiment:
                       world, world.fiducial, signal, selection, efficiency, statistics, path, sampler)
 
 
-def _sampler(cfg: dict, where: str):
-    """[sampler] function = "hnlreach.module:function", parameters = {...}: a dedicated sample
-    builder (e.g. an atmospheric source) called instead of the beam-dump engine, with the
-    parameters as keyword arguments.  Only functions inside the hnlreach package are allowed."""
-    import functools
-    import importlib
+def _sampler(cfg: dict, where: str, base: Path):
+    """[sampler] function = "path/file.py:function" or "module:function", parameters = {...}: a
+    dedicated sample builder (e.g. an atmospheric source) called instead of the beam-dump engine,
+    with the parameters as keyword arguments (hnlreach.plugins, signature checked here)."""
+    from hnlreach.plugins import load_sampler_plugin
 
-    mod, _, fn = cfg["function"].partition(":")
-    if not mod.startswith("hnlreach.") or not fn:
-        raise HNLInputError(f"{where}: sampler.function must be 'hnlreach.module:function', got {cfg['function']!r}")
-    try:
-        func = getattr(importlib.import_module(mod), fn)
-    except (ImportError, AttributeError):
-        raise HNLInputError(f"{where}: sampler.function {cfg['function']!r} does not exist") from None
-    return functools.partial(func, **cfg.get("parameters", {}))
-
+    return load_sampler_plugin(cfg["function"], cfg.get("parameters", {}), base, where)

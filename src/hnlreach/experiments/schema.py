@@ -18,7 +18,7 @@ from hnlreach.errors import HNLInputError
 @dataclass(frozen=True)
 class Field:
     kind: str  # str | float | nonneg | pos | fraction | int | count | bool | vec3 | strlist
-    #            | floatdict | table | tables | choice
+    #            | floatdict | params | table | tables | choice
     required: bool = False
     sub: dict | None = None  # schema of a table / array of tables
     choices: tuple = ()
@@ -62,6 +62,7 @@ CUTS = {
     "min_invariant_mass_GeV": _f("nonneg"), "max_invariant_mass_GeV": _f("nonneg"),
     "min_transverse_mass_GeV": _f("nonneg"), "max_transverse_mass_GeV": _f("nonneg"),
     "species": _f("table", open_keys=True, sub=SPECIES),
+    "plugin": _f("str"), "plugin_parameters": _f("params"),
 }
 
 SCHEMA = {
@@ -116,7 +117,7 @@ SCHEMA = {
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
     }),
-    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("floatdict")}),
+    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("params")}),
     "statistics": _f("table", True, sub={
         "observed": _f("int"), "expected": _f("bool"), "background": _f("nonneg"),
         "background_sigma": _f("nonneg"), "signal_syst": _f("nonneg"),
@@ -181,6 +182,13 @@ def _value(ctx: _Ctx, path: str, f: Field, v: Any):
         if not isinstance(v, dict) or not v:
             ctx.fail(path, f"expected a table of numbers, got {v!r}")
         return {kk: _num(ctx, f"{path}.{kk}", x, lambda x: x >= 0, ">= 0") for kk, x in v.items()}
+    if k == "params":  # keyword arguments of a plug-in: numbers, strings, booleans
+        if not isinstance(v, dict):
+            ctx.fail(path, f"expected a table of parameters, got {v!r}")
+        for kk, x in v.items():
+            if not (isinstance(x, (str, bool, int)) or (isinstance(x, float) and math.isfinite(x))):
+                ctx.fail(f"{path}.{kk}", f"expected a number, string or boolean, got {x!r}")
+        return dict(v)
     if k == "table":
         if not isinstance(v, dict):
             ctx.fail(path, f"expected a table, got {type(v).__name__}")

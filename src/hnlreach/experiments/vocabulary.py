@@ -77,23 +77,24 @@ def species_ids(name: str, where: str, key: str) -> tuple[frozenset | None, bool
     return frozenset({pid}), False
 
 
-def build_selection(cfg: dict, world, signal_channels, where: str):
+def build_selection(cfg: dict, world, signal_channels, where: str, base=None):
     """The Selection of a validated ``[selection]`` table, with one merged Selection per channel
     table (the channel's keys override the global ones; species tables merge by name)."""
     from hnlreach.experiments import Selection
 
     channels = cfg.get("channels", {})
     check_channels(channels, where, "selection.channels", frozenset(signal_channels))
+    folder = base
     base = {k: v for k, v in cfg.items() if k != "channels"}
     per_channel = {}
     for ch, sub in channels.items():
         merged = {**base, **sub, "species": {**base.get("species", {}), **sub.get("species", {})}}
-        per_channel[ch] = _one(merged, world, where, f'selection.channels."{ch}"')
-    sel = _one(base, world, where, "selection")
+        per_channel[ch] = _one(merged, world, where, f'selection.channels."{ch}"', folder)
+    sel = _one(base, world, where, "selection", folder)
     return Selection(**{**sel.__dict__, "channels": per_channel}) if per_channel else sel
 
 
-def _one(c: dict, world, where: str, key: str):
+def _one(c: dict, world, where: str, key: str, folder=None):
     from hnlreach.experiments import Selection, TrackCut
 
     reach = None
@@ -112,6 +113,16 @@ def _one(c: dict, world, where: str, key: str):
         _check_range(s, "count", where, f"{key}.species.{name}")
     for q in ("tracks", "pt_GeV", "invariant_mass_GeV", "transverse_mass_GeV"):
         _check_range(c, q, where, key)
+    plugin = None
+    if "plugin" in c:
+        from pathlib import Path
+
+        from hnlreach.plugins import load_selection_plugin
+
+        plugin = load_selection_plugin(c["plugin"], c.get("plugin_parameters", {}), Path(folder or "."), where,
+                                       f"{key}.plugin")
+    elif "plugin_parameters" in c:
+        raise HNLInputError(f"{where}: {key}.plugin_parameters: given without a plugin")
     if c.get("min_opening_angle_rad", 0.0) > c.get("max_opening_angle_rad", float("inf")):
         raise HNLInputError(f"{where}: {key}: min_opening_angle_rad > max_opening_angle_rad")
     return Selection(
@@ -123,7 +134,7 @@ def _one(c: dict, world, where: str, key: str):
         min_invariant_mass_GeV=c.get("min_invariant_mass_GeV"), max_invariant_mass_GeV=c.get("max_invariant_mass_GeV"),
         min_transverse_mass_GeV=c.get("min_transverse_mass_GeV"),
         max_transverse_mass_GeV=c.get("max_transverse_mass_GeV"),
-        species=tuple(species))
+        species=tuple(species), plugin=plugin)
 
 
 def _check_range(c: dict, q: str, where: str, key: str) -> None:

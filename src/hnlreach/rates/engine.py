@@ -237,7 +237,7 @@ def fiducial_intervals(experiment, origins, dirs) -> list:
     a, b = np.where(hit, a, np.inf), np.where(hit, b, np.inf)
     order = np.argsort(a, axis=1)
     sa, sb = np.take_along_axis(a, order, 1), np.take_along_axis(b, order, 1)
-    overlap = sa[:, 1:] < np.maximum.accumulate(sb, axis=1)[:, :-1]
+    overlap = sa[:, 1:] < np.maximum.accumulate(sb, axis=1)[:, :-1] - 1e-7  # touching faces: disjoint
     if not overlap.any():  # disjoint volumes: volume by volume (the historical entry order)
         idx = [np.nonzero(hit[:, j])[0] for j in range(a.shape[1])]
         return [(i, a[i, j], b[i, j]) for j, i in enumerate(idx)]

@@ -6,6 +6,8 @@ from functools import cache
 
 import numpy as np
 
+from hnlreach.errors import HNLInputError
+
 _INVISIBLE = {12, 14, 16}
 
 
@@ -43,7 +45,7 @@ def _range(ok, x, lo, hi, mask=None):
     return ok
 
 
-def passes(selection, pdg, p4, vertices) -> np.ndarray:
+def passes(selection, pdg, p4, vertices, experiment=None) -> np.ndarray:
     """Boolean (n,) for decay products p4 (n, k, 4) with ids pdg ((k,) or (n, k)) at vertices (n, 3).
 
     Vocabulary (experiments/README.md, [selection]): number of tracks (charged products), every
@@ -105,9 +107,12 @@ def passes(selection, pdg, p4, vertices) -> np.ndarray:
             hit = (t_out > np.maximum(t_in, 0.0))
             idx = np.nonzero(sel)[0]
             ok[idx[~hit]] = False
-    if selection.plugin is not None and ok.any():
+    if selection.plugin is not None and ok.any():  # hnlreach.plugins: on the decays passing so far
         idx = np.nonzero(ok)[0]
-        ok[idx] = selection.plugin(pdg[idx], p4[idx], vertices[idx])
+        res = np.asarray(selection.plugin(pdg[idx], p4[idx], vertices[idx], experiment=experiment))
+        if res.shape != idx.shape:
+            raise HNLInputError(f"selection plug-in returned shape {res.shape}, expected ({idx.size},)")
+        ok[idx] = res.astype(bool)
     return ok
 
 
@@ -134,7 +139,7 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
         sel = experiment.selection.for_channel(ch)
         if sel.active or decays is not None:
             pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:])
-            ok = passes(sel, pdg, np.asarray(prod), vertices[idx])
+            ok = passes(sel, pdg, np.asarray(prod), vertices[idx], experiment)
             if decays is not None:
                 decays.append({"channel": ch, "index": idx, "pdg": np.asarray(pdg),
                                "p4": np.asarray(prod), "selected": ok, "efficiency": eff})
