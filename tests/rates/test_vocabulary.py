@@ -200,3 +200,20 @@ def test_bad_selection_inputs_cli(tmp_path, case):
     old, new, msg = BAD[case]
     line = assert_one_line_error(run_cli("limit", str(_toy(tmp_path, old, new))))
     assert msg in line
+
+
+def test_every_channel_the_physics_produces_is_a_known_name():
+    """The names accepted in [signal] channels cover every channel an HNL can decay to (else a
+    preset could not ask for it), and no name the physics never produces (e.g. 'N -> nu e- e+')."""
+    from hnlreach.experiments.vocabulary import decay_channel_names
+    from hnlreach.model import HNL
+
+    known = decay_channel_names()
+    seen = set()
+    for m in (0.01, 0.3, 1.0, 3.0, 4.9):
+        for mix in ("e", "mu", "tau"):
+            for maj in (True, False):
+                seen |= set(HNL.from_pattern(m, mixing=mix, majorana=maj).branching_ratios)
+        seen |= set(HNL.from_pattern(m, dipole="mu").branching_ratios)
+    assert seen <= known, seen - known
+    assert "N -> nu e- e+" not in known and "N -> mu+ pi-" in known

@@ -32,14 +32,22 @@ SPECIES_KEYS = ("min_energy_GeV", "max_energy_GeV", "min_momentum_GeV", "max_mom
 @cache
 def decay_channel_names() -> frozenset:
     """Every HNL decay-channel name the decay physics can produce (mixing and dipole)."""
+    import numpy as np
+
     from hnlreach.physics.constants import FLAVOURS
-    from hnlreach.physics.decays import channel_thresholds, conjugate_channel
+    from hnlreach.physics.decays import (
+        channel_thresholds,
+        conjugate_channel,
+        is_self_conjugate,
+        unit_channel_widths,
+    )
     from hnlreach.physics.dipole import DIPOLE_CHANNELS
 
     names = set(DIPOLE_CHANNELS)
     for fl in FLAVOURS:
         names.update(channel_thresholds(fl))
-    names.update({conjugate_channel(c) for c in names})
+        names.update(unit_channel_widths(np.array([1.0]), fl))
+    names.update({conjugate_channel(c) for c in names if not is_self_conjugate(c)})  # Majorana
     return frozenset(names)
 
 
