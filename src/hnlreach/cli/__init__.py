@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "experiments": "experiments",
     "reproduce": "reproduce",
     "events": "events",
+    "data": "data",
 }
 
 

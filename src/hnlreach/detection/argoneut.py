@@ -1,4 +1,6 @@
-"""ArgoNeuT N -> nu mu+ mu- selection (seed 000 = arXiv:2106.13684) and the preset's sample builder.
+"""ArgoNeuT N -> nu mu+ mu- selection (seed 000 = arXiv:2106.13684) and the preset's sample builder,
+both shipped plug-ins loaded by argoneut.toml through hnlreach.plugins (`[selection] plugin`,
+`[sampler] function`) like a user's own.
 
 The paper's efficiency (its Fig. 4, not published as numbers) is modelled from its stated cuts,
 with decay products sampled event by event:
@@ -119,17 +121,26 @@ def select_muon_pairs(experiment, vertices, mu1, mu2, overlap_m: float):
     return ok
 
 
-def acceptance(experiment, hnl, p4_hnl, vertices, rng, overlap_m: float) -> np.ndarray:
-    """Per-HNL BR(N -> nu mu mu) x selection x efficiency at the given decay points."""
+def select(pdg, p4, vertices, *, experiment, overlap_cm: float = 0.4):
+    """Selection plug-in (hnlreach.plugins; argoneut.toml: [selection] plugin =
+    "hnlreach.detection.argoneut:select"): seed 000's two-track / double-MIP selection of
+    N -> nu mu+ mu- decays (select_muon_pairs), overlap_cm = the double-MIP overlap distance."""
+    ids = np.asarray(pdg)[0]
+    mu1, mu2 = p4[:, int(np.flatnonzero(ids == -13)[0])], p4[:, int(np.flatnonzero(ids == 13)[0])]
+    return select_muon_pairs(experiment, vertices, mu1, mu2, overlap_cm / 100.0)
+
+
+def acceptance(experiment, hnl, p4_hnl, vertices, rng) -> np.ndarray:
+    """Per-HNL BR(N -> nu mu mu) x selection x efficiency at the given decay points; the selection
+    is the experiment's [selection] for that channel (the preset: the plug-in `select`)."""
+    from hnlreach.rates.selection import passes
+
     n = p4_hnl.shape[0]
     br = hnl.branching_ratios.get(SIGNAL_CHANNEL, 0.0)
     if n == 0 or br <= 0:
         return np.zeros(n)
     pdg, prod = hnl.sample_decays(SIGNAL_CHANNEL, n, rng, momenta=p4_hnl[:, 1:])
-    prod = np.asarray(prod)
-    pdg = np.asarray(pdg).reshape(-1)
-    mu1, mu2 = prod[:, int(np.flatnonzero(pdg == -13)[0])], prod[:, int(np.flatnonzero(pdg == 13)[0])]
-    ok = select_muon_pairs(experiment, vertices, mu1, mu2, overlap_m)
+    ok = passes(experiment.selection.for_channel(SIGNAL_CHANNEL), pdg, np.asarray(prod), vertices, experiment)
     eff = experiment.efficiency(hnl.mass, p4_hnl[:, 0], SIGNAL_CHANNEL)
     return br * ok * eff
 
@@ -185,11 +196,12 @@ def decaying_hnl(mass: float, mixing: str, majorana: bool, width_model: str = "b
 
 
 def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False, n_hnl=100_000,
-           rng=None, overlap_cm: float = 0.4, tau_inclusive_fraction: float = 0.0,
+           rng=None, tau_inclusive_fraction: float = 0.0,
            width_model: str = "bondarenko2018"):
     """Reweightable sample at one mass for the ArgoNeuT preset ([sampler] of argoneut.toml):
     meson/tau sources of the preset (kaons decaying in flight: sources.decay_in_flight), HNL
-    directions forced towards the TPC + cavern (sources.directed), the selection above.
+    directions forced towards the TPC + cavern (sources.directed), the experiment's [selection]
+    (the preset: the plug-in `select` above).
     tau_inclusive_fraction > 0 switches to seed 000's inclusive tau -> N X model with that
     fraction (0.9 in the paper); width_model 'gs2007' takes the total width and
     BR(N -> nu mu mu) from Gorbunov-Shaposhnikov (see decaying_hnl)."""
@@ -234,7 +246,7 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
     live = w > 0
     w, o, p4 = w[live], o[live], p4[live]
     idx, l1, l2, points = _entries(experiment, w, o, p4, experiment.signal.strata, rng)
-    acc = acceptance(experiment, hnl, p4[idx], points, rng, overlap_cm / 100.0)
+    acc = acceptance(experiment, hnl, p4[idx], points, rng)
     keep = acc > 0
     return ReweightableSample(hnl.mass, hnl.width, 1, w[idx][keep],
                               np.linalg.norm(p4[idx, 1:], axis=1)[keep], l1[keep], l2[keep],

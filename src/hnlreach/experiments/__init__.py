@@ -35,13 +35,14 @@ class Site:
     pot_fraction: float
     position_m: np.ndarray
     material: object = None
-    length_m: float = 0.0
 
 
 @dataclass(frozen=True)
 class Source:
-    """Parents of one species produced at a site; yield per POT counts both charges when
-    charge_conjugates is true (the conjugate decays have the same rates by CP)."""
+    """Parents produced at a site: beam.pot x site.pot_fraction x yield_per_pot of them decay with
+    the decay physics of `parent`.  charge_conjugates only labels events: true = the yield is
+    parent + antiparticle (half of the event records get the conjugate charges; rates are equal
+    by CP), false = every parent has the named charge.  The rate is the same either way."""
 
     name: str
     parent: str
@@ -54,6 +55,7 @@ class Source:
     tau_branching_ratio: float | None = None  # BR(parent -> tau nu) for the chain; None: SM formula
     decay_region: object = None  # sources.decay_in_flight.DecayRegion: decays in flight; None: at the site
     focusing: str = "none"  # with a decay region: 'none' (produced direction) or 'parallel' (ideal horn)
+    production: object = None  # experiments.vocabulary.ProductionFilter of [production]; None: every channel
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,28 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class TrackCut:
+    """Requirements on every visible decay product of one species (experiments/vocabulary.py):
+    pdg None = every charged track; by_abs: match |PDG id| (both charges); None = no cut."""
+
+    species: str
+    pdg: frozenset | None = None
+    by_abs: bool = False
+    min_energy_GeV: float | None = None
+    max_energy_GeV: float | None = None
+    min_momentum_GeV: float | None = None
+    max_momentum_GeV: float | None = None
+    min_angle_to_beam_rad: float | None = None
+    max_angle_to_beam_rad: float | None = None
+    min_count: int | None = None
+    max_count: int | None = None
+
+
+@dataclass(frozen=True)
 class Selection:
-    """Cuts on the charged decay products ('tracks'); None = no cut."""
+    """Cuts on the visible decay products (rates/selection.py; keys in experiments/README.md);
+    None = no cut.  'Tracks' are the charged products; the visible system is the tracks
+    (visible = "tracks") or every product but neutrinos (visible = "all")."""
 
     min_track_energy_GeV: float = 0.0
     min_opening_angle_rad: float = 0.0
@@ -87,12 +109,31 @@ class Selection:
     max_angle_to_beam_rad: float | None = None
     reach_volume: object = None
     max_hnl_angle_to_beam_rad: float | None = None  # cut on the decaying HNL's own direction
+    min_tracks: int | None = None  # None: at least one track once any other cut is set
+    max_tracks: int | None = None
+    visible: str = "tracks"
+    min_pt_GeV: float | None = None  # visible system, w.r.t. the beam axis (+z)
+    max_pt_GeV: float | None = None
+    min_invariant_mass_GeV: float | None = None
+    max_invariant_mass_GeV: float | None = None
+    min_transverse_mass_GeV: float | None = None  # sqrt(m_vis^2 + p_T^2) + p_T
+    max_transverse_mass_GeV: float | None = None
+    species: tuple = ()  # TrackCut per species
+    channels: dict = field(default_factory=dict)  # decay channel -> its own Selection
+    plugin: object = None  # callable(pdg, p4, vertices, **parameters) -> bool (n,) [selection] plugin
 
     @property
     def active(self) -> bool:
-        return bool(self.min_track_energy_GeV or self.min_opening_angle_rad
-                    or self.max_opening_angle_rad is not None
-                    or self.max_angle_to_beam_rad is not None or self.reach_volume is not None)
+        return bool(self.min_track_energy_GeV or self.min_opening_angle_rad or self.species
+                    or self.reach_volume is not None or self.plugin is not None
+                    or any(getattr(self, k) is not None for k in (
+                        "max_opening_angle_rad", "max_angle_to_beam_rad", "min_tracks", "max_tracks",
+                        "min_pt_GeV", "max_pt_GeV", "min_invariant_mass_GeV", "max_invariant_mass_GeV",
+                        "min_transverse_mass_GeV", "max_transverse_mass_GeV")))
+
+    def for_channel(self, channel: str) -> Selection:
+        """The selection applied to decays into channel (its own table, else this one)."""
+        return self.channels.get(channel, self)
 
 
 @dataclass(frozen=True)
@@ -272,20 +313,30 @@ def load_geometry(path: str | Path, materials: dict | None = None):
     return World(vols, fid, np.asarray(origin, dtype=float))
 
 
-def _spectrum(s, parent, beam, base, where):
+def _data(value, base, where, key):
+    from hnlreach.datafiles import resolve_data_path
+
+    return resolve_data_path(value, base, where, key)
+
+
+def _spectrum(s, parent, beam, base, where, key="spectrum"):
     from hnlreach.physics.constants import MASS
     from hnlreach.sources.spectra import TabulatedSpectrum, XfPt2Spectrum
 
     if parent not in MASS:
-        raise HNLInputError(f"{where}: unknown parent particle {parent!r}")
+        raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r}")
     spec = s["spectrum"]
     if spec["kind"] == "xf_pt2":
         if "n" not in spec or "b_GeV2" not in spec:
-            raise HNLInputError(f"{where}: spectrum kind xf_pt2 needs n and b_GeV2")
+            raise HNLInputError(f"{where}: {key}: spectrum kind xf_pt2 needs n and b_GeV2")
         return XfPt2Spectrum(MASS[parent], beam["energy_GeV"], spec["n"], spec["b_GeV2"])
     if "file" not in spec:
-        raise HNLInputError(f"{where}: spectrum kind table needs file")
-    return TabulatedSpectrum.from_csv(base / spec["file"], MASS[parent])
+        raise HNLInputError(f"{where}: {key}: spectrum kind table needs file")
+    path = _data(spec["file"], base, where, f"{key}.file")
+    try:
+        return TabulatedSpectrum.from_csv(path, MASS[parent])
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {key}.file: {exc} (resolved to {path})") from None
 
 
 def _decay_region(s, where):
@@ -303,14 +354,15 @@ def _decay_region(s, where):
         raise HNLInputError(f"{where}: {exc}") from None
 
 
-def _flux(f, base, where):
+def _flux(f, base, where, key="fluxes"):
+    path = _data(f["file"], base, where, f"{key}.file")
     try:
-        a = np.loadtxt(base / f["file"], comments="#", ndmin=2)
+        a = np.loadtxt(path, comments="#", ndmin=2)
     except (OSError, ValueError) as exc:
-        raise HNLInputError(f"{where}: flux {f['name']}: cannot read {f['file']}: {exc}") from None
+        raise HNLInputError(f"{where}: {key}.file: cannot read {path}: {exc}") from None
     col = f.get("column", 1)
     if col >= a.shape[1]:
-        raise HNLInputError(f"{where}: flux {f['name']}: column {col} not in {f['file']}")
+        raise HNLInputError(f"{where}: {key}.column: column {col} not in {path}")
     e, v = a[:, 0], a[:, col] * f.get("normalisation", 1.0)
     if f["units"] == "per_cm2_per_pot_per_bin":
         v = v / np.gradient(e)
@@ -336,24 +388,29 @@ def _build(cfg: dict, path: Path) -> Experiment:
         if s.get("material") is not None and s["material"] not in materials:
             raise HNLInputError(f"{where}: production site {s['name']!r}: unknown material {s['material']!r}")
         sites[s["name"]] = Site(s["name"], s["pot_fraction"], np.asarray(s["position_m"], dtype=float),
-                                materials.get(s.get("material")), s.get("length_m", 0.0))
+                                materials.get(s.get("material")))
     if sum(s.pot_fraction for s in sites.values()) > 1.0 + 1e-9:
         raise HNLInputError(f"{where}: production_sites: pot_fraction values sum to more than 1")
 
+    from hnlreach.experiments.vocabulary import build_production_filter
+
+    production = build_production_filter(cfg.get("production", {}), {s["parent"] for s in cfg.get("sources", [])},
+                                         where)
     sources = []
-    for s in cfg.get("sources", []):
+    for i, s in enumerate(cfg.get("sources", [])):
         if s["site"] not in sites:
             raise HNLInputError(f"{where}: source {s['name']!r}: unknown production site {s['site']!r}")
         sources.append(Source(s["name"], s["parent"], sites[s["site"]], s["yield_per_pot"],
-                              _spectrum(s, s["parent"], beam_cfg, base, f"{where}: source {s['name']!r}"),
+                              _spectrum(s, s["parent"], beam_cfg, base, where, f"sources[{i}].spectrum"),
                               s.get("charge_conjugates", True), s.get("tau_chain", False),
                               s.get("reference", ""), s.get("tau_branching_ratio"),
-                              _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none")))
-    fluxes = tuple(_flux(f, base, where) for f in cfg.get("fluxes", []))
+                              _decay_region(s, f"{where}: source {s['name']!r}"), s.get("focusing", "none"),
+                              production))
+    fluxes = tuple(_flux(f, base, where, f"fluxes[{i}]") for i, f in enumerate(cfg.get("fluxes", [])))
 
     geo = cfg["geometry"]
     if "file" in geo:
-        world = load_geometry(base / geo["file"], materials)
+        world = load_geometry(_data(geo["file"], base, where, "geometry.file"), materials)
     else:
         world = World([])
     for v in geo.get("volumes", []):
@@ -372,22 +429,21 @@ def _build(cfg: dict, path: Path) -> Experiment:
     signal = Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1),
                     float(sig.get("transverse_margin_m", 2.0)), sig.get("outer_margin_m"))
 
-    sel = cfg.get("selection", {})
-    reach = None
-    if "reach_volume" in sel:
-        reach = world.get(sel["reach_volume"])
-    selection = Selection(sel.get("min_track_energy_GeV", 0.0), sel.get("min_opening_angle_rad", 0.0),
-                          sel.get("max_opening_angle_rad"), sel.get("max_angle_to_beam_rad"), reach,
-                          sel.get("max_hnl_angle_to_beam_rad"))
+    from hnlreach.experiments.vocabulary import build_selection, check_channels
+
+    check_channels(signal.channels, where, "signal.channels")
+    selection = build_selection(cfg.get("selection", {}), world, signal.channels, where, base)
 
     eff = cfg.get("efficiency", {})
     tx = te = None
     if "table" in eff:
+        path = _data(eff["table"], base, where, "efficiency.table")
         try:
-            a = np.loadtxt(base / eff["table"], delimiter=",", comments="#", ndmin=2)
+            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
         except (OSError, ValueError) as exc:
-            raise HNLInputError(f"{where}: efficiency.table: cannot read {eff['table']}: {exc}") from None
+            raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
         tx, te = a[:, 0], a[:, 1]
+    check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(signal.channels))
     efficiency = Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}))
 
     st = cfg["statistics"]
@@ -411,7 +467,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
         from hnlreach.scan import parse_mass_grid
 
         parse_mass_grid(model.masses)  # validate early
-    sampler = _sampler(cfg["sampler"], where) if "sampler" in cfg else None
+    sampler = _sampler(cfg["sampler"], where, base) if "sampler" in cfg else None
     if not sources and not fluxes and sampler is None:
         raise HNLInputError(f"{where}: no sources and no fluxes: nothing produces HNLs")
     return Experiment(exp["name"], exp.get("description", ""), exp["provenance"],
@@ -419,19 +475,10 @@ def _build(cfg: dict, path: Path) -> Experiment:
                       world, world.fiducial, signal, selection, efficiency, statistics, path, sampler)
 
 
-def _sampler(cfg: dict, where: str):
-    """[sampler] function = "hnlreach.module:function", parameters = {...}: a dedicated sample
-    builder (e.g. an atmospheric source) called instead of the beam-dump engine, with the
-    parameters as keyword arguments.  Only functions inside the hnlreach package are allowed."""
-    import functools
-    import importlib
+def _sampler(cfg: dict, where: str, base: Path):
+    """[sampler] function = "path/file.py:function" or "module:function", parameters = {...}: a
+    dedicated sample builder (e.g. an atmospheric source) called instead of the beam-dump engine,
+    with the parameters as keyword arguments (hnlreach.plugins, signature checked here)."""
+    from hnlreach.plugins import load_sampler_plugin
 
-    mod, _, fn = cfg["function"].partition(":")
-    if not mod.startswith("hnlreach.") or not fn:
-        raise HNLInputError(f"{where}: sampler.function must be 'hnlreach.module:function', got {cfg['function']!r}")
-    try:
-        func = getattr(importlib.import_module(mod), fn)
-    except (ImportError, AttributeError):
-        raise HNLInputError(f"{where}: sampler.function {cfg['function']!r} does not exist") from None
-    return functools.partial(func, **cfg.get("parameters", {}))
-
+    return load_sampler_plugin(cfg["function"], cfg.get("parameters", {}), base, where)

@@ -18,7 +18,7 @@ from hnlreach.errors import HNLInputError
 @dataclass(frozen=True)
 class Field:
     kind: str  # str | float | nonneg | pos | fraction | int | count | bool | vec3 | strlist
-    #            | floatdict | table | tables | choice
+    #            | floatdict | params | table | tables | choice
     required: bool = False
     sub: dict | None = None  # schema of a table / array of tables
     choices: tuple = ()
@@ -44,6 +44,27 @@ SPECTRUM = {
 # long-lived parents decaying in flight (sources.decay_in_flight): cylinder around the beam axis
 DECAY_IN_FLIGHT = {"z_end_m": _f("pos", True), "radius_m": _f("pos", True), "z_start_m": _f("float")}
 
+# per-species requirements ([selection.species.NAME]; names: experiments/vocabulary.py)
+SPECIES = {
+    "min_energy_GeV": _f("nonneg"), "max_energy_GeV": _f("nonneg"),
+    "min_momentum_GeV": _f("nonneg"), "max_momentum_GeV": _f("nonneg"),
+    "min_angle_to_beam_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"),
+    "min_count": _f("int"), "max_count": _f("int"),
+}
+
+# one selection (global [selection] or one [selection.channels."N -> ..."] table)
+CUTS = {
+    "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),
+    "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"),
+    "reach_volume": _f("str"), "min_tracks": _f("int"), "max_tracks": _f("int"),
+    "visible": _f("choice", choices=("tracks", "all")),
+    "min_pt_GeV": _f("nonneg"), "max_pt_GeV": _f("nonneg"),
+    "min_invariant_mass_GeV": _f("nonneg"), "max_invariant_mass_GeV": _f("nonneg"),
+    "min_transverse_mass_GeV": _f("nonneg"), "max_transverse_mass_GeV": _f("nonneg"),
+    "species": _f("table", open_keys=True, sub=SPECIES),
+    "plugin": _f("str"), "plugin_parameters": _f("params"),
+}
+
 SCHEMA = {
     "experiment": _f("table", True, sub={
         "name": _f("str", True), "description": _f("str"), "provenance": _f("str", True),
@@ -63,7 +84,7 @@ SCHEMA = {
     }),
     "production_sites": _f("tables", True, sub={
         "name": _f("str", True), "pot_fraction": _f("fraction", True),
-        "position_m": _f("vec3", True), "material": _f("str"), "length_m": _f("nonneg"),
+        "position_m": _f("vec3", True), "material": _f("str"),
     }),
     "sources": _f("tables", sub={
         "name": _f("str", True), "parent": _f("str", True), "site": _f("str", True),
@@ -73,6 +94,7 @@ SCHEMA = {
         "decay_in_flight": _f("table", sub=DECAY_IN_FLIGHT),
         "focusing": _f("choice", choices=("none", "parallel")),
     }),
+    "production": _f("table", sub={"include": _f("strlist"), "exclude": _f("strlist")}),
     "fluxes": _f("tables", sub={
         "name": _f("str", True), "flavour": _f("choice", True, choices=("e", "mu", "tau")),
         "antineutrino": _f("bool"), "file": _f("str", True), "column": _f("count"),
@@ -88,17 +110,14 @@ SCHEMA = {
         "channels": _f("strlist", True), "fiducial": _f("strlist"), "strata": _f("count"),
         "transverse_margin_m": _f("nonneg"), "outer_margin_m": _f("nonneg"),
     }),
-    "selection": _f("table", sub={
-        "min_track_energy_GeV": _f("nonneg"), "min_opening_angle_rad": _f("nonneg"),
-        "max_opening_angle_rad": _f("nonneg"), "max_angle_to_beam_rad": _f("nonneg"), "max_hnl_angle_to_beam_rad": _f("nonneg"),
-        "reach_volume": _f("str"),
-    }),
+    "selection": _f("table", sub={**CUTS, "max_hnl_angle_to_beam_rad": _f("nonneg"),
+                                  "channels": _f("table", open_keys=True, sub=CUTS)}),
     "efficiency": _f("table", sub={
         "constant": _f("fraction"), "table": _f("str"),
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
     }),
-    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("floatdict")}),
+    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("params")}),
     "statistics": _f("table", True, sub={
         "observed": _f("int"), "expected": _f("bool"), "background": _f("nonneg"),
         "background_sigma": _f("nonneg"), "signal_syst": _f("nonneg"),
@@ -163,6 +182,13 @@ def _value(ctx: _Ctx, path: str, f: Field, v: Any):
         if not isinstance(v, dict) or not v:
             ctx.fail(path, f"expected a table of numbers, got {v!r}")
         return {kk: _num(ctx, f"{path}.{kk}", x, lambda x: x >= 0, ">= 0") for kk, x in v.items()}
+    if k == "params":  # keyword arguments of a plug-in: numbers, strings, booleans
+        if not isinstance(v, dict):
+            ctx.fail(path, f"expected a table of parameters, got {v!r}")
+        for kk, x in v.items():
+            if not (isinstance(x, (str, bool, int)) or (isinstance(x, float) and math.isfinite(x))):
+                ctx.fail(f"{path}.{kk}", f"expected a number, string or boolean, got {x!r}")
+        return dict(v)
     if k == "table":
         if not isinstance(v, dict):
             ctx.fail(path, f"expected a table, got {type(v).__name__}")

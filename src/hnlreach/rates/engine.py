@@ -139,7 +139,8 @@ def signal_channels(experiment, hnl) -> dict[str, float]:
 # --- production at sites (meson and tau decays) ----------------------------------------------
 def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, float]]:
     """Channel -> (kind, BR per unit total |U|^2) for a source: its parent's channels, plus the
-    tau chain parent -> tau nu, tau -> N X if the source has tau_chain."""
+    tau chain parent -> tau nu, tau -> N X if the source has tau_chain; only those the
+    experiment's [production] table allows (source.production)."""
     from hnlreach.physics import production as prod
     from hnlreach.sources.meson_decays import chain_branching_ratio
 
@@ -154,7 +155,8 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
                 if getattr(source, "tau_branching_ratio", None) is not None:  # measured BR(parent -> tau nu)
                     br_chain = source.tau_branching_ratio * float(prod.channel_branching_ratio(c, mass))
                 out[f"{source.parent} -> tau+ nu(tau), {c}"] = (c, br_chain * u2[ch.flavour])
-    return {c: v for c, v in out.items() if v[1] > 0.0}
+    keep = getattr(source, "production", None)  # the experiment's [production] include / exclude
+    return {c: v for c, v in out.items() if v[1] > 0.0 and (keep is None or keep.allows(c, source.parent))}
 
 
 def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
@@ -226,23 +228,51 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
 
 
 # --- decay-volume entries ----------------------------------------------------------------------
-def _entries(experiment, weights, origins, p4, strata: int, rng):
-    """Split each HNL's fiducial segments into strata: (index, l1, l2, decay point) per entry."""
+def fiducial_intervals(experiment, origins, dirs) -> list:
+    """[(index, l1, l2), ...]: the HNL line-of-flight intervals inside the union of the signal's
+    fiducial volumes.  Volumes that overlap along a ray are merged there (one group), so a decay
+    point is never counted twice; without any overlap: one group per volume, in signal order."""
     from hnlreach.geometry.volumes import ray_interval
 
+    ivs = [ray_interval(experiment.fiducial[name], origins, dirs) for name in experiment.signal.fiducial]
+    if not ivs:
+        return []
+    a = np.column_stack([i[0] for i in ivs])
+    b = np.column_stack([i[1] for i in ivs])
+    hit = b > a
+    a, b = np.where(hit, a, np.inf), np.where(hit, b, np.inf)
+    order = np.argsort(a, axis=1)
+    sa, sb = np.take_along_axis(a, order, 1), np.take_along_axis(b, order, 1)
+    overlap = sa[:, 1:] < np.maximum.accumulate(sb, axis=1)[:, :-1] - 1e-7  # touching faces: disjoint
+    if not overlap.any():  # disjoint volumes: volume by volume (the historical entry order)
+        idx = [np.nonzero(hit[:, j])[0] for j in range(a.shape[1])]
+        return [(i, a[i, j], b[i, j]) for j, i in enumerate(idx)]
+    # sweep over the sorted intervals of each ray, merging those that overlap (vectorised over rays)
+    out_i, out_a, out_b = [], [], []
+    cur_a, cur_b = sa[:, 0].copy(), sb[:, 0].copy()
+    for j in range(1, sa.shape[1]):
+        new = np.isfinite(sa[:, j]) & (sa[:, j] > cur_b)  # a gap: close the current interval
+        emit = np.nonzero(new & np.isfinite(cur_a))[0]
+        out_i.append(emit), out_a.append(cur_a[emit]), out_b.append(cur_b[emit])
+        cur_a = np.where(new, sa[:, j], cur_a)
+        cur_b = np.where(new, sb[:, j], np.where(np.isfinite(sa[:, j]), np.maximum(cur_b, sb[:, j]), cur_b))
+    emit = np.nonzero(np.isfinite(cur_a))[0]
+    out_i.append(emit), out_a.append(cur_a[emit]), out_b.append(cur_b[emit])
+    return [(np.concatenate(out_i), np.concatenate(out_a), np.concatenate(out_b))]
+
+
+def _entries(experiment, weights, origins, p4, strata: int, rng):
+    """Split each HNL's fiducial segments (union of the fiducial volumes) into strata:
+    (index, l1, l2, decay point) per entry."""
     pvec = p4[:, 1:]
     pnorm = np.linalg.norm(pvec, axis=1)
     dirs = pvec / np.maximum(pnorm, 1e-300)[:, None]
     idx, a, b = [], [], []
-    for name in experiment.signal.fiducial:
-        l1, l2 = ray_interval(experiment.fiducial[name], origins, dirs)
-        hit = np.nonzero(l2 > l1)[0]
+    for hit, l1, l2 in fiducial_intervals(experiment, origins, dirs):
         for k in range(strata):
-            lo = l1[hit] + (l2[hit] - l1[hit]) * k / strata
-            hi = l1[hit] + (l2[hit] - l1[hit]) * (k + 1) / strata
             idx.append(hit)
-            a.append(lo)
-            b.append(hi)
+            a.append(l1 + (l2 - l1) * k / strata)
+            b.append(l1 + (l2 - l1) * (k + 1) / strata)
     if not idx:
         return np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros((0, 3))
     idx, a, b = np.concatenate(idx), np.concatenate(a), np.concatenate(b)

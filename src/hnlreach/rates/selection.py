@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 
+from hnlreach.errors import HNLInputError
 from hnlreach.physics.unstable import decay_to_stable
 
 _INVISIBLE = {12, 14, 16}
@@ -38,31 +39,67 @@ def _angle(a, b):
     return np.arccos(np.clip(c, -1.0, 1.0))
 
 
-def passes(selection, pdg, p4, vertices) -> np.ndarray:
-    """Boolean (n,) for decay products p4 (n, k, 4) with ids pdg ((k,) or (n, k)) at vertices (n, 3)."""
+def _range(ok, x, lo, hi, mask=None):
+    """ok &= lo <= x <= hi (for every entry of mask along axis 1 if x is (n, k))."""
+    for bound, good in ((lo, lambda v: v >= lo), (hi, lambda v: v <= hi)):
+        if bound is None:
+            continue
+        ok &= good(x) if mask is None else np.all(~mask | good(x), axis=1)
+    return ok
+
+
+def passes(selection, pdg, p4, vertices, experiment=None) -> np.ndarray:
+    """Boolean (n,) for decay products p4 (n, k, 4) with ids pdg ((k,) or (n, k)) at vertices (n, 3).
+
+    Vocabulary (experiments/README.md, [selection]): number of tracks (charged products), every
+    track's energy, per-species energy / momentum / angle to the beam (+z) / count, opening angle
+    of the two most energetic tracks, p_T, invariant mass and transverse mass
+    m_T = sqrt(m_vis^2 + p_T^2) + p_T of the visible system (p_T w.r.t. the beam axis), its angle
+    to the beam, every track reaching a volume, and a plug-in."""
     n, k = p4.shape[:2]
+    pdg = np.broadcast_to(np.asarray(pdg), (n, k))
     tracks = np.broadcast_to(track_mask(pdg), (n, k))
     ok = np.ones(n, dtype=bool)
     if not selection.active:
         return ok
-    ok &= tracks.any(axis=1)
+    ntr = tracks.sum(axis=1)
+    ok &= ntr >= (1 if selection.min_tracks is None else selection.min_tracks)
+    ok = _range(ok, ntr, None, selection.max_tracks)
     e = p4[..., 0]
     if selection.min_track_energy_GeV > 0:
         ok &= np.all(~tracks | (e >= selection.min_track_energy_GeV), axis=1)
+    if selection.species:
+        pmag = np.linalg.norm(p4[..., 1:], axis=-1)
+        theta = _angle(p4[..., 1:], np.array([0.0, 0.0, 1.0]))
+        for c in selection.species:
+            ids = np.abs(pdg) if c.by_abs else pdg
+            m = tracks if c.pdg is None else np.isin(ids, list(c.pdg))
+            ok = _range(ok, e, c.min_energy_GeV, c.max_energy_GeV, m)
+            ok = _range(ok, pmag, c.min_momentum_GeV, c.max_momentum_GeV, m)
+            ok = _range(ok, theta, c.min_angle_to_beam_rad, c.max_angle_to_beam_rad, m)
+            ok = _range(ok, m.sum(axis=1), c.min_count, c.max_count)
     if selection.min_opening_angle_rad > 0 or selection.max_opening_angle_rad is not None:
         # the two most energetic tracks
         order = np.argsort(np.where(tracks, -e, np.inf), axis=1)
         rows = np.arange(n)
-        two = tracks.sum(axis=1) >= 2
+        two = ntr >= 2
         a = p4[rows, order[:, 0], 1:]
         b = p4[rows, order[:, 1], 1:]
         ang = _angle(a, b)
         ok &= two & (ang >= selection.min_opening_angle_rad)
         if selection.max_opening_angle_rad is not None:
             ok &= ang <= selection.max_opening_angle_rad
+    vis = tracks if selection.visible == "tracks" else ~np.isin(np.abs(pdg), list(_INVISIBLE))
+    ptot = np.sum(np.where(vis[..., None], p4, 0.0), axis=1)  # visible system (n, 4)
     if selection.max_angle_to_beam_rad is not None:
-        ptot = np.sum(np.where(tracks[..., None], p4[..., 1:], 0.0), axis=1)
-        ok &= _angle(ptot, np.array([0.0, 0.0, 1.0])) <= selection.max_angle_to_beam_rad
+        ok &= _angle(ptot[:, 1:], np.array([0.0, 0.0, 1.0])) <= selection.max_angle_to_beam_rad
+    pt = np.hypot(ptot[:, 1], ptot[:, 2])
+    m_vis = np.sqrt(np.clip(ptot[:, 0] ** 2 - np.sum(ptot[:, 1:] ** 2, axis=1), 0.0, None))
+    ok = _range(ok, pt, selection.min_pt_GeV, selection.max_pt_GeV)
+    ok = _range(ok, m_vis, selection.min_invariant_mass_GeV, selection.max_invariant_mass_GeV)
+    if selection.min_transverse_mass_GeV is not None or selection.max_transverse_mass_GeV is not None:
+        m_t = np.sqrt(m_vis ** 2 + pt ** 2) + pt  # minimal parent mass for a massless invisible p_T balance
+        ok = _range(ok, m_t, selection.min_transverse_mass_GeV, selection.max_transverse_mass_GeV)
     if selection.reach_volume is not None:
         vol = selection.reach_volume
         for j in range(k):  # loop over product slots, vectorised over events
@@ -73,6 +110,12 @@ def passes(selection, pdg, p4, vertices) -> np.ndarray:
             hit = (t_out > np.maximum(t_in, 0.0))
             idx = np.nonzero(sel)[0]
             ok[idx[~hit]] = False
+    if selection.plugin is not None and ok.any():  # hnlreach.plugins: on the decays passing so far
+        idx = np.nonzero(ok)[0]
+        res = np.asarray(selection.plugin(pdg[idx], p4[idx], vertices[idx], experiment=experiment))
+        if res.shape != idx.shape:
+            raise HNLInputError(f"selection plug-in returned shape {res.shape}, expected ({idx.size},)")
+        ok[idx] = res.astype(bool)
     return ok
 
 
@@ -97,10 +140,11 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
         if idx.size == 0:
             continue
         eff = experiment.efficiency(hnl.mass, energies[idx], ch)
-        if experiment.selection.active or decays is not None:
+        sel = experiment.selection.for_channel(ch)
+        if sel.active or decays is not None:
             pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:])
             tree = decay_to_stable(pdg, prod, rng)  # the selection sees the stable final state
-            ok = passes(experiment.selection, *tree.final(), vertices[idx])
+            ok = passes(sel, *tree.final(), vertices[idx], experiment)
             if decays is not None:
                 decays.append({"channel": ch, "index": idx, "pdg": np.asarray(pdg),
                                "p4": np.asarray(prod), "tree": tree, "selected": ok, "efficiency": eff})
