@@ -216,7 +216,8 @@ def per_mass_seeds(seed: int, n_masses: int) -> list[np.random.SeedSequence]:
 
 def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.random.Generator], Any],
                 n_limit: float, g_range, *, seed: int = 0, jobs: int | None = None,
-                scheduler: Any = None, quiet: bool = False, points_per_decade: int = 16) -> ScanResult:
+                scheduler: Any = None, quiet: bool = False, points_per_decade: int = 16,
+                progress: Callable[[MassResult], None] | None = None) -> ScanResult:
     """Excluded coupling intervals at every mass.
 
     expected_events(mass, rng) -> object with ``.n(g: ndarray) -> ndarray`` (expected signal
@@ -224,7 +225,9 @@ def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.ra
     result). It must be picklable (a module-level function or functools.partial) for processes.
     g_range: (g_min, g_max) or a callable mass -> (g_min, g_max). jobs: local processes
     (None: all cores; 1: run in this process). scheduler: Dask scheduler address or
-    ``distributed.Client``; overrides jobs. Progress goes to stderr only if it is a TTY and not quiet.
+    ``distributed.Client``; overrides jobs. progress: called in this process with each finished
+    MassResult (in completion order); without it, a progress line goes to stderr only if it is a
+    TTY and not quiet.
     """
     masses = np.asarray(masses, dtype=float)
     if masses.ndim != 1 or masses.size == 0:
@@ -232,7 +235,8 @@ def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.ra
     seeds = per_mass_seeds(seed, masses.size)
     tasks = [_Task(i, float(m), seeds[i], expected_events, float(n_limit), g_range, int(points_per_decade))
              for i, m in enumerate(masses)]
-    progress = _Progress(len(tasks), enabled=not quiet and sys.stderr.isatty())
+    progress = _Progress(len(tasks), enabled=progress is None and not quiet and sys.stderr.isatty(),
+                         callback=progress)
     if scheduler is not None:
         results = _run_dask(tasks, scheduler, progress)
     else:
@@ -247,7 +251,7 @@ def _run_local(tasks, n_jobs, progress):
         out = []
         for t in tasks:
             out.append(_run_task(t))
-            progress.update()
+            progress.update(out[-1])
         return out
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -257,7 +261,7 @@ def _run_local(tasks, n_jobs, progress):
         futures = {pool.submit(_run_task, t): t.index for t in tasks}
         for fut in as_completed(futures):
             out[futures[fut]] = fut.result()
-            progress.update()
+            progress.update(out[futures[fut]])
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # an error at one mass stops the scan promptly
         raise
@@ -278,7 +282,7 @@ def _run_dask(tasks, scheduler, progress):
         out = [None] * len(tasks)
         for fut in as_completed(futures):
             out[index[fut.key]] = fut.result()
-            progress.update()
+            progress.update(out[index[fut.key]])
         return out
     finally:
         if own:
@@ -286,13 +290,16 @@ def _run_dask(tasks, scheduler, progress):
 
 
 class _Progress:
-    """One self-overwriting line on stderr: 'scan 12/50 masses, 3.4 s'."""
+    """One self-overwriting line on stderr: 'scan 12/50 masses, 3.4 s' (or the caller's callback)."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, callback=None):
         self.total, self.done, self.enabled, self.t0 = total, 0, enabled, time.perf_counter()
+        self.callback = callback
 
-    def update(self) -> None:
+    def update(self, result: MassResult | None = None) -> None:
         self.done += 1
+        if self.callback is not None and result is not None:
+            self.callback(result)
         if self.enabled:
             sys.stderr.write(f"\rhnlreach: scan {self.done}/{self.total} masses, "
                              f"{time.perf_counter() - self.t0:.1f} s")

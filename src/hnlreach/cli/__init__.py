@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "reproduce": "reproduce",
     "events": "events",
     "data": "data",
+    "plot": "plot",
 }
 
 

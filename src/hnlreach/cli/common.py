@@ -9,17 +9,37 @@ import click
 from hnlreach.errors import HNLInputError
 
 
-def model_options(f):
-    """--mass/--mixing/--dipole/--majorana|--dirac/--coupling, as in DESIGN.md's contracts."""
-    f = click.option("--coupling", type=float, default=1.0, show_default=True,
-                     help="total |U|^2 for --mixing, d in GeV^-1 for --dipole")(f)
-    f = click.option("--majorana/--dirac", default=False, help="Majorana or Dirac HNL (default Dirac)")(f)
-    f = click.option("--dipole", "dipole", default=None, metavar="e|mu|tau|A:B:C",
-                     help="dipole-portal flavour(s)")(f)
-    f = click.option("--mixing", "mixing", default=None, metavar="e|mu|tau|A:B:C",
-                     help="mass-mixing flavour pattern")(f)
-    f = click.option("--mass", type=float, required=True, help="HNL mass in GeV")(f)
+def model_options(f=None, *, mixing: bool = True, dipole_metavar: str = "e|mu|tau|A:B:C"):
+    """--mass/--mixing/--dipole/--majorana|--dirac/--coupling, as in DESIGN.md's contracts.
+    The nature defaults to Dirac, as hnlreach.HNL (these commands take no experiment preset).
+    mixing=False: no --mixing option (a command that only knows the dipole)."""
+    def deco(f):
+        f = click.option("--coupling", type=float, default=1.0, show_default=True,
+                         help="total |U|^2 for --mixing, d in GeV^-1 for --dipole")(f)
+        f = click.option("--majorana/--dirac", default=False,
+                         help="Majorana or Dirac HNL (default Dirac, as hnlreach.HNL)")(f)
+        f = click.option("--dipole", "dipole", default=None, metavar=dipole_metavar,
+                         help="dipole-portal flavour(s)")(f)
+        if mixing:
+            f = click.option("--mixing", "mixing", default=None, metavar="e|mu|tau|A:B:C",
+                             help="mass-mixing flavour pattern")(f)
+        f = click.option("--mass", type=float, required=True, help="HNL mass in GeV")(f)
+        return f
+    return deco(f) if f is not None else deco
+
+
+def feedback_options(f):
+    """--quiet / --verbose for commands with progress and a closing summary on stderr."""
+    f = click.option("--verbose", "-v", is_flag=True, help="one line per finished mass, also on a terminal")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="no progress and no summary on stderr")(f)
     return f
+
+
+def progress_mode(quiet: bool, verbose: bool) -> str:
+    """hnlreach.limit's progress= for the flags: a bar on a terminal, lines otherwise."""
+    if quiet and verbose:
+        raise HNLInputError("give --quiet or --verbose, not both")
+    return "none" if quiet else "lines" if verbose else "auto"
 
 
 def to_json(obj) -> str:

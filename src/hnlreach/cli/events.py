@@ -15,28 +15,34 @@ from hnlreach.errors import HNLInputError
 @click.argument("experiment")
 @click.option("--mass", type=float, required=True, help="HNL mass in GeV")
 @click.option("--mixing", default=None, metavar="e|mu|tau|A:B:C", help="mass-mixing flavour pattern")
-@click.option("--dipole", default=None, metavar="e|mu|tau", help="dipole-portal flavour")
+@click.option("--dipole", default=None, metavar="e|mu|tau", help="dipole-portal flavour (one flavour)")
 @click.option("--coupling", type=float, required=True, help="total |U|^2 (--mixing) or d in GeV^-1 (--dipole)")
 @click.option("--majorana/--dirac", default=None, help="HNL nature (default: the preset's)")
-@click.option("--n", "n", type=int, default=10_000, show_default=True, help="number of events written")
+@click.option("--n-events", "--n", "n", type=int, default=10_000, show_default=True,
+              help="number of events written (--n is an alias)")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="output file: .parquet or .hepmc/.hepmc3")
 @click.option("--unweighted", is_flag=True, help="accept-reject to equal weights (selected events only)")
-@click.option("--seed", type=int, default=1, show_default=True, help="random seed")
+@click.option("--seed", type=int, default=1, show_default=True, help="random seed, 0 <= seed < 2**32")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="processes formatting HepMC3 text (large files)")
 def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweighted, seed, workers):
     """Write HNL events (production vertex, N four-momentum, decay vertex and products, weights)
     of EXPERIMENT at one mass and coupling."""
-    from hnlreach.cli.limit import resolve_model
+    from hnlreach.api import check_seed, resolve_model
     from hnlreach.experiments import load_experiment
+    from hnlreach.model import HNL
     from hnlreach.outputs import events as ev
 
-    ev.file_format(out)  # bad extension: fail before any work
+    fmt = ev.file_format(out)  # bad extension: fail before any work
+    if fmt == "parquet":
+        ev.require("parquet")
     if n < 1:
-        raise HNLInputError(f"--n must be positive, got {n}")
+        raise HNLInputError(f"--n-events must be positive, got {n}")
+    check_seed(seed)
     exp = load_experiment(experiment)
     mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+    HNL.from_pattern(mass, mixing=mixing, dipole=dipole, coupling=coupling, majorana=majorana)  # mass, coupling
     df = ev.generate_events(exp, mass, mixing=mixing, dipole=dipole, coupling=coupling, n=n,
                             majorana=majorana, unweighted=unweighted, seed=seed)
     path = ev.write_events(df, out, workers=workers)

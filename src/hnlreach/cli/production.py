@@ -13,9 +13,10 @@ from hnlreach.cli.common import to_json
 @click.option("--json", "as_json", is_flag=True, help="print a JSON object")
 def command(mass, mixing, as_json):
     """BR(parent -> ... N) per unit |U|^2 for every open production channel."""
-    from hnlreach.model import flavour_pattern
+    from hnlreach.model import HNL, flavour_pattern
     from hnlreach.physics.production import production_branching_ratios
 
+    HNL(mass)  # the same mass check as `hnlreach decay` (HNLInputError outside the supported range)
     pattern = flavour_pattern(mixing)
     channels = production_branching_ratios(mass, pattern)
     out = {"mass_GeV": float(mass), "mixing": dict(zip(("e", "mu", "tau"), pattern)),

@@ -11,20 +11,18 @@ from hnlreach.physics.constants import FLAVOURS
 
 
 @click.command("xsec")
-@model_options
+@model_options(mixing=False, dipole_metavar="e|mu|tau")
 @click.option("--target", required=True, help="nucleus, e.g. C12, O16, Ar40, Pb208, or p (free proton)")
 @click.option("--energy", type=float, required=True, help="neutrino energy in GeV")
 @click.option("--antineutrino", is_flag=True, help="incoming antineutrino (same sigma for the dipole)")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON object")
-def command(mass, mixing, dipole, majorana, coupling, target, energy, antineutrino, as_json):
+def command(mass, dipole, majorana, coupling, target, energy, antineutrino, as_json):
     """Upscattering cross section per nucleus through the dipole d (GeV^-1; default 1).
 
     Nucleon terms are summed over the Z protons and A - Z neutrons; below threshold sigma = 0."""
     from hnlreach.physics import upscattering as ups
     from hnlreach.physics.nuclei import nucleus
 
-    if mixing is not None:
-        raise HNLInputError("xsec computes dipole-portal upscattering: use --dipole e|mu|tau, not --mixing")
     if dipole is None or dipole.strip().lower() not in FLAVOURS:
         raise HNLInputError("xsec needs --dipole e|mu|tau (the flavour of the incoming neutrino)")
     if not math.isfinite(coupling) or coupling < 0:

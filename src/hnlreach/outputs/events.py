@@ -125,7 +125,22 @@ def slot_p4(df, slot: str) -> np.ndarray:
 
 
 # --- Parquet -----------------------------------------------------------------------------------
+EXTRAS = {"parquet": ("pyarrow", "Parquet"), "hepmc-read": ("pyhepmc", "reading HepMC3")}
+
+
+def require(what: str):
+    """Import the optional package `what` needs (EXTRAS) or raise a one-line HNLInputError."""
+    import importlib
+
+    mod, use = EXTRAS[what]
+    try:
+        return importlib.import_module(mod)
+    except ImportError:
+        raise HNLInputError(f"{use} needs {mod}: pip install 'hnlreach[events]'") from None
+
+
 def write_parquet(df, path) -> Path:
+    require("parquet")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -141,6 +156,7 @@ def write_parquet(df, path) -> Path:
 
 
 def read_parquet(path):
+    require("parquet")
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
@@ -357,6 +373,7 @@ def write_hepmc(df, path, workers: int | None = None) -> Path:
 def read_hepmc(path):
     """The event table back from a file written by write_hepmc (u slots up to the largest decay
     tree in the file: a table with trailing all-empty u slots comes back without them)."""
+    require("hepmc-read")
     import pandas as pd
     import pyhepmc as hp
 
@@ -461,15 +478,23 @@ def read_events(path):
 
 
 def generate_events(experiment, mass: float, *, mixing: str | None = None, dipole: str | None = None,
-                    coupling: float = 1.0, n: int = 10_000, majorana: bool = False,
-                    unweighted: bool = False, seed=None):
+                    coupling: float, n: int = 10_000, majorana: bool | None = None,
+                    unweighted: bool = False, seed: int = 1):
     """Events at one (mass, coupling) of an experiment (preset name, TOML path or Experiment) as a
-    pandas DataFrame (columns in the module docstring; normalisation in df.attrs['hnlreach'])."""
+    pandas DataFrame (columns: docs/events.md and this module's docstring; normalisation in
+    df.attrs['hnlreach']).  The defaults are `hnlreach events`'s: the preset's model when neither
+    mixing nor dipole is given, the preset's nature when majorana is None, seed 1."""
+    from hnlreach.api import check_seed, resolve_model
+    from hnlreach.experiments import Experiment, load_experiment
     from hnlreach.rates.events import generate_event_arrays
 
-    arrays, meta = generate_event_arrays(experiment, mass, mixing=mixing, dipole=dipole,
-                                         coupling=coupling, n=n, majorana=majorana,
-                                         unweighted=unweighted, seed=seed)
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
+    mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise HNLInputError(f"number of events must be a positive integer, got {n!r}")
+    arrays, meta = generate_event_arrays(exp, mass, mixing=mixing, dipole=dipole,
+                                         coupling=coupling, n=int(n), majorana=majorana,
+                                         unweighted=unweighted, seed=check_seed(seed))
     from hnlreach import __version__
 
     meta["version"] = __version__

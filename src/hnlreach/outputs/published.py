@@ -10,36 +10,49 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 
 # name -> (file, mass unit in GeV, coupling label, kind, CL, description)
-# kind: 'closed' = closed contour around the excluded (or preferred) region;
-#       'line' = only the lower boundary of an excluded region (excluded above the line).
+# kind: 'closed' = closed contour around the excluded (or preferred) region (drawn closed);
+#       'lower' = only the lower boundary of an excluded region (excluded above the line);
+#       'open' = a boundary as digitised, whose region is not closed inside the figure (drawn as given,
+#                never closed by a straight line from its last to its first point).
+# A digitised figure's frame is not a boundary: FRAMES lists the frame lines a curve runs along
+# (segments on them, including the closing one, are not drawn).
 PUBLISHED = {
-    "ArgoNeuT2021": ("ArgoNeuT2021_Utau2_90CL_logmass.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+    "ArgoNeuT2021": ("ArgoNeuT2021_Utau2_90CL_logmass.dat", 1.0, "|U_tau|^2", "open", 0.90,
                      "ArgoNeuT 2021, tau mixing, Dirac (arXiv:2106.13684 Fig. 5)"),
     # the reference digitisation as shipped: masses read on a linear axis (wrong, see README)
-    "ArgoNeuT2021-linear-mass-digitisation": ("ArgoNeuT2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
+    "ArgoNeuT2021-linear-mass-digitisation": ("ArgoNeuT2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "open", 0.90,
                                               "ArgoNeuT 2021 as digitised with a linear mass axis (wrong)"),
-    "DELPHI1997": ("DELPHI1997_Utau2_ArgoNeuT2021fig5.dat", 1.0, "|U_tau|^2", "line", 0.95,
+    "DELPHI1997": ("DELPHI1997_Utau2_ArgoNeuT2021fig5.dat", 1.0, "|U_tau|^2", "lower", 0.95,
                    "DELPHI 1997, tau mixing (Z. Phys. C 74, 57), as drawn in arXiv:2106.13684 Fig. 5"),
     "CHARM-Orloff2002": ("CHARM_Orloff2002_Utau2_ArgoNeuT2021fig5.dat", 1.0, "|U_tau|^2", "closed", 0.90,
                          "CHARM, tau mixing (Orloff et al., hep-ph/0208075), as drawn in arXiv:2106.13684 Fig. 5"),
     "CHARM-Boiarska2021": ("CHARM_Boiarska2021_Utau2_90CL.dat", 1.0, "|U_tau|^2", "closed", 0.90,
                            "CHARM re-analysis, tau mixing, Majorana (arXiv:2107.14685 Fig. 6)"),
-    "T2K2019": ("T2K2019_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "line", 0.90,
+    "T2K2019": ("T2K2019_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
                 "T2K ND280 2019 (arXiv:1902.07598)"),
-    "T2K2019-profiled": ("T2K2019_Umu2_90CL_profiled.dat", 1e-3, "|U_mu|^2", "line", 0.90,
+    "T2K2019-profiled": ("T2K2019_Umu2_90CL_profiled.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
                          "T2K ND280 2019, U_mu^2 profiled over U_e^2, U_tau^2 (data release, HNLimits)"),
-    "ND280-Arguelles2021": ("ND280_lowmass_Arguelles2021_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "closed", 0.90,
+    "ND280-Arguelles2021": ("ND280_lowmass_Arguelles2021_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "open", 0.90,
                             "ND280 low mass, Arguelles et al. (arXiv:2109.03831)"),
     "ND280-Arguelles2021-projection": ("ND280_lowmass_Arguelles2021_Umu2_projection.dat", 1e-3, "|U_mu|^2",
-                                       "closed", 0.90, "T2K(+II) projection, Arguelles et al. (arXiv:2109.03831)"),
-    "MiniBooNE-dipole": ("MiniBooNE_dipole_preferred.dat", 1.0, "d_mu [GeV^-1]", "closed", 0.95,
+                                       "open", 0.90, "T2K(+II) projection, Arguelles et al. (arXiv:2109.03831)"),
+    "MiniBooNE-dipole": ("MiniBooNE_dipole_preferred.dat", 1.0, "d_mu [GeV^-1]", "open", 0.95,
                          "MiniBooNE preferred region, dipole portal (arXiv:1803.03262)"),
-    "MINERvA-dipole": ("MINERvA_Kamp2022_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+    "MINERvA-dipole": ("MINERvA_Kamp2022_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "lower", 0.95,
                        "MINERvA nu-e sidebands, dipole portal (Kamp et al., arXiv:2206.07100)"),
-    "ND280-dipole-Liu2024": ("ND280_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+    "ND280-dipole-Liu2024": ("ND280_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "lower", 0.95,
                              "ND280 2019 data, dipole portal (Liu et al., arXiv:2412.15051 Fig. 4)"),
-    "ND280-upgrade-dipole-Liu2024": ("ND280upgrade_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "line", 0.95,
+    "ND280-upgrade-dipole-Liu2024": ("ND280upgrade_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "lower", 0.95,
                                      "T2K + T2K-II sensitivity, dipole portal (Liu et al., arXiv:2412.15051 Fig. 4)"),
+}
+
+
+# frame lines of the digitised figure that a curve runs along: mass_min / mass_max [GeV], coupling_min / coupling_max
+FRAMES = {
+    # arXiv:2107.14685 Fig. 6 is drawn from m = 0.1 GeV up to U^2 = 5.2e-3: the left and top edges are the frame
+    "CHARM-Boiarska2021": {"mass_min": 0.100394639, "coupling_max": 5.15658643e-3},
+    # arXiv:2106.13684 Fig. 5 starts at m = 0.2 GeV and ends at |U|^2 = 1
+    "CHARM-Orloff2002": {"mass_min": 0.20149, "coupling_max": 1.0},
 }
 
 
@@ -52,6 +65,7 @@ class PublishedCurve:
     kind: str
     cl: float
     description: str
+    frame: dict | None = None
 
 
 def available_published() -> list[str]:
@@ -69,4 +83,4 @@ def load_published(name: str) -> PublishedCurve:
         raise HNLInputError(f"unknown published curve {name!r}; available: {', '.join(available_published())}")
     fname, unit, label, kind, cl, desc = PUBLISHED[name]
     data = np.loadtxt(_data_dir() / fname, comments="#", ndmin=2)
-    return PublishedCurve(name, data[:, 0] * unit, data[:, 1], label, kind, cl, desc)
+    return PublishedCurve(name, data[:, 0] * unit, data[:, 1], label, kind, cl, desc, FRAMES.get(name))

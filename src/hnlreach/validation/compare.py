@@ -17,11 +17,11 @@ def contour_bounds(curve: PublishedCurve, masses) -> tuple[np.ndarray, np.ndarra
     """Lower and upper coupling of a published curve at each mass (NaN where it has none).
 
     'closed' contours: the extreme crossings of the polygon's edges with the vertical line at m
-    (log-log linear interpolation along each edge).  'line' curves: the line is the lower bound.
+    (log-log linear interpolation along each edge; 'open' curves as if closed).  'lower' curves: the line is the lower bound.
     """
     m = np.log(np.atleast_1d(np.asarray(masses, dtype=float)))
     x, y = np.log(curve.mass_GeV), np.log(curve.coupling)
-    if curve.kind == "line":
+    if curve.kind in ("lower", "line"):
         order = np.argsort(x)
         lo = np.interp(m, x[order], y[order], left=np.nan, right=np.nan)
         return np.exp(lo), np.full_like(lo, np.nan)

@@ -1,0 +1,531 @@
+"""``hnlreach.limit``: the excluded coupling region of an experiment, and its result object.
+
+    import hnlreach
+    res = hnlreach.limit("charm")                 # the preset's model, CL, mass grid, sample size; seed 1
+    res.masses, res.lower, res.upper, res.intervals
+    res.to_csv("charm.csv"); res.plot("charm.png", overlays=["CHARM-Boiarska2021"])
+    print(res.summary())
+
+``hnlreach limit`` is a thin layer over this module: same options, same defaults, same files.
+One weighted HNL sample per mass (hnlreach.rates.engine), N(g) by analytic reweighting, N_limit
+from the experiment's statistics (hnlreach.statistics.limits.events_limit), interval boundaries
+by root-finding N(g) = N_limit (hnlreach.scan).  Where an excluded and a non-excluded grid mass
+are neighbours the mass is bisected ``refine`` times, so that the contour's tip (the mass reach)
+is resolved and the contour closes there.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from hnlreach.errors import HNLInputError
+from hnlreach.outputs.coupling import Coupling
+
+__all__ = ["limit", "LimitResult", "read_limit", "resolve_model", "check_seed"]
+
+# coupling search ranges: |U|^2 <= 1; d in GeV^-1 (the scan extends them downwards if needed)
+G_RANGE = {"mixing": (1e-16, 1.0), "dipole": (1e-12, 1e-1)}
+SEED_MAX = 2**32  # numpy seeds: 0 <= seed < 2**32
+REFINE_STEPS = 5  # bisections of the mass at each excluded / not-excluded transition
+FLAVOURS = ("e", "mu", "tau")
+
+
+# --- inputs ------------------------------------------------------------------------------------
+def check_seed(seed) -> int:
+    """The seed as an int in [0, 2**32) (HNLInputError otherwise)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise HNLInputError(f"seed must be an integer, got {seed!r}")
+    if not 0 <= int(seed) < SEED_MAX:
+        raise HNLInputError(f"seed must satisfy 0 <= seed < 2**32, got {seed}")
+    return int(seed)
+
+
+def _single_flavour(spec: str, what: str) -> str:
+    """A dipole flavour: 'e', 'mu', 'tau' (or a pattern with one non-zero entry, e.g. '0:1:0')."""
+    from hnlreach.model import flavour_pattern
+
+    w = flavour_pattern(spec)
+    nz = [f for f, x in zip(FLAVOURS, w) if x > 0]
+    if len(nz) != 1:
+        raise HNLInputError(f"{what} {spec!r}: dipole production (neutrino upscattering) is computed for "
+                            "one neutrino flavour; give e, mu or tau")
+    return nz[0]
+
+
+def resolve_model(exp, mixing=None, dipole=None, majorana=None):
+    """Model flags over the preset's defaults: (mixing, dipole, majorana), checked before any work."""
+    from hnlreach.model import flavour_pattern
+
+    if mixing is not None and dipole is not None:
+        raise HNLInputError("give --mixing or --dipole, not both")
+    if mixing is None and dipole is None:
+        mixing, dipole = exp.model.mixing, exp.model.dipole
+    if mixing is None and dipole is None:
+        raise HNLInputError(f"experiment {exp.name} has no default model: give --mixing or --dipole")
+    if majorana is None:
+        majorana = exp.model.majorana
+    if mixing is not None:
+        flavour_pattern(mixing)
+        if exp.sampler is None and not exp.sources:
+            raise HNLInputError(f"experiment {exp.name} has no meson/tau sources for mass mixing: use --dipole")
+    else:
+        dipole = _single_flavour(dipole, "--dipole")
+        if exp.sampler is None:
+            from hnlreach.rates.engine import dipole_fluxes
+
+            dipole_fluxes(exp, dipole)  # HNLInputError if no flux of that flavour
+    return mixing, dipole, bool(majorana)
+
+
+def _grid(masses, exp) -> np.ndarray:
+    from hnlreach.scan import _check_masses, parse_mass_grid
+
+    if masses is None:
+        return parse_mass_grid(exp.model.masses)
+    if isinstance(masses, str):
+        return parse_mass_grid(masses)
+    try:
+        arr = np.unique(np.asarray(masses, dtype=float).ravel())
+    except (TypeError, ValueError):
+        raise HNLInputError(f"masses must be a grid string MIN:MAX:N or numbers, got {masses!r}") from None
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise HNLInputError(f"masses must be finite numbers, got {masses!r}")
+    _check_masses(arr, str(masses))
+    return arr
+
+
+@functools.lru_cache(maxsize=4)
+def _experiment(path: str):
+    from hnlreach.experiments import load_experiment
+
+    return load_experiment(path)
+
+
+def sample_at(mass: float, rng, *, path: str, mixing, dipole, majorana: bool, n_hnl: int):
+    """Reweightable sample at one mass (top-level and picklable: runs in scan workers)."""
+    from hnlreach.rates.engine import build_sample
+
+    return build_sample(_experiment(path), float(mass), mixing=mixing, dipole=dipole,
+                        majorana=majorana, n_hnl=n_hnl, rng=rng)
+
+
+@dataclass
+class LimitPlan:
+    """Everything checked before a scan starts (hnlreach.api.plan_limit)."""
+
+    exp: Any
+    mixing: str | None
+    dipole: str | None
+    majorana: bool
+    cl: float
+    n_limit: float
+    grid: np.ndarray
+    n_hnl: int
+    seed: int
+    jobs: int | None
+    scheduler: Any
+    refine: int
+
+    @property
+    def coupling(self) -> Coupling:
+        return Coupling.from_model(self.mixing, self.dipole)
+
+
+def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=None, cl=None, masses=None,
+               n_hnl=None, seed=1, jobs=None, scheduler=None, refine=REFINE_STEPS) -> LimitPlan:
+    """Check every input of :func:`limit` (HNLInputError with a one-line message) without scanning."""
+    from hnlreach.experiments import Experiment, load_experiment
+
+    if model is not None:
+        raise HNLInputError("model files are not yet supported: give mixing= or dipole= (and majorana=)")
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
+    mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+    grid = _grid(masses, exp)
+    st = exp.statistics
+    if cl is not None:
+        if isinstance(cl, bool) or not isinstance(cl, (int, float)) or not (math.isfinite(cl) and 0 < cl < 1):
+            raise HNLInputError(f"--cl must be between 0 and 1, got {cl}")
+        if st.method == "fixed" and not math.isclose(cl, st.cl):
+            raise HNLInputError(f"--cl {cl:g}: experiment {exp.name} uses a fixed signal threshold N > "
+                                f"{st.n_limit:g} (statistics.method = 'fixed'), its CL cannot be changed")
+    cl = st.cl if cl is None else float(cl)
+    n_hnl = exp.model.n_hnl if n_hnl is None else n_hnl
+    if isinstance(n_hnl, bool) or not isinstance(n_hnl, (int, np.integer)) or n_hnl < 1:
+        raise HNLInputError(f"--n-hnl must be a positive integer, got {n_hnl}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
+        raise HNLInputError(f"--jobs must be a positive integer, got {jobs}")
+    if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or not 0 <= refine <= 20:
+        raise HNLInputError(f"--refine must be an integer between 0 and 20, got {refine}")
+    n_limit = st.events_limit(cl)
+    return LimitPlan(exp, mixing, dipole, majorana, cl, float(n_limit), grid, int(n_hnl), check_seed(seed),
+                     None if jobs is None else int(jobs), scheduler, int(refine))
+
+
+# --- progress ----------------------------------------------------------------------------------
+class _Feedback:
+    """Per-mass feedback on stderr: a tqdm bar with ETA ('bar'), one line per mass ('lines'),
+    nothing ('none'), or a user callback(mass_result)."""
+
+    def __init__(self, mode, total: int, coupling: Coupling):
+        self.callback = mode if callable(mode) else None
+        if mode is None or mode is True or mode == "auto":
+            mode = "bar" if sys.stderr.isatty() else "lines"
+        elif mode is False:
+            mode = "none"
+        if not self.callback and mode not in ("bar", "lines", "none"):
+            raise HNLInputError(f"progress must be 'auto', 'bar', 'lines', 'none', a bool or a callable, got {mode!r}")
+        self.mode = "callback" if self.callback else mode
+        self.total, self.done, self.coupling, self.bar = total, 0, coupling, None
+        if self.mode == "bar":
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="mass", desc="hnlreach limit", file=sys.stderr, leave=False)
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.bar is not None:
+            self.bar.total = self.total
+            self.bar.refresh()
+
+    def __call__(self, r) -> None:
+        self.done += 1
+        if self.callback:
+            self.callback(r)
+        elif self.bar is not None:
+            self.bar.update(1)
+        elif self.mode == "lines":
+            if r.intervals:
+                lo, hi = r.intervals[0]
+                what = (f"{self.coupling.symbol} {'<' if r.open_lower else ''}{lo:.3g} .. "
+                        f"{hi:.3g}{' (scan edge, open)' if r.open_upper and len(r.intervals) == 1 else ''}")
+                if len(r.intervals) > 1:
+                    what += f" (+{len(r.intervals) - 1} more interval(s))"
+            else:
+                what = "nothing excluded"
+            sys.stderr.write(f"hnlreach: mass {self.done}/{self.total}  m = {r.mass:.4g} GeV: {what}  "
+                             f"[{r.seconds:.1f} s]\n")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --- the scan ----------------------------------------------------------------------------------
+def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, model=None,
+          majorana: bool | None = None, cl: float | None = None, masses=None, n_hnl: int | None = None,
+          seed: int = 1, jobs: int | None = None, scheduler=None, progress=None,
+          refine: int = REFINE_STEPS) -> "LimitResult":
+    """Excluded coupling interval(s) per HNL mass for `experiment` (preset name, TOML path or
+    Experiment).
+
+    mixing: 'e' | 'mu' | 'tau' | 'A:B:C' (|U|^2 spread over e:mu:tau); dipole: 'e' | 'mu' | 'tau'
+    (d in GeV^-1); neither: the preset's model.  model: reserved for model files (not yet
+    supported).  majorana: True/False, None = the preset's.  cl: confidence level, None = the
+    preset's (a preset with a fixed event threshold rejects a different CL).  masses: 'MIN:MAX:N'
+    (see hnlreach.scan.parse_mass_grid), a list of GeV, or None = the preset's grid.  n_hnl: HNLs
+    per mass (None = the preset's).  seed: 0 <= seed < 2**32 (1, as the CLI).  jobs: local
+    processes (None = all cores); scheduler: Dask address or Client.  progress: 'auto' (a bar
+    with ETA on a terminal, one line per mass otherwise), 'bar', 'lines', 'none'/False or a
+    callable(hnlreach.scan.MassResult).  refine: bisections of the mass where the exclusion
+    starts or ends between two grid masses (0: grid only).
+
+    Bad input raises HNLInputError before any scan. Returns a LimitResult.
+    """
+    return run_limit(plan_limit(experiment, mixing=mixing, dipole=dipole, model=model, majorana=majorana,
+                                cl=cl, masses=masses, n_hnl=n_hnl, seed=seed, jobs=jobs,
+                                scheduler=scheduler, refine=refine), progress=progress)
+
+
+def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
+    """Run a checked plan (plan_limit): the grid scan, then the bisection of the mass reach."""
+    from hnlreach.outputs.tables import package_versions
+    from hnlreach.scan import scan_masses
+
+    t0 = time.perf_counter()
+    exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
+    factory = functools.partial(sample_at, path=str(exp.path), mixing=plan.mixing, dipole=plan.dipole,
+                                majorana=plan.majorana, n_hnl=plan.n_hnl)
+    feedback = _Feedback(progress, len(plan.grid), plan.coupling)
+    run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=G_RANGE[kind],
+                            jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback)
+    try:
+        scan = run(plan.grid, seed=plan.seed)
+        results = list(scan.results)
+        seeds = [[plan.seed, i] for i in range(len(results))]
+        refined = [False] * len(results)
+        # bisect the mass between neighbouring excluded / not-excluded masses (the contour's ends)
+        excl = [bool(r.intervals) for r in results]
+        brackets = [(results[i].mass, results[i + 1].mass, excl[i]) for i in range(len(results) - 1)
+                    if excl[i] != excl[i + 1]]
+        for step in range(plan.refine if brackets else 0):
+            mids = [math.sqrt(a * b) for a, b, _ in brackets]
+            feedback.add(len(mids))
+            step_seed = plan.seed + (step + 1) * 2**32  # independent of the grid's streams, deterministic
+            res = run(np.array(mids), seed=step_seed).results
+            new = []
+            for (a, b, a_excluded), m, r in zip(brackets, mids, res):
+                # keep the half in which the exclusion changes: [a, m] or [m, b]
+                new.append((a, m, a_excluded) if bool(r.intervals) != a_excluded else (m, b, a_excluded))
+            for j, r in enumerate(res):
+                results.append(r)
+                seeds.append([step_seed, j])
+                refined.append(True)
+            brackets = new
+    finally:
+        feedback.close()
+    order = np.argsort([r.mass for r in results], kind="stable")
+    results = [results[i] for i in order]
+    return LimitResult(
+        experiment=exp.name, coupling=plan.coupling,
+        model={"mixing": plan.mixing, "dipole": plan.dipole, "nature": "Majorana" if plan.majorana else "Dirac"},
+        cl=plan.cl, n_limit=plan.n_limit,
+        masses=np.array([r.mass for r in results]),
+        intervals=[[tuple(map(float, iv)) for iv in r.intervals] for r in results],
+        open_lower=np.array([r.open_lower for r in results], dtype=bool),
+        open_upper=np.array([r.open_upper for r in results], dtype=bool),
+        mc=[dict(r.stats) for r in results], refined=np.array([refined[i] for i in order], dtype=bool),
+        seeds=[seeds[i] for i in order], mass_seconds=np.array([r.seconds for r in results]),
+        seed=plan.seed, n_hnl=plan.n_hnl, coupling_range=G_RANGE[kind],
+        exposure={"pot": exp.beam.pot, "runs": [list(r) for r in exp.beam.runs]},
+        provenance=exp.provenance, statistics_method=exp.statistics.method,
+        versions=package_versions(), seconds=time.perf_counter() - t0,
+        jobs=plan.jobs if plan.scheduler is None else None)
+
+
+# --- the result --------------------------------------------------------------------------------
+@dataclass
+class LimitResult:
+    """Excluded coupling intervals per mass, with everything needed to judge them.
+
+    masses [GeV] ascending; intervals[i]: every excluded (lo, hi) at masses[i], ascending (the
+    first is the *main* interval); open_lower[i] / open_upper[i]: the lowest interval's lower /
+    the highest interval's upper end is the edge of the scanned coupling range (the cap |U|^2 = 1,
+    d = 0.1 GeV^-1), not a limit; mc[i]: the engine's MC statistics (``rel_mc_error_at_boundaries``:
+    relative MC error of N at each interval end); refined[i]: mass added by the bisection of the
+    mass reach.  lower/upper: the main interval, NaN where nothing is excluded.
+    """
+
+    experiment: str
+    coupling: Coupling
+    model: dict
+    cl: float
+    n_limit: float
+    masses: np.ndarray
+    intervals: list
+    open_lower: np.ndarray
+    open_upper: np.ndarray
+    mc: list = field(default_factory=list)
+    refined: np.ndarray | None = None
+    seeds: list = field(default_factory=list)
+    mass_seconds: np.ndarray | None = None
+    seed: int | None = None
+    n_hnl: int | None = None
+    coupling_range: tuple | None = None
+    exposure: Any = None
+    provenance: str = ""
+    statistics_method: str = ""
+    versions: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    jobs: int | None = None
+
+    def __post_init__(self):
+        n = len(self.masses)
+        self.masses = np.asarray(self.masses, dtype=float)
+        if self.refined is None:
+            self.refined = np.zeros(n, dtype=bool)
+        if self.mass_seconds is None:
+            self.mass_seconds = np.zeros(n)
+        if not self.mc:
+            self.mc = [{} for _ in range(n)]
+        if not self.seeds:
+            self.seeds = [None] * n
+
+    # ---- views
+    @property
+    def lower(self) -> np.ndarray:
+        """Lower bound of the main interval per mass (NaN: nothing excluded)."""
+        return np.array([iv[0][0] if iv else np.nan for iv in self.intervals])
+
+    @property
+    def upper(self) -> np.ndarray:
+        """Upper bound of the main interval per mass (NaN: nothing excluded)."""
+        return np.array([iv[0][1] if iv else np.nan for iv in self.intervals])
+
+    @property
+    def n_intervals(self) -> np.ndarray:
+        return np.array([len(iv) for iv in self.intervals], dtype=int)
+
+    @property
+    def excluded(self) -> np.ndarray:
+        return self.n_intervals > 0
+
+    def main_open(self, i: int) -> tuple[bool, bool]:
+        """(lower open, upper open) of the main interval at mass i."""
+        ivs = self.intervals[i]
+        if not ivs:
+            return False, False
+        return bool(self.open_lower[i]), bool(self.open_upper[i] and len(ivs) == 1)
+
+    def boundary_errors(self) -> list[tuple[float, str, float]]:
+        """(mass, 'lower'|'upper', relative MC error of N) at every closed interval end."""
+        out = []
+        for i, m in enumerate(self.masses):
+            errs = self.mc[i].get("rel_mc_error_at_boundaries") if self.mc[i] else None
+            ivs = self.intervals[i]
+            if not errs or len(errs) != 2 * len(ivs):
+                continue
+            for k, e in enumerate(errs):
+                first, last = k == 0, k == len(errs) - 1
+                if (first and self.open_lower[i]) or (last and self.open_upper[i]) or e is None:
+                    continue
+                if math.isfinite(e):
+                    out.append((float(m), "lower" if k % 2 == 0 else "upper", float(e)))
+        return out
+
+    # ---- outputs
+    def to_dataframe(self):
+        """pandas DataFrame with the CSV's columns (NaN where nothing is excluded)."""
+        import pandas as pd
+
+        flags = [self.main_open(i) for i in range(len(self.masses))]
+        return pd.DataFrame({"mass_GeV": self.masses, "lower": self.lower, "upper": self.upper,
+                             "lower_open": [f[0] for f in flags], "upper_open": [f[1] for f in flags],
+                             "n_intervals": self.n_intervals, "refined": self.refined})
+
+    def to_csv(self, path, sidecar: bool = True) -> list[Path]:
+        """Write the CSV (format: hnlreach.outputs.tables) and, by default, its JSON sidecar
+        (F.csv -> F.json) atomically; returns the paths written."""
+        from hnlreach.outputs import tables
+        from hnlreach.outputs.atomic import atomic_write_text
+
+        if sidecar:
+            return list(tables.write_limit_outputs(path, self))
+        return [atomic_write_text(path, tables.limit_csv_text(self))]
+
+    def to_csv_text(self) -> str:
+        from hnlreach.outputs import tables
+
+        return tables.limit_csv_text(self)
+
+    def to_json(self, path) -> Path:
+        """Write everything (all intervals, open flags, MC statistics, provenance) as JSON."""
+        from hnlreach.outputs import tables
+
+        return tables.write_json(path, self)
+
+    def plot(self, path=None, overlays: Sequence[str] = (), *, title: str | None = None, style: str | None = None):
+        """Exclusion plot (hnlreach.outputs.plot.plot_limit): saved to `path` (format from the
+        suffix) and the path returned, or, without a path, the matplotlib Figure.  overlays:
+        published-curve names (hnlreach.outputs.published) or files (header format there)."""
+        from hnlreach.outputs.plot import plot_limit
+
+        return plot_limit(self, path, overlays=overlays, title=title, style=style)
+
+    def title(self) -> str:
+        parts = [self.coupling.mathtext.split(" [")[0], self.model.get("nature", "")]
+        if math.isfinite(self.cl):
+            parts.append(f"{100 * self.cl:g} % CL")
+        return f"{self.experiment}: " + ", ".join(p for p in parts if p)
+
+    def summary(self, files: Sequence = ()) -> str:
+        """A few lines: files written, excluded mass range, strongest limit, open edges, MC
+        precision reached, time taken."""
+        c = self.coupling
+        n_grid, n_ref = int((~self.refined).sum()), int(self.refined.sum())
+        lines = [f"hnlreach limit {self.experiment}: {c.text}, {self.model.get('nature', '')}, "
+                 f"{100 * self.cl:g} % CL (N > {self.n_limit:.3g}); {n_grid} masses"
+                 + (f" + {n_ref} to resolve the mass reach" if n_ref else "")
+                 + (f", {self.n_hnl} HNLs per mass" if self.n_hnl else "")
+                 + (f", seed {self.seed}" if self.seed is not None else "")]
+        if files:
+            lines.append("  wrote " + ", ".join(str(f) for f in files))
+        ex = self.excluded
+        if not ex.any():
+            lines.append("  nothing excluded at any mass")
+        else:
+            m_ex = self.masses[ex]
+            edges = []
+            if ex[0]:
+                edges.append(f"the lowest mass scanned ({self.masses[0]:.4g} GeV) is excluded: the region continues below")
+            if ex[-1]:
+                edges.append(f"the highest mass scanned ({self.masses[-1]:.4g} GeV) is excluded: the region continues above")
+            gaps = int(np.sum(ex[1:] & ~ex[:-1])) + int(ex[0]) > 1
+            lines.append(f"  excluded: {m_ex.min():.4g}-{m_ex.max():.4g} GeV"
+                         + (" (with gaps)" if gaps else "") + ("; " + "; ".join(edges) if edges else ""))
+            lo = self.lower
+            i = int(np.nanargmin(np.where(ex, lo, np.nan)))
+            opn = " (open: beyond the scanned range)" if self.open_lower[i] else ""
+            lines.append(f"  strongest limit: {c.symbol} < {lo[i]:.3g}{opn} at {self.masses[i]:.4g} GeV")
+            op = [self.masses[k] for k in range(len(self.masses)) if self.main_open(k)[1]]
+            if op:
+                cap = self.coupling_range[1] if self.coupling_range else float("nan")
+                lines.append(f"  upper boundary open (scan cap {c.symbol} = {cap:g}, not a limit) at "
+                             f"{min(op):.4g}-{max(op):.4g} GeV")
+        errs = self.boundary_errors()
+        if errs:
+            e = np.array([x[2] for x in errs])
+            worst = errs[int(np.argmax(e))]
+            lines.append(f"  MC precision: relative error of N at the boundaries median {100 * np.median(e):.2g} %, "
+                         f"worst {100 * worst[2]:.2g} % ({worst[1]} boundary at {worst[0]:.4g} GeV)"
+                         + ("; raise n_hnl (--n-hnl) for a smoother contour" if worst[2] > 0.3 else ""))
+        if self.seconds:
+            lines.append(f"  time: {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<LimitResult {self.experiment} {self.coupling.text} {self.model.get('nature', '')} "
+                f"{100 * self.cl:g}% CL, {len(self.masses)} masses>")
+
+    # ---- reading back
+    @classmethod
+    def from_dict(cls, meta: dict) -> "LimitResult":
+        """From a sidecar dict (hnlreach.outputs.tables.sidecar_dict)."""
+        ms = meta["masses"]
+        return cls(
+            experiment=meta.get("experiment") or "", coupling=Coupling.parse(meta["coupling"]),
+            model=meta.get("model") or {}, cl=float(meta.get("cl") or float("nan")),
+            n_limit=float(meta.get("n_limit") or float("nan")),
+            masses=np.array([m["mass_GeV"] for m in ms], dtype=float),
+            intervals=[[tuple(iv) for iv in m["intervals"]] for m in ms],
+            open_lower=np.array([bool(m.get("open_lower")) for m in ms]),
+            open_upper=np.array([bool(m.get("open_upper")) for m in ms]),
+            mc=[m.get("mc") or {} for m in ms], refined=np.array([bool(m.get("refined")) for m in ms]),
+            seeds=[m.get("seed") for m in ms], mass_seconds=np.array([m.get("wall_seconds") or 0.0 for m in ms]),
+            seed=meta.get("seed"), n_hnl=meta.get("n_hnl"),
+            coupling_range=tuple(meta["coupling_range"]) if meta.get("coupling_range") else None,
+            exposure=meta.get("exposure"), provenance=meta.get("provenance") or "",
+            statistics_method=meta.get("statistics_method") or "", versions=meta.get("versions") or {},
+            seconds=float(meta.get("seconds") or 0.0))
+
+
+def read_limit(path) -> LimitResult:
+    """A saved limit (CSV or JSON sidecar) as a LimitResult.  A CSV with its sidecar next to it
+    is read from the sidecar (all intervals); a CSV alone gives the main interval per mass."""
+    from hnlreach.outputs import tables
+
+    p = Path(path)
+    if not p.is_file():
+        raise HNLInputError(f"no such file: {path}")
+    if p.suffix.lower() == ".json":
+        return LimitResult.from_dict(tables.read_sidecar(p))
+    side = tables.sidecar_path(p)
+    if side.is_file():
+        meta = tables.read_sidecar(side)
+        if meta.get("csv") == p.name:
+            return LimitResult.from_dict(meta)
+    t = tables.read_limit_csv(p)
+    if t["coupling"] is None:
+        raise HNLInputError(f"{path}: no '# coupling:' line; cannot tell which coupling the table is on")
+    ivs = [[(lo, hi)] if np.isfinite(lo) and np.isfinite(hi) else [] for lo, hi in zip(t["lower"], t["upper"])]
+    return LimitResult(experiment=p.stem, coupling=Coupling.parse(t["coupling"]), model={}, cl=float("nan"),
+                       n_limit=float("nan"), masses=t["masses"], intervals=ivs,
+                       open_lower=t["lower_open"], open_upper=t["upper_open"])
