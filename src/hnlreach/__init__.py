@@ -1,14 +1,23 @@
 """hnlreach: heavy-neutral-lepton reach of accelerator experiments.
 
 Production, propagation, decay, detection and statistics, end to end.
+
+    import hnlreach
+    res = hnlreach.limit("charm")                      # excluded region (LimitResult)
+    n = hnlreach.HNL(0.5, mixing="tau", coupling=1e-4) # width, ctau, branching ratios, decays
+    df = hnlreach.generate_events("charm", 1.0, coupling=1e-6, n=1000)  # events (pandas)
+
+Same defaults and words as the `hnlreach` command (the preset's model and nature, seed 1).
 """
 from hnlreach.errors import HNLInputError
 from hnlreach.model import HNL
 
-__all__ = ["HNL", "HNLInputError", "__version__", "generate_events", "read_events"]
+__all__ = ["HNL", "HNLInputError", "LimitResult", "__version__", "generate_events", "limit", "read_events",
+           "read_limit"]
 __version__ = "0.1.0"
 
-_LAZY = {"generate_events": "hnlreach.outputs.events", "read_events": "hnlreach.outputs.events"}
+_LAZY = {"generate_events": "hnlreach.outputs.events", "read_events": "hnlreach.outputs.events",
+         "limit": "hnlreach.api", "LimitResult": "hnlreach.api", "read_limit": "hnlreach.api"}
 
 
 def __getattr__(name):  # lazy exports: pandas/pyarrow are imported only when used
@@ -17,3 +26,7 @@ def __getattr__(name):  # lazy exports: pandas/pyarrow are imported only when us
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'hnlreach' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from functools import cached_property
 
 import numpy as np
@@ -40,22 +40,47 @@ def _couplings(values, what: str) -> tuple[float, float, float]:
     return vals
 
 
+def _coupling_value(coupling) -> float:
+    try:
+        g = float(coupling)
+    except (TypeError, ValueError):
+        raise HNLInputError(f"coupling must be a number, got {coupling!r}") from None
+    if not math.isfinite(g) or g < 0:
+        raise HNLInputError(f"coupling must be a non-negative number, got {coupling!r}")
+    return g
+
+
 @dataclass(frozen=True)
 class HNL:
     """A heavy neutral lepton.
 
     mass     -- GeV, 1 MeV <= m <= 5 GeV
-    mixing   -- (|U_e|^2, |U_mu|^2, |U_tau|^2)
-    dipole   -- (d_e, d_mu, d_tau) in GeV^-1, seed 001 eq. (2) convention (mu_tr = 2 d)
-    majorana -- Majorana (True) or Dirac (False)
+    mixing   -- (|U_e|^2, |U_mu|^2, |U_tau|^2), or a pattern 'e' | 'mu' | 'tau' | 'A:B:C' with coupling=
+    dipole   -- (d_e, d_mu, d_tau) in GeV^-1, or a pattern with coupling= (convention of Liu, Kamp,
+                Arguelles arXiv:2412.15051 eq. (2): L > d nubar sigma_{mu nu} F^{mu nu} N, mu_tr = 2 d)
+    majorana -- Majorana (True) or Dirac (False, the default, as `hnlreach decay`)
+    coupling -- with a pattern: total |U|^2 spread over e:mu:tau as A:B:C, or d (default 1), as
+                the CLI's --mixing/--dipole/--coupling:  HNL(0.5, mixing="tau", coupling=1e-4)
     """
 
     mass: float
     mixing: tuple[float, float, float] = (0.0, 0.0, 0.0)
     dipole: tuple[float, float, float] = (0.0, 0.0, 0.0)
     majorana: bool = False
+    coupling: InitVar[float | None] = None
 
-    def __post_init__(self):
+    def __post_init__(self, coupling=None):
+        if isinstance(self.mixing, str) or isinstance(self.dipole, str):
+            if isinstance(self.mixing, str) and isinstance(self.dipole, str):
+                raise HNLInputError("give a mixing pattern or a dipole pattern, not both")
+            g = 1.0 if coupling is None else _coupling_value(coupling)
+            if isinstance(self.mixing, str):
+                object.__setattr__(self, "mixing", tuple(g * w for w in flavour_pattern(self.mixing)))
+            else:
+                object.__setattr__(self, "dipole", tuple(g * w for w in flavour_pattern(self.dipole)))
+        elif coupling is not None:
+            raise HNLInputError("coupling= goes with a flavour pattern (e.g. mixing='tau'), not with "
+                                "(e, mu, tau) tuples")
         m = float(self.mass)
         if not math.isfinite(m) or m <= 0:
             raise HNLInputError(f"HNL mass must be a positive number of GeV, got {self.mass!r}")
@@ -76,12 +101,7 @@ class HNL:
         or dipole d = coupling on the given flavour(s)."""
         if (mixing is None) == (dipole is None):
             raise HNLInputError("give exactly one of a mixing pattern or a dipole flavour")
-        try:
-            g = float(coupling)
-        except (TypeError, ValueError):
-            raise HNLInputError(f"coupling must be a number, got {coupling!r}") from None
-        if not math.isfinite(g) or g < 0:
-            raise HNLInputError(f"coupling must be a non-negative number, got {coupling!r}")
+        g = _coupling_value(coupling)
         if mixing is not None:
             return cls(mass, mixing=tuple(g * w for w in flavour_pattern(mixing)), majorana=majorana)
         return cls(mass, dipole=tuple(g * w for w in flavour_pattern(dipole)), majorana=majorana)

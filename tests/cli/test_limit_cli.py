@@ -51,8 +51,10 @@ def test_small_limit_run_csv(tmp_path):
     res = run_cli("limit", "toy-dump", "--masses", "0.5:1.5:3", "--n-hnl", "20000", "--jobs", "1",
               "--out", str(out))
     assert res.returncode == 0, res.stderr
-    rows = list(csv.reader(io.StringIO(out.read_text())))
-    assert rows[0] == ["mass_GeV", "lower", "upper"]
+    text = out.read_text()
+    assert text.splitlines()[0] == "# coupling: |U_mu|^2"
+    rows = list(csv.reader(io.StringIO("".join(ln for ln in text.splitlines(True) if not ln.startswith("#")))))
+    assert rows[0][:3] == ["mass_GeV", "lower", "upper"]
     masses = sorted({float(r[0]) for r in rows[1:]})
     assert masses == pytest.approx([0.5, 1.0, 1.5])  # linear: MAX/MIN <= 3 (hnlreach.scan)
     for r in rows[1:]:

@@ -15,7 +15,8 @@ def model_options(f=None, *, mixing: bool = True, dipole_metavar: str = "e|mu|ta
     mixing=False: no --mixing option (a command that only knows the dipole)."""
     def deco(f):
         f = click.option("--coupling", type=float, default=1.0, show_default=True,
-                         help="total |U|^2 for --mixing, d in GeV^-1 for --dipole")(f)
+                         help="total |U|^2 for --mixing, d in GeV^-1 for --dipole" if mixing
+                         else "d in GeV^-1")(f)
         f = click.option("--majorana/--dirac", default=False,
                          help="Majorana or Dirac HNL (default Dirac, as hnlreach.HNL)")(f)
         f = click.option("--dipole", "dipole", default=None, metavar=dipole_metavar,

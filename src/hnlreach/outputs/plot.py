@@ -62,6 +62,7 @@ class Overlay:
     kind: str
     frame: dict | None = None
     coupling_kind: Coupling | None = None
+    breaks: tuple = ()
 
 
 def load_overlay(item: str, coupling: Coupling | None = None) -> Overlay:
@@ -70,7 +71,8 @@ def load_overlay(item: str, coupling: Coupling | None = None) -> Overlay:
 
     if item in PUBLISHED:
         c = load_published(item)
-        ov = Overlay(c.description, c.mass_GeV, c.coupling, c.kind, c.frame, Coupling.parse(c.coupling_label))
+        ov = Overlay(c.description, c.mass_GeV, c.coupling, c.kind, c.frame, Coupling.parse(c.coupling_label),
+                     c.breaks)
     elif os.path.isfile(item):
         ov = _read_overlay_file(item)
     else:
@@ -243,6 +245,8 @@ def _draw_overlay(ax, ov: Overlay, color):
     if closed:
         m, g = np.append(m, m[0]), np.append(g, g[0])
     keep = np.ones(len(m) - 1, dtype=bool)  # segment k: point k -> k+1
+    for b in ov.breaks:  # separately digitised branches
+        keep[b - 1] = False
     if ov.frame:
         def on(a, b, key, vals):
             ref = ov.frame.get(key)

@@ -55,6 +55,11 @@ FRAMES = {
     "CHARM-Orloff2002": {"mass_min": 0.20149, "coupling_max": 1.0},
 }
 
+# curves digitised as separate branches in one file: indices of the points that start a new branch
+# (the line from the previous point is not part of the curve).  ArgoNeuT Fig. 5: the lower branch
+# from the top left to the tip (points 0-52), then the upper branch from the top left to the tip.
+BREAKS = {"ArgoNeuT2021": (53,), "ArgoNeuT2021-linear-mass-digitisation": (53,)}
+
 
 @dataclass(frozen=True)
 class PublishedCurve:
@@ -66,6 +71,7 @@ class PublishedCurve:
     cl: float
     description: str
     frame: dict | None = None
+    breaks: tuple = ()
 
 
 def available_published() -> list[str]:
@@ -83,4 +89,5 @@ def load_published(name: str) -> PublishedCurve:
         raise HNLInputError(f"unknown published curve {name!r}; available: {', '.join(available_published())}")
     fname, unit, label, kind, cl, desc = PUBLISHED[name]
     data = np.loadtxt(_data_dir() / fname, comments="#", ndmin=2)
-    return PublishedCurve(name, data[:, 0] * unit, data[:, 1], label, kind, cl, desc, FRAMES.get(name))
+    return PublishedCurve(name, data[:, 0] * unit, data[:, 1], label, kind, cl, desc, FRAMES.get(name),
+                          BREAKS.get(name, ()))
