@@ -13,10 +13,11 @@ from hnlreach.errors import HNLInputError
 from hnlreach.model import HNL
 
 __all__ = ["HNL", "HNLInputError", "LimitResult", "__version__", "generate_events", "limit", "read_events",
-           "read_limit"]
+           "read_limit", "write_events"]
 __version__ = "0.1.0"
 
 _LAZY = {"generate_events": "hnlreach.outputs.events", "read_events": "hnlreach.outputs.events",
+         "write_events": "hnlreach.outputs.events",
          "limit": "hnlreach.api", "LimitResult": "hnlreach.api", "read_limit": "hnlreach.api"}
 
 
