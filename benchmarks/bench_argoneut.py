@@ -4,7 +4,7 @@ import functools
 import time
 
 
-from hnlreach.cli.limit import G_RANGE, sample_at
+from hnlreach.api import G_RANGE, sample_at
 from hnlreach.experiments import load_experiment
 from hnlreach.scan import parse_mass_grid, scan_masses
 

@@ -26,7 +26,7 @@ def main():
     args = ap.parse_args()
 
     t_start = time.perf_counter()
-    from hnlreach.cli.limit import G_RANGE, sample_at
+    from hnlreach.api import G_RANGE, sample_at
     from hnlreach.experiments import load_experiment
     from hnlreach.scan import find_excluded_intervals, parse_mass_grid, scan_masses
 

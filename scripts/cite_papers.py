@@ -21,7 +21,7 @@ PAPERS = {  # seed number -> (short name, arXiv number or None)
     "003": ("Liu et al.", "2412.15051"),
     "004": ("Hostert's NuTools 2022 talk", None),
 }
-S = r"(?:project )?seed[ -](00[0-4])(?![0-9A-Za-z_]|-emulation)"
+S = r"(?i:project )?(?i:seed)[ -](00[0-4])(?![0-9A-Za-z_]|-emulation)"
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".dat", ".csv", ".cfg", ".rst"}
 
 

@@ -3,7 +3,7 @@
 
 Output: the cascade-to-primary charm ratio R and charm-hadron spectra of the cascade in the
 TabulatedSpectrum format (src/hnlreach/data/charm/pythia8_cascade_400GeV_Cu_*.csv).  Shapes and
-R only: the total thick-target yield chi_cc = 4e-3 per POT stays the paper's (seed 002 eq. A2);
+R only: the total thick-target yield chi_cc = 4e-3 per POT stays the paper's (Boiarska et al. arXiv:2107.14685 eq. A2);
 the presets split it as 1/(1+R) primary, R/(1+R) cascade.  Requires `pip install pythia8mc`;
 users never need it (the tables are committed).
 
@@ -261,7 +261,7 @@ def main(argv=None):
         summary,
         f"charm-weighted mean energy of the charm-producing secondaries: {mean_e:.0f} GeV; "
         f"lambda_I(Cu) p/pi/K = {LAMBDA_M['p']:.3f}/{LAMBDA_M['pi']:.3f}/{LAMBDA_M['K']:.3f} m",
-        "yields: chi_cc R/(1+R) f(c -> D) per POT in the presets (seed 002 eq. A2: chi_cc = 4e-3 thick target)",
+        "yields: chi_cc R/(1+R) f(c -> D) per POT in the presets (Boiarska et al. arXiv:2107.14685 eq. A2: chi_cc = 4e-3 thick target)",
     ]
     write_tables(a.outdir, rows, header)
     print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)

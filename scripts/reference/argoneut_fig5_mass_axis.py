@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Correct the mass axis of the digitised ArgoNeuT 2021 limit (seed 000, Fig. 5) and prove it.
+"""Correct the mass axis of the digitised ArgoNeuT 2021 limit (ArgoNeuT arXiv:2106.13684; Fig. 5) and prove it.
 
 The reference digitisation (shared/data/published_limits/ArgoNeuT2021_Utau2_90CL.dat, the same
 numbers as HNLimits' include/data/argoneut/argoneut.dat) was read off Fig. 5 with a LINEAR mass
@@ -44,7 +44,7 @@ TICK_LO, TICK_HI = 0.2, 1.0  # the two mass ticks the linear digitisation was an
 AXIS_M = (0.2, 2.0)  # Fig. 5 mass axis (log) [GeV]
 AXIS_U = (1e-5, 1.0)  # Fig. 5 |U_tau|^2 axis (log)
 
-HEADER = """# ArgoNeuT 2021 (arXiv:2106.13684, seed 000) Fig. 5: 90 % CL exclusion, tau mixing, Dirac HNL.
+HEADER = """# ArgoNeuT 2021 (arXiv:2106.13684) Fig. 5: 90 % CL exclusion, tau mixing, Dirac HNL.
 # Columns: m_N [GeV], |U_tau|^2 (closed contour, points in the digitiser's order).
 # Derived from shared/data/published_limits/ArgoNeuT2021_Utau2_90CL.dat (= HNLimits
 # include/data/argoneut/argoneut.dat), whose masses were read with a linear axis between the
@@ -156,7 +156,7 @@ def overlay(figure: Path, original: np.ndarray, corrected: np.ndarray, out: Path
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", type=Path, default=SOURCE)
-    ap.add_argument("--figure", type=Path, help="Fig. 5 of seed 000 as PNG (optional overlay check)")
+    ap.add_argument("--figure", type=Path, help="Fig. 5 of ArgoNeuT arXiv:2106.13684 as PNG (optional overlay check)")
     args = ap.parse_args()
     original = np.loadtxt(args.source, comments="#", usecols=(0, 1), ndmin=2)
     corrected = np.column_stack([log_axis_mass(original[:, 0]), original[:, 1]])
@@ -169,7 +169,7 @@ def main() -> None:
         import matplotlib.pyplot as plt
 
         img = plt.imread(args.figure)
-        src = ("# Read off seed 000 (ArgoNeuT, arXiv:2106.13684) Fig. 5 by colour with "
+        src = ("# Read off ArgoNeuT, arXiv:2106.13684 Fig. 5 by colour with "
                "scripts/reference/argoneut_fig5_mass_axis.py.\n")
         delphi = digitise_line(img, blue_mask(img))
         write_atomic(DELPHI_OUT, "# DELPHI, Z. Phys. C 74 (1997) 57: limit on |U_tau|^2 (excluded above the line), as drawn\n"

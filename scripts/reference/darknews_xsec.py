@@ -4,7 +4,7 @@ Writes tests/data/upscattering/darknews_xsec.csv: nu_mu + target -> N + target t
 magnetic moment, per nucleus (DarkNews multiplies the p-el / n-el terms by Z / A - Z), in cm^2.
 
 Convention mapping: DarkNews's `mu_tr_mu4` is the transition magnetic moment mu_tr; internally it sets
-the dipole t_aj = mu_tr / 2 (DarkNews/model.py), which is d of seed 001 eq. (2).  We run mu_tr = 2 GeV^-1,
+the dipole t_aj = mu_tr / 2 (DarkNews/model.py), which is d of Liu et al. arXiv:2412.15051 eq. (2).  We run mu_tr = 2 GeV^-1,
 i.e. d = 1 GeV^-1, the default of `hnlreach xsec`.  DarkNews computes the two HNL helicities separately
 ("conserving" h = -1, "flipping" h = +1); the unpolarised cross section is their sum.  Dirac HNL (for
 upscattering DarkNews gives the same number for a Majorana HNL; checked live in the tests).

@@ -187,7 +187,8 @@ class _Feedback:
         if self.mode == "bar":
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="mass", desc="hnlreach limit", file=sys.stderr, leave=False)
+            self.bar = tqdm(total=total, unit="mass", desc="hnlreach limit", file=sys.stderr, leave=True,
+                             dynamic_ncols=True)
 
     def add(self, n: int) -> None:
         self.total += n

@@ -110,7 +110,7 @@ class HNL:
     @cached_property
     def partial_widths(self) -> dict[str, float]:
         """Channel -> partial width [GeV]; mixing and dipole contributions summed per channel
-        (their interference is neglected: it is suppressed by G_F m / d, seed 001 sec. II)."""
+        (their interference is neglected: it is suppressed by G_F m / d, Liu et al. arXiv:2412.15051 sec. II)."""
         from hnlreach.physics.decays import mixing_partial_widths
         from hnlreach.physics.dipole import dipole_partial_widths
 

@@ -1,4 +1,4 @@
-"""ArgoNeuT N -> nu mu+ mu- selection (seed 000 = arXiv:2106.13684) and the preset's sample builder,
+"""ArgoNeuT N -> nu mu+ mu- selection (ArgoNeuT = arXiv:2106.13684) and the preset's sample builder,
 both shipped plug-ins loaded by argoneut.toml through hnlreach.plugins (`[selection] plugin`,
 `[sampler] function`) like a user's own.
 
@@ -12,7 +12,7 @@ with decay products sampled event by event:
 * Cavern decays (63 cm upstream of the TPC) pass only as double-MIP: both muons enter the TPC
   (>= 5 cm inside) and are still overlapping 5 cm after entering.
 * Both muons must reach the MINOS-ND through its upstream face with enough energy left for a
-  >= 1 m track in it (seed 000: matched ND tracks start within 20 cm of the front face and are
+  >= 1 m track in it (ArgoNeuT arXiv:2106.13684: matched ND tracks start within 20 cm of the front face and are
   >= 1 m long).  Energy loss: continuous, at the minimum-ionisation stopping power of each
   material crossed (PDG "Atomic and nuclear properties of materials"; underestimates the mean
   loss of 1-10 GeV muons by ~5-10 %, i.e. thresholds slightly low).
@@ -26,11 +26,11 @@ from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import M_MU
 
 SIGNAL_CHANNEL = "N -> nu mu+ mu-"
-MAX_OPENING_RAD = np.deg2rad(10.0)  # two-track opening angle cut (seed 000)
-MAX_BEAM_ANGLE_RAD = np.deg2rad(15.0)  # double-MIP track angle cut (seed 000)
-MIN_TRACK_M = 0.05  # tracks >= 5 cm; dE/dx over the first 10 hits ~ 5 cm (seed 000)
-ND_MIN_TRACK_M = 1.0  # matched MINOS-ND tracks at least 1 m long (seed 000)
-FIDUCIAL_MARGINS_M = {"drift": (0.01, 0.01), "vertical": 0.01, "upstream": 0.03}  # seed 000 FV
+MAX_OPENING_RAD = np.deg2rad(10.0)  # two-track opening angle cut (ArgoNeuT arXiv:2106.13684)
+MAX_BEAM_ANGLE_RAD = np.deg2rad(15.0)  # double-MIP track angle cut (ArgoNeuT arXiv:2106.13684)
+MIN_TRACK_M = 0.05  # tracks >= 5 cm; dE/dx over the first 10 hits ~ 5 cm (ArgoNeuT arXiv:2106.13684)
+ND_MIN_TRACK_M = 1.0  # matched MINOS-ND tracks at least 1 m long (ArgoNeuT arXiv:2106.13684)
+FIDUCIAL_MARGINS_M = {"drift": (0.01, 0.01), "vertical": 0.01, "upstream": 0.03}  # ArgoNeuT arXiv:2106.13684 FV
 
 # minimum-ionisation mass stopping powers [MeV cm^2/g], PDG atomic & nuclear properties tables
 STOPPING_POWER_MEV_CM2_G = {
@@ -65,7 +65,7 @@ def _angle(a, b):
 
 
 def _in_two_track_fv(tpc, points):
-    """Seed 000 two-track fiducial volume (drift 1..46 cm of 47, |y| <= 19 of 20, z >= 3 cm)."""
+    """ArgoNeuT arXiv:2106.13684 two-track fiducial volume (drift 1..46 cm of 47, |y| <= 19 of 20, z >= 3 cm)."""
     lo = tpc.center - 0.5 * tpc.size
     hi = tpc.center + 0.5 * tpc.size
     d0, d1 = FIDUCIAL_MARGINS_M["drift"]
@@ -123,7 +123,7 @@ def select_muon_pairs(experiment, vertices, mu1, mu2, overlap_m: float):
 
 def select(pdg, p4, vertices, *, experiment, overlap_cm: float = 0.4):
     """Selection plug-in (hnlreach.plugins; argoneut.toml: [selection] plugin =
-    "hnlreach.detection.argoneut:select"): seed 000's two-track / double-MIP selection of
+    "hnlreach.detection.argoneut:select"): ArgoNeuT's (arXiv:2106.13684) two-track / double-MIP selection of
     N -> nu mu+ mu- decays (select_muon_pairs), overlap_cm = the double-MIP overlap distance."""
     ids = np.asarray(pdg)[0]
     mu1, mu2 = p4[:, int(np.flatnonzero(ids == -13)[0])], p4[:, int(np.flatnonzero(ids == 13)[0])]
@@ -146,9 +146,9 @@ def acceptance(experiment, hnl, p4_hnl, vertices, rng) -> np.ndarray:
 
 
 def inclusive_tau_channels(channels: dict, mass: float, fraction: float, pattern) -> dict:
-    """Replace the exclusive tau -> N X chain entries by seed 000's model Br(tau -> N X) =
+    """Replace the exclusive tau -> N X chain entries by ArgoNeuT's (arXiv:2106.13684) model Br(tau -> N X) =
     fraction x |U_tau|^2 K(m_N), K = Gamma(tau -> pi N)/(|U|^2 Gamma(tau -> pi nu)), with
-    tau -> pi N kinematics (m_X = m_pi); footnote [21] of seed 000 (Gorbunov-Shaposhnikov)."""
+    tau -> pi N kinematics (m_X = m_pi); footnote [21] of ArgoNeuT arXiv:2106.13684 (Gorbunov-Shaposhnikov)."""
     from hnlreach.physics import production as prod
 
     pi = "tau- -> pi- N"
@@ -176,14 +176,14 @@ def tau_to_hnl_branching(mass: float, inclusive_fraction: float = 0.0) -> float:
     return float(sum(v for k, v in brs.items() if k.startswith("tau-")))
 
 
-# default physics; Gorbunov-Shaposhnikov 2007 (the widths seed 000 cites; a width-model test)
+# default physics; Gorbunov-Shaposhnikov 2007 (the widths ArgoNeuT arXiv:2106.13684 cites; a width-model test)
 WIDTH_MODELS = ("bondarenko2018", "gs2007")
 
 
 def decaying_hnl(mass: float, mixing: str, majorana: bool, width_model: str = "bondarenko2018"):
     """The HNL at unit coupling whose widths/BRs the sample uses: the default physics
     ('bondarenko2018', hnlreach.physics.decays) or 'gs2007' (physics.decays_gs2007.GS2007HNL,
-    the widths seed 000 cites); decay kinematics are the default model's in both cases."""
+    the widths ArgoNeuT arXiv:2106.13684 cites); decay kinematics are the default model's in both cases."""
     from hnlreach.rates.engine import reference_hnl
 
     if width_model == "bondarenko2018":
@@ -202,7 +202,7 @@ def sample(experiment, mass: float, *, mixing=None, dipole=None, majorana=False,
     meson/tau sources of the preset (kaons decaying in flight: sources.decay_in_flight), HNL
     directions forced towards the TPC + cavern (sources.directed), the experiment's [selection]
     (the preset: the plug-in `select` above).
-    tau_inclusive_fraction > 0 switches to seed 000's inclusive tau -> N X model with that
+    tau_inclusive_fraction > 0 switches to ArgoNeuT's (arXiv:2106.13684) inclusive tau -> N X model with that
     fraction (0.9 in the paper); width_model 'gs2007' takes the total width and
     BR(N -> nu mu mu) from Gorbunov-Shaposhnikov (see decaying_hnl)."""
     from hnlreach.model import flavour_pattern

@@ -1,7 +1,7 @@
 """HNL decays through the charged current only: the assumption of the original CHARM analysis.
 
 The CHARM collaboration (Bergsma et al., Phys. Lett. B 166 (1986) 473) computed HNL decays
-with charged-current (CC) diagrams only (seed 002, sec. III B and Table I: e.g.
+with charged-current (CC) diagrams only (Boiarska et al. arXiv:2107.14685; sec. III B and Table I: e.g.
 Gamma_CC(N_e -> e+ e- nu_e) has c = 1 instead of the CC+NC value 0.59).  This module keeps, of
 the full model of `hnlreach.physics.decays`, exactly the CC-mediated widths:
 
@@ -12,7 +12,7 @@ the full model of `hnlreach.physics.decays`, exactly the CC-mediated widths:
 - all pure-NC channels (N -> nu nu nu, N -> nu l_b+ l_b- for b != a, N -> nu P0 / V0,
   N -> nu hadrons) are dropped.
 
-Used only to reproduce the original CHARM e/mu limits for the rescaling comparison of seed 002
+Used only to reproduce the original CHARM e/mu limits for the rescaling comparison of Boiarska et al. arXiv:2107.14685
 (eqs. 12, 14, 16 and Fig. 7); the physical model is `hnlreach.physics.decays`.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ def cc_only_unit_widths(mass: float, flavour: str) -> dict[str, float]:
     out = {ch: w for ch, w in full if w > 0.0 and is_charged_current(ch, flavour)}
     ml = LEPTON_MASS[flavour]
     same = f"N -> nu {_LEPTON[flavour][:-1]}+ {_LEPTON[flavour]}"
-    w_cc = float(three_body_width(mass, ml, ml, 1.0, 0.0))  # CC amplitude only (seed 002 Table I: c = 1)
+    w_cc = float(three_body_width(mass, ml, ml, 1.0, 0.0))  # CC amplitude only (Boiarska et al. arXiv:2107.14685 Table I: c = 1)
     if w_cc > 0.0:
         out[same] = w_cc
     return out

@@ -1,5 +1,5 @@
 """Diagnostic: HNL decay widths of Gorbunov & Shaposhnikov (GS), arXiv:0705.1729, JHEP 10 (2007) 015
-[Erratum: JHEP 11 (2013) 101] -- the widths the ArgoNeuT paper (seed 000, its ref. [17]) cites.
+[Erratum: JHEP 11 (2013) 101] -- the widths the ArgoNeuT paper (ArgoNeuT arXiv:2106.13684; its ref. [17]) cites.
 
 NOT the default physics (that is `hnlreach.physics.decays`, Bondarenko et al. arXiv:1805.08567).
 Used by `hnlreach reproduce argoneut-2021` to test whether the paper's choice of widths explains

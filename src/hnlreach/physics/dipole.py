@@ -1,11 +1,11 @@
 """Dipole-portal (transition magnetic moment) HNL decays: N -> nu gamma and N -> nu l+ l- via gamma*.
 
-Convention (seed 001 eq. 2):  L = d_alpha  nu-bar_alpha sigma_{mu nu} F^{mu nu} N + h.c.,  d in GeV^-1;
-tools that write L = (mu_tr/2) nu-bar sigma F N use mu_tr = 2 d (seed 004; DarkNews `mu_tr_a4`, whose
+Convention (Liu et al. arXiv:2412.15051 eq. 2):  L = d_alpha  nu-bar_alpha sigma_{mu nu} F^{mu nu} N + h.c.,  d in GeV^-1;
+tools that write L = (mu_tr/2) nu-bar sigma F N use mu_tr = 2 d (Hostert's NuTools 2022 talk; DarkNews `mu_tr_a4`, whose
 internal vertex is t_a4 = mu_tr/2 = d, DarkNews/model.py `_set_vertices_common`).
 
 Normalisation -- we follow DarkNews 0.4.8 (DarkNews/decay_rates.py `gamma_Ni_to_Nj_gamma`), the code
-the seed-001 analysis ran on:
+the Liu et al. arXiv:2412.15051 analysis ran on:
     Gamma(N -> nu gamma) = |d|^2 m^3 / (8 pi)         (Dirac),   x 2 for Majorana,
 with |d|^2 = sum_alpha |d_alpha|^2 (DarkNews `FermionSinglePhotonDecay.Tih`).  A direct calculation
 with a left-handed nu projection gives |d|^2 m^3/(4 pi) (Magill et al. arXiv:1803.03262,
@@ -18,11 +18,11 @@ Gamma(nu l l)/Gamma(nu gamma) is the convention-free QED ratio.  Integrated over
 factorises (Kroll-Wada form, cf. Magill et al. 1803.03262 sec. II):
     dGamma/dq^2 = Gamma_gamma (1 - x)^2 (1 + x/2) * alpha/(3 pi q^2) (1 + 2 m_l^2/q^2) sqrt(1 - 4 m_l^2/q^2),
     x = q^2/m^2,  4 m_l^2 < q^2 < m^2,
-exact in m_l.  At m = 100 MeV, BR(nu e+ e-) = 0.58 % (seed 001 quotes "~0.7 %" from arXiv:2109.03831).
+exact in m_l.  At m = 100 MeV, BR(nu e+ e-) = 0.58 % (Liu et al. arXiv:2412.15051 quotes "~0.7 %" from arXiv:2109.03831).
 Known discrepancy: DarkNews 0.4.8's own dilepton amplitude (`diff_gamma_Ni_to_Nj_ell_ell`, TMM_SQR)
 uses dij = Tih/2 = d/2, i.e. a *second* halving, and its nu l+ l- width is exactly 1/2 of ours
 (its internal BR(nu e e) at 100 MeV is 0.29 %); we keep the physical ratio to the photon width.
-Interference with the mixing (Z/W) amplitudes is neglected (seed 001 sec. II).
+Interference with the mixing (Z/W) amplitudes is neglected (Liu et al. arXiv:2412.15051 sec. II).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Neutrino upscattering nu_alpha A -> N A through the dipole portal (photon exchange).
 
-Operator (seed 001 eq. 2): L = d nu-bar_alpha sigma_{mu nu} F^{mu nu} N + h.c., i.e. the vertex
+Operator (Liu et al. arXiv:2412.15051 eq. 2): L = d nu-bar_alpha sigma_{mu nu} F^{mu nu} N + h.c., i.e. the vertex
 2 d sigma^{mu nu} q_nu; tools written in terms of a transition magnetic moment use mu_tr = 2 d
 (DarkNews 0.4.8: model.py sets its dipole t_aj = mu_tr/2, so its t_aj is our d).
 
@@ -239,7 +239,7 @@ def dipole_xsec(E_nu, m_N, target, *, d=1.0, component="total", antineutrino=Fal
     """Total nu_alpha + target -> N + target cross section [cm^2] per nucleus, same shape as E_nu.
 
     component: 'coherent' | 'proton' | 'neutron' | 'total'; nucleon terms are summed over the Z protons
-    or A - Z neutrons.  d in GeV^-1 (seed-001 convention, mu_tr = 2 d).  Zero below threshold.
+    or A - Z neutrons.  d in GeV^-1 (Liu et al. arXiv:2412.15051 convention, mu_tr = 2 d).  Zero below threshold.
     `antineutrino` and `majorana` leave sigma unchanged (module docstring).  form_factor: nuclear charge
     form factor of the coherent term, 'auto' (Fourier-Bessel if tabulated, else Helm) | 'helm' | 'fourier-bessel'."""
     m = _check_mass(m_N)

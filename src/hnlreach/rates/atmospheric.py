@@ -1,5 +1,5 @@
 """HNLs from charm made by cosmic-ray protons in the atmosphere, decaying in a deep detector
-(seed 002 appendix B, eqs. B1, B3, B6, B7: KM3NeT as an "atmospheric beam dump").
+(Boiarska et al. arXiv:2107.14685 appendix B, eqs. B1, B3, B6, B7: KM3NeT as an "atmospheric beam dump").
 
 A reweightable sample (`rates.engine.ReweightableSample`, N(g) vectorised in g = |U|^2), so the
 normal scan / `hnlreach limit` machinery applies (preset ``km3net-atmospheric``, via its
@@ -21,7 +21,7 @@ uniform, flux eq. B1 through the detector's horizontal area S over the live time
    l1 = l + depth / cos(theta), l2 = l + (depth + height) / cos(theta) (eq. B7 with l1, l2 made
    slant; at the lower bound N ∝ S cos(theta) x height / cos(theta) = detector volume, as in B6).
 5. Acceptance: Br(N -> visible signal channels) x efficiency constant; N energies below
-   min_hnl_energy_GeV (two-track resolution of KM3NeT, seed 002 appendix B) are dropped.
+   min_hnl_energy_GeV (two-track resolution of KM3NeT, Boiarska et al. arXiv:2107.14685 appendix B) are dropped.
 """
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def atmospheric_sample(experiment, mass: float, *, mixing=None, dipole=None, maj
 def number_of_ds(live_time_s: float = 5 * YEAR_S, area_cm2: float = 1e10, f_ds: float = 0.088,
                  e_min_GeV: float = 100.0, e_max_GeV: float = 1e8, cos_min: float = 0.0) -> float:
     """D_s (both charges) made by primaries crossing a horizontal area S from above (flux x cos),
-    by quadrature: 2 f_Ds x N_cc with N_cc of seed 002 eq. (B3) weighted by cos(theta)
+    by quadrature: 2 f_Ds x N_cc with N_cc of Boiarska et al. arXiv:2107.14685 eq. (B3) weighted by cos(theta)
     (the paper quotes N_Ds ~ 5e10 'in the direction of KM3NeT' and N_cc ~ 1e12 for 2 pi)."""
     from scipy.integrate import quad
 

@@ -2,7 +2,7 @@
 
 Used through a preset's ``[sampler] function = "hnlreach.rates.cc_only:mixing_sample_cc_only"``:
 the beam-dump engine (`rates.engine.mixing_sample`) with the HNL's widths, branching ratios and
-decays taken from `physics.decays_cc_only.CCOnlyHNL` (seed 002 sec. III B, Table I "CC").
+decays taken from `physics.decays_cc_only.CCOnlyHNL` (Boiarska et al. arXiv:2107.14685 sec. III B, Table I "CC").
 """
 from __future__ import annotations
 

@@ -152,6 +152,6 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
             ok = np.ones(idx.size, dtype=bool)
         out[idx] = br_vis * ok * eff
     cut = getattr(experiment.selection, "max_hnl_angle_to_beam_rad", None)
-    if cut is not None:  # truth-level direction of the HNL itself (e.g. seed 001: cos theta_N > 0.992)
+    if cut is not None:  # truth-level direction of the HNL itself (e.g. Liu et al. arXiv:2412.15051: cos theta_N > 0.992)
         out *= _angle(p4_hnl[:, 1:], np.array([0.0, 0.0, 1.0])) <= cut
     return out

@@ -1,15 +1,15 @@
-"""Cosmic-ray protons and their charm production in the atmosphere (seed 002 appendix B).
+"""Cosmic-ray protons and their charm production in the atmosphere (Boiarska et al. arXiv:2107.14685 appendix B).
 
-- ``proton_flux``: the primary proton spectrum of seed 002 eq. (B1) (a knee at 5e6 GeV).
+- ``proton_flux``: the primary proton spectrum of Boiarska et al. arXiv:2107.14685 eq. (B1) (a knee at 5e6 GeV).
 - ``sigma_pp_total_mb``: the PDG high-energy fit of sigma_tot(pp) (PDG Review of Particle Physics,
   "Plots of cross sections and related quantities", eq. for sigma^{ab} with the COMPETE/PDG
   parameters of 2016-2018: Z = 34.41 mb, Y1 = 13.07 mb, Y2 = 7.394 mb, eta1 = 0.4473,
   eta2 = 0.5486, M = 2.1206 GeV, B = pi (hbar c)^2 / M^2).
 - ``sigma_ccbar_mb``: sigma(pp -> c cbar X), log-log interpolation of measured total charm cross
-  sections (experiments/data/km3net/sigma_ccbar_pp.csv, with references).  Seed 002 eq. (B3)
+  sections (experiments/data/km3net/sigma_ccbar_pp.csv, with references).  Boiarska et al. arXiv:2107.14685 eq. (B3)
   uses FONLL; the measured points bracket FONLL within its (large) scale uncertainty.
 - ``charm_fraction``: sigma(pp -> c cbar X) / sigma_pp,total, the probability per collision of a
-  primary proton to make a c cbar pair (the approach of seed 002 eq. B3).
+  primary proton to make a c cbar pair (the approach of Boiarska et al. arXiv:2107.14685 eq. B3).
 Energies: E is the proton energy in the frame of the atmosphere (lab) [GeV].
 """
 from __future__ import annotations
@@ -22,13 +22,13 @@ import numpy as np
 
 from hnlreach.physics.constants import GEV2_TO_CM2, M_PROTON
 
-KNEE_GEV = 5.0e6  # knee of the proton flux, seed 002 eq. (B1)
+KNEE_GEV = 5.0e6  # knee of the proton flux, Boiarska et al. arXiv:2107.14685 eq. (B1)
 SIGMA_CC_TABLE = Path(__file__).resolve().parents[1] / "experiments" / "data" / "km3net" / "sigma_ccbar_pp.csv"
 _HBARC2_MB_GEV2 = GEV2_TO_CM2 * 1e27  # (hbar c)^2 in mb GeV^2 (1 mb = 1e-27 cm^2)
 
 
 def proton_flux(energy):
-    """dPhi/(dOmega dt dS dE) [GeV^-1 sr^-1 cm^-2 s^-1], seed 002 eq. (B1):
+    """dPhi/(dOmega dt dS dE) [GeV^-1 sr^-1 cm^-2 s^-1], Boiarska et al. arXiv:2107.14685 eq. (B1):
     1.7 E^-2.7 below 5e6 GeV, 174 E^-3 above (E in GeV)."""
     e = np.asarray(energy, dtype=float)
     return np.where(e < KNEE_GEV, 1.7 * e ** -2.7, 174.0 * e ** -3.0)
@@ -69,5 +69,5 @@ def sigma_ccbar_mb(energy):
 
 
 def charm_fraction(energy):
-    """c cbar pairs per pp collision, sigma(pp -> c cbar X) / sigma_pp,total (seed 002 eq. B3)."""
+    """c cbar pairs per pp collision, sigma(pp -> c cbar X) / sigma_pp,total (Boiarska et al. arXiv:2107.14685 eq. B3)."""
     return sigma_ccbar_mb(energy) / sigma_pp_total_mb(energy)

@@ -11,7 +11,7 @@ produces the nu flux Phi_nu(E_nu) (E_nu = p*_nu e^Y) produces the HNL flux
 
     Phi_N(E_N) = rho (p*_nu / p*_N)^2  p_N  sum_{Y = Y_lab -+ y*_N, Y >= 0} Phi_nu(p*_nu e^Y) / (p*_nu e^Y),
 
-Y_lab = arccosh(E_N / m_N), rho = Gamma(K -> l N) / Gamma(K -> mu nu) (Shrock's ratio, seed 003
+Y_lab = arccosh(E_N / m_N), rho = Gamma(K -> l N) / Gamma(K -> mu nu) (Shrock's ratio, Liu et al. arXiv:2412.15051
 supplement; physics.production.leptonic_width).  For m_N -> 0 and l = mu it returns Phi_nu.
 Approximations: all kaons point at the detector (ND280 is 2.5 deg off axis, ~ 0.3/gamma_K), the
 K+ nu_mu flux also contains K_mu3 neutrinos (5 % of K+ -> mu nu), and the HNL's own decay on the way
@@ -33,7 +33,7 @@ def rest_frame_momentum(M: float, m1: float, m2: float) -> float:
 
 
 def shrock_ratio(mass: float, lepton: str = "mu", parent: str = "K+") -> float:
-    """Gamma(P -> l N) / Gamma(P -> mu nu) per unit |U_l|^2 (Shrock 1981; seed 003 supplement)."""
+    """Gamma(P -> l N) / Gamma(P -> mu nu) per unit |U_l|^2 (Shrock 1981; Liu et al. arXiv:2412.15051 supplement)."""
     from hnlreach.physics.production import leptonic_width
 
     if lepton not in _LEPTONS:

@@ -6,7 +6,7 @@ Three notions, all for the background-only hypothesis:
   discrete distribution of n (no MC). The limit is non-decreasing in n, so its q-quantile is the
   limit at the q-quantile of n. For b = 0 every quantile is the n = 0 limit (2.30 at 90 %).
 - ``asimov_limit``: the same limit evaluated on the Asimov data set n_A = b (continuous
-  extension in n), "the analysis observes exactly the predicted background" (seed 001).
+  extension in n), "the analysis observes exactly the predicted background" (Liu et al. arXiv:2412.15051).
   This is what ``events_limit(observed=None)`` and hence ``hnlreach limit`` use for sensitivities.
 - ``asymptotic_exclusion_limit``: Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727, Asimov
   median of the profile-likelihood-ratio test statistic q_s with data n_A = b (sec. 5), CLs+b,

@@ -1,6 +1,6 @@
-"""`hnlreach reproduce argoneut-2021`: ArgoNeuT tau-coupled Dirac HNL limit (seed 000, Fig. 5).
+"""`hnlreach reproduce argoneut-2021`: ArgoNeuT tau-coupled Dirac HNL limit (ArgoNeuT arXiv:2106.13684; Fig. 5).
 
-Runs the `argoneut` preset with our exclusive tau -> N X branching ratios and with seed 000's
+Runs the `argoneut` preset with our exclusive tau -> N X branching ratios and with ArgoNeuT's (arXiv:2106.13684)
 inclusive Br = 0.9 |U|^2 K(m_N) (each also with Gorbunov-Shaposhnikov widths), computes the +-1
 sigma band of the expected limit (statistics.expected.expected_limit_band), and writes a Fig. 5-like
 plot, the mass-by-mass comparison with the published contour (validation.compare; the digitised
@@ -74,7 +74,7 @@ def _branches(curve, jump_GeV: float = 0.3):
 
 
 def _plot(path, masses, ours, band, inclusive, published, others):
-    """Fig. 5 of seed 000 with our contours (log mass axis, as the paper)."""
+    """Fig. 5 of ArgoNeuT arXiv:2106.13684 with our contours (log mass axis, as the paper)."""
     with figure(path, figsize=(6.4, 4.8), dpi=150) as (fig, ax):
         lo, hi = as_float_array(ours[0]), as_float_array(ours[1])
         ok = np.isfinite(lo)
@@ -85,7 +85,7 @@ def _plot(path, masses, ours, band, inclusive, published, others):
             ax.plot(masses, as_float_array(lim[0]), "k--", lw=0.9)
             ax.plot(masses, as_float_array(lim[1]), "k--", lw=0.9)
         ax.plot([], [], "k--", lw=0.9, label="expected +-1 sigma (hnlreach)")
-        ax.plot(masses, as_float_array(inclusive[0]), color="C1", lw=1.2, label="hnlreach, seed-000 tau model 0.9 K(m)")
+        ax.plot(masses, as_float_array(inclusive[0]), color="C1", lw=1.2, label="hnlreach, ArgoNeuT arXiv:2106.13684 tau model 0.9 K(m)")
         ax.plot(masses, as_float_array(inclusive[1]), color="C1", lw=1.2)
         ax.plot(*_branches(published), color="C3", lw=1.4, label="ArgoNeuT 2021 (published)")
         for curve, colour in zip(others, ("C0", "purple")):
@@ -256,7 +256,7 @@ def _report(masses, comps, reach, widths, band_n, n_obs, n_hnl, quick, masses_su
     if quick:
         head += "**Quick mode (few masses, few HNLs): a smoke test, not the result.**\n\n"
     at_masses = " / ".join(f"{_nearest(masses, masses, m)[0]:.3f}" for m in AT_MASSES)
-    labels = {"excl": "exclusive tau -> N X, default widths (default)", "incl": "seed 000's 0.9 K(m) tau model",
+    labels = {"excl": "exclusive tau -> N X, default widths (default)", "incl": "ArgoNeuT's (arXiv:2106.13684) 0.9 K(m) tau model",
               "gs": "exclusive tau -> N X, GS 2007 widths", "gs_incl": "0.9 K(m) tau model, GS 2007 widths"}
     summary = "\n".join(f"| {labels[k]} | {_ratio_summary(masses, comps[k])} | {reach[k]:.3f} |" for k in labels)
     summary_raw = "\n".join(f"| {labels[k]} | {_ratio_summary(masses, comps[k + '_raw'])} | {reach[k]:.3f} |"
@@ -289,7 +289,7 @@ The same runs against the reference file as digitised (masses on a linear axis, 
 ## Default (exclusive tau -> N X branching ratios)
 
 {comps["excl"].markdown("|U_tau|^2")}
-## With seed 000's inclusive tau -> N X model (Br = 0.9 |U|^2 K(m_N), m_X = m_pi)
+## With ArgoNeuT's (arXiv:2106.13684) inclusive tau -> N X model (Br = 0.9 |U|^2 K(m_N), m_X = m_pi)
 
 {comps["incl"].markdown("|U_tau|^2")}
 {_gs_section(masses, comps, reach, widths)}
@@ -331,7 +331,7 @@ def _why_section(masses, comps, reach, pub_reach) -> str:
 
 - **Production of N in tau decays sets the high-mass end.**  The two runs differ only in BR(tau -> N X):
   our exclusive channels (tau -> pi N, K N, rho N, K* N, l nu N; arXiv:1805.08567) sum to
-  {prod} of seed 000's inclusive 0.9 |U|^2 K(m_N) at {" / ".join(f"{m:.1f}" for m in AT_MASSES)} GeV.  The inclusive model gives
+  {prod} of ArgoNeuT's (arXiv:2106.13684) inclusive 0.9 |U|^2 K(m_N) at {" / ".join(f"{m:.1f}" for m in AT_MASSES)} GeV.  The inclusive model gives
   every tau decay except ~10 % the tau -> pi N phase space, but rho N closes at m_tau - m_rho = 1.0 GeV,
   the three-body l nu N modes fall faster with m_N, and multi-pion decays (tau -> 3 pi nu, ~18 %) need
   m_N < m_tau - 3 m_pi with a much smaller phase space.  With the paper's model our contour reaches
@@ -409,7 +409,7 @@ shortens the lifetime; the upper boundary scales ~ 1/Gamma_total) and the mass r
 ### Boundaries with GS widths (exclusive tau -> N X)
 
 {comps["gs"].markdown("|U_tau|^2")}
-### Boundaries with GS widths and seed 000's 0.9 K(m) tau model
+### Boundaries with GS widths and ArgoNeuT's (arXiv:2106.13684) 0.9 K(m) tau model
 
 {comps["gs_incl"].markdown("|U_tau|^2")}"""
 
@@ -452,16 +452,16 @@ paper shows the supplement curves only as a figure (no numbers), so there is no 
 
 _ASSUMPTIONS = """## What is modelled (and what is assumed)
 
-- **Beam and exposure** (seed 000): 120 GeV protons, 1.25e20 POT in reverse-horn-current mode; 87 %
+- **Beam and exposure** (ArgoNeuT arXiv:2106.13684): 120 GeV protons, 1.25e20 POT in reverse-horn-current mode; 87 %
   interact in the target (z = 0), 10 % in the absorber 715 m downstream.
-- **Taus**: 2.1e-7 tau+ + 3.0e-7 tau- per interacting proton (seed 000, from Coloma et al.
+- **Taus**: 2.1e-7 tau+ + 3.0e-7 tau- per interacting proton (ArgoNeuT arXiv:2106.13684; from Coloma et al.
   arXiv:2007.03701), produced as D_s (94 %) and D+ (6 %) -> tau nu with PDG 2020 branching ratios
   (5.48 %, 1.20e-3) and fragmentation ratio f(D+)/f(D_s) = 3.0 (Lisovyi et al.), each charge
   with its own yield.  Charm momenta: PYTHIA 8 p p -> c cbar at 120 GeV for each charge
   (hnlreach/data/charm, generated by scripts/generate/charm_spectra.py), as in the paper, which
   also used PYTHIA 8.  (With the (1 - |x_F|)^6 exp(-p_T^2/GeV^2) parametrisation instead, the
   lower-boundary ratios change by less than ~20 %: 0.20/0.45/0.92 at 0.3/0.5/0.7 GeV.)
-- **tau -> N X**: our exclusive channels (pi, K, rho, K*, l nu) by default; seed 000's inclusive
+- **tau -> N X**: our exclusive channels (pi, K, rho, K*, l nu) by default; ArgoNeuT's (arXiv:2106.13684) inclusive
   0.9 |U|^2 K(m) as the variant (our sum is 0.76/0.69/0.54/0.19 of theirs at 0.3/0.5/0.8/1.2 GeV).
 - **Geometry**: TPC 47 x 40 x 90 cm^3 with its front face 1033 m from the target on the beam axis;
   63 cm cavern upstream; ASSUMED 20 cm LAr + 1 cm steel around the TPC, MINOS-ND (4.8 m x 3.8 m

@@ -1,4 +1,4 @@
-"""Seed 002 (Boiarska et al., arXiv:2107.14685): the CHARM re-analysis and the KM3NeT estimate.
+"""Boiarska et al., arXiv:2107.14685: the CHARM re-analysis and the KM3NeT estimate.
 
 - tau mixing (Fig. 6): preset ``charm`` (Majorana, CC+NC decays, D_s -> tau N and D_s -> tau -> N),
   compared with the published contour (data/published_limits/CHARM_Boiarska2021_Utau2_90CL.dat);
@@ -21,8 +21,8 @@ from hnlreach.physics.constants import FLAVOURS
 from hnlreach.validation.compare import as_float_array
 
 PUBLISHED = "CHARM-Boiarska2021"
-SEED002_TAU_MASS_REACH_GEV = 1.6  # seed 002 abstract: 290 MeV < m_N < 1.6 GeV
-SEED002_E_IMPROVEMENT = (3.0, 4.0)  # seed 002 Sec. IV / appendix A: "up to a factor 3-4"
+SEED002_TAU_MASS_REACH_GEV = 1.6  # Boiarska et al. arXiv:2107.14685 abstract: 290 MeV < m_N < 1.6 GeV
+SEED002_E_IMPROVEMENT = (3.0, 4.0)  # Boiarska et al. arXiv:2107.14685 Sec. IV / appendix A: "up to a factor 3-4"
 
 
 @functools.cache
@@ -53,7 +53,7 @@ def contour(name: str, masses, *, mixing: str | None = None, majorana: bool | No
 
 
 def production_per_pot(experiment, masses, flavour: str, include_ds: bool = True) -> np.ndarray:
-    """HNLs produced per POT per unit |U_flavour|^2 (seed 002 eq. 3): sum over the preset's
+    """HNLs produced per POT per unit |U_flavour|^2 (Boiarska et al. arXiv:2107.14685 eq. 3): sum over the preset's
     sources of yield x pot_fraction x BR (direct and tau-chain channels)."""
     from hnlreach.rates.engine import production_channels
 
@@ -115,7 +115,7 @@ def _plot_fig5(path, masses, r_all, r_no_ds):
         ax.plot(masses, r_all, "C0-", label="N_prod(e) with D, D_s")
         ax.plot(masses, r_no_ds, "C0--", label="N_prod(e) without D_s (original CHARM)")
         ax.set(yscale="log", xlabel="m_N [GeV]", ylabel="N_prod(tau) / N_prod(e)",
-               title="seed 002 Fig. 5: production ratio at U_e^2 = U_tau^2")
+               title="Boiarska et al. arXiv:2107.14685 Fig. 5: production ratio at U_e^2 = U_tau^2")
         ax.legend(fontsize=8)
 
 
@@ -128,7 +128,7 @@ def _plot_fig7e(path, masses, full, orig):
             ax.plot(masses[ok], lo[ok], style + "-", label=lab)
             ax.plot(masses[ok], hi[ok], style + "--")
         ax.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel="|U_e|^2",
-               title="CHARM, e mixing (seed 002 Fig. 7 middle)")
+               title="CHARM, e mixing (Boiarska et al. arXiv:2107.14685 Fig. 7 middle)")
         ax.legend(fontsize=7)
 
 
@@ -180,7 +180,7 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     tau_at_k = np.interp(np.log(mk), np.log(masses), np.log(np.where(np.isfinite(as_float_array(tau.lower)), as_float_array(tau.lower), np.nan)))
     k_ratio = klo / np.exp(tau_at_k)
     lines = [
-        "# CHARM re-analysis and KM3NeT estimate (seed 002, Boiarska et al. arXiv:2107.14685)", "",
+        "# CHARM re-analysis and KM3NeT estimate (Boiarska et al. arXiv:2107.14685)", "",
         f"{'QUICK run (reduced statistics) — not the result.' if quick else 'Full run.'} "
         f"tau contour: {len(masses)} masses x {n_tau} HNLs in {t_tau:.1f} s (1 process).", "",
         "## tau mixing (Fig. 6)", "",

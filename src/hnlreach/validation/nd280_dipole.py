@@ -1,13 +1,13 @@
-"""Seed 001 (Liu, Kamp, Arguelles, arXiv:2412.15051): dipole-portal HNLs at ND280 and its upgrade.
+"""Liu, Kamp, Arguelles, arXiv:2412.15051: dipole-portal HNLs at ND280 and its upgrade.
 
 nu_mu / nu_mu-bar of both beam modes upscatter (nu A -> N A, dipole d_muN, Dirac) in every
 material of the geometry and the bedrock (rates.engine.build_sample: one sample per flux,
 merged); N -> nu e+ e- (gamma*) in the TPC fiducial volumes with e+e- kinematics sampled; cuts
 opening angle < 90 deg and cos theta_N > 0.992; T2K 2019 e+e- efficiency.  2019 data: 95 % CL with
 zero events (N > 3.0); T2K + T2K-II: Asimov 95 % CL with background scaled by POT x TPC volume.
-`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE region + seed 001's curves), Fig. 3
+`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE region + Liu et al.'s (arXiv:2412.15051) curves), Fig. 3
 (median decay length with the analytic estimate), Fig. 2 (vertices) and a markdown report; the
-difference from seed 001 is explained by re-running with the authors' own analysis choices
+difference from Liu et al. arXiv:2412.15051 is explained by re-running with the authors' own analysis choices
 (``seed001_emulation``, a diagnostic: dense TPC gas, POT, per-TPC files, cuts).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 from hnlreach.physics.constants import HBARC_GEV_M
 
-SEED001_WINDOW_2019_GEV = (0.390, 0.743)  # seed 001 abstract (beyond MINERvA)
+SEED001_WINDOW_2019_GEV = (0.390, 0.743)  # Liu et al. arXiv:2412.15051 abstract (beyond MINERvA)
 SEED001_WINDOW_UPGRADE_GEV = (0.148, 0.860)
 
 
@@ -47,7 +47,7 @@ def br_ee(mass: float) -> float:
     return float(reference_hnl(mass, dipole="mu").branching_ratios.get("N -> nu e+ e-", 0.0))
 
 
-# Seed 001's own analysis choices, read in the authors' public code (github.com/mingshauliu/Dipole-HNL-T2K,
+# Liu et al.'s (arXiv:2412.15051) own analysis choices, read in the authors' public code (github.com/mingshauliu/Dipole-HNL-T2K,
 # commit 4782ab8) and reproduced by `seed001_emulation` -- NOT physics, the explanation of the difference:
 SEED001_POT_PER_MODE = 3.6e21  # stats/STATS_NU.py and STATS_NUBAR.py: POT['ND280NU'] for the nu_mu and nu_mu-bar files
 SEED001_POT_PER_MODE_UPGRADE = 2.6098758621e22  # stats/STATS_NU+.py, STATS_NUBAR+.py: POT['ND280+']
@@ -61,7 +61,7 @@ EMULATION_STEPS = ("pot", "tpc_files", "cuts", "gas")
 
 
 def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
-    """DIAGNOSTIC, not physics: the nd280 (or nd280-upgrade) preset with seed 001's analysis choices
+    """DIAGNOSTIC, not physics: the nd280 (or nd280-upgrade) preset with Liu et al.'s (arXiv:2412.15051) analysis choices
     as found in the authors' code, each switched on by a step: 'pot' 3.6e21 POT (2.61e22 upgrade)
     for each of the FHC nu_mu and RHC nu_mu-bar fluxes (no wrong-sign fluxes); 'tpc_files' (2019)
     the sum of three per-TPC files (x3); 'cuts' cos theta_N > 0.999 and no opening-angle cut; 'gas'
@@ -94,7 +94,7 @@ def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
 
 
 def emulation_breakdown(mass: float, d: float, n_hnl: int = 40_000, rng=None) -> list[tuple[str, float, float]]:
-    """Expected 2019 events at (mass, d) as seed 001's choices are switched on one after the other:
+    """Expected 2019 events at (mass, d) as Liu et al.'s (arXiv:2412.15051) choices are switched on one after the other:
     rows (steps switched on, N, MC error)."""
     from hnlreach.physics.kinematics import as_generator
 
@@ -190,7 +190,7 @@ def _window(masses, lower, upper=None):
 
 def beyond_minerva(masses, lower, minerva) -> list[tuple[float, float]]:
     """Mass range where our lower boundary lies below MINERvA's (Kamp et al. 2206.07100), i.e.
-    where ND280 excludes couplings MINERvA allows ('world-leading' in seed 001's sense, ignoring
+    where ND280 excludes couplings MINERvA allows ('world-leading' in Liu et al.'s (arXiv:2412.15051) sense, ignoring
     the other experiments); MINERvA's line ends at 847 MeV, above which any limit counts."""
     from hnlreach.validation.compare import contour_bounds
 
@@ -215,7 +215,7 @@ def _ranges(masses, ok) -> list[tuple[float, float]]:
 
 
 def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
-    """Constraint (2019 data) and sensitivity (upgrade) contours, the same with seed 001's own
+    """Constraint (2019 data) and sensitivity (upgrade) contours, the same with Liu et al.'s (arXiv:2412.15051) own
     analysis choices (``seed001_emulation``), the event decomposition at the seed's reference point,
     figures and report."""
     import time
@@ -255,7 +255,7 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     return files
 
 
-REFERENCE_D = 3.87e-7  # GeV^-1, seed 001 Fig. 2
+REFERENCE_D = 3.87e-7  # GeV^-1, Liu et al. arXiv:2412.15051 Fig. 2
 EMULATIONS = ("seed001-emulation", "seed001-emulation-upgrade")
 SEED001_CURVES = {"nd280": "ND280-dipole-Liu2024", "nd280-upgrade": "ND280-upgrade-dipole-Liu2024"}
 
@@ -288,8 +288,8 @@ def _plots(outdir, masses, bounds, mib, minerva, seed, exps):
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     for k, style, lab in (("nd280", "-", "ND280 2019 data, 95% CL (this work)"),
                           ("nd280-upgrade", "--", "T2K + T2K-II upgrade, Asimov 95% CL (this work)"),
-                          ("seed001-emulation", ":", "2019, seed 001's analysis choices (emulation)"),
-                          ("seed001-emulation-upgrade", "-.", "upgrade, seed 001's analysis choices (emulation)")):
+                          ("seed001-emulation", ":", "2019, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)"),
+                          ("seed001-emulation-upgrade", "-.", "upgrade, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)")):
         lo, up = bounds[k]
         ok = np.isfinite(lo)
         if ok.any():
@@ -301,10 +301,10 @@ def _plots(outdir, masses, bounds, mib, minerva, seed, exps):
                 ax.plot(x, y, ("r" if "emulation" not in k else "k") + style, lw=1.2, label=lab)
     for k, style in (("nd280", "-"), ("nd280-upgrade", "--")):
         c = seed[k]
-        ax.plot(c.mass_GeV, c.coupling, style, color="tab:orange", lw=2, alpha=0.8, label=f"seed 001 Fig. 4: {c.description.split(',')[0]}")
+        ax.plot(c.mass_GeV, c.coupling, style, color="tab:orange", lw=2, alpha=0.8, label=f"Liu et al. arXiv:2412.15051 Fig. 4: {c.description.split(',')[0]}")
     ax.fill(mib.mass_GeV, mib.coupling, color="tab:green", alpha=0.3, label="MiniBooNE-preferred (Magill et al.)")
     ax.plot(minerva.mass_GeV, minerva.coupling, "b-", lw=1.2, label="MINERvA (Kamp et al. 2206.07100)")
-    ax.set(xscale="log", yscale="log", xlabel=r"$m_N$ [GeV]", ylabel=r"$d_{\mu N}$ [GeV$^{-1}$] (seed 001 eq. 2)",
+    ax.set(xscale="log", yscale="log", xlabel=r"$m_N$ [GeV]", ylabel=r"$d_{\mu N}$ [GeV$^{-1}$] (Liu et al. arXiv:2412.15051 eq. 2)",
            xlim=(0.01, 1.2), ylim=(3e-8, 1e-3))
     ax.legend(fontsize=6)
     fig.tight_layout()
@@ -403,8 +403,8 @@ def _report(outdir, masses, bounds, minerva, seed, elapsed, quick, exps, decomp,
         return (f"{q.min():.2f}–{q.max():.2f} (median {np.median(q):.2f}) over "
                 f"{masses[ok].min() * 1e3:.0f}–{masses[ok].max() * 1e3:.0f} MeV") if ok.any() else "—"
 
-    rows = ["| m [GeV] | 2019 lower | 2019 upper | 2019 emulation | seed 001 2019 | emul./seed | ours/seed | "
-            "upgrade lower | upgrade emulation | seed 001 upgrade | emul./seed | MINERvA |",
+    rows = ["| m [GeV] | 2019 lower | 2019 upper | 2019 emulation | Liu et al. arXiv:2412.15051 2019 | emul./seed | ours/seed | "
+            "upgrade lower | upgrade emulation | Liu et al. arXiv:2412.15051 upgrade | emul./seed | MINERvA |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     mv = contour_bounds(minerva, masses)[0]
     e19, eup = bounds["seed001-emulation"][0], bounds["seed001-emulation-upgrade"][0]
@@ -413,7 +413,7 @@ def _report(outdir, masses, bounds, minerva, seed, elapsed, quick, exps, decomp,
                     f"{f(pub['nd280'][i])} | {r(e19[i], pub['nd280'][i])} | {r(bounds['nd280'][0][i], pub['nd280'][i])} | "
                     f"{f(bounds['nd280-upgrade'][0][i])} | {f(eup[i])} | {f(pub['nd280-upgrade'][i])} | "
                     f"{r(eup[i], pub['nd280-upgrade'][i])} | {f(mv[i])} |")
-    text = f"""# ND280 dipole-portal HNLs (seed 001, arXiv:2412.15051) — reproduction
+    text = f"""# ND280 dipole-portal HNLs (arXiv:2412.15051) — reproduction
 
 {'**quick run (reduced statistics): not the result**' if quick else ''}
 
@@ -421,12 +421,12 @@ Exposure: 2019 data {exps['nd280'].beam.pot:.3e} POT (12.34e20 FHC + 6.29e20 RHC
 nu_mu-bar fluxes, each with its run's POT, summed by `rates.engine.build_sample` — the same sample
 as `hnlreach limit nd280 --dipole mu`), upgrade {exps['nd280-upgrade'].beam.pot:.3e} POT.
 Run time of the two main contours ({len(masses)} masses): {elapsed:.0f} s.
-Seed 001's curves: the numbers the authors plotted in Fig. 4 (`data/published_limits/ND280*_Liu2024_*`,
-from their public repository), d on the same axis as ours (seed 001 eq. 2; see below).
+Liu et al.'s (arXiv:2412.15051) curves: the numbers the authors plotted in Fig. 4 (`data/published_limits/ND280*_Liu2024_*`,
+from their public repository), d on the same axis as ours (Liu et al. arXiv:2412.15051 eq. 2; see below).
 
 ## Result
 
-| quantity | this work (physics) | seed 001's choices (emulation) | seed 001 (published curve) |
+| quantity | this work (physics) | Liu et al.'s (arXiv:2412.15051) choices (emulation) | Liu et al. (published curve) |
 |---|---|---|---|
 | 2019: below MINERvA (Kamp et al.) | {mev(bey['nd280'])} | {mev(bey['seed001-emulation'])} | {mev(bey['published nd280'])} (abstract: world-leading 390–743 MeV) |
 | upgrade: below MINERvA | {mev(bey['nd280-upgrade'])} | {mev(bey['seed001-emulation-upgrade'])} | {mev(bey['published nd280-upgrade'])} (abstract: 148–860 MeV) |
@@ -438,7 +438,7 @@ from their public repository), d on the same axis as ours (seed 001 eq. 2; see b
 MINERvA at 500 MeV: {mv500:.3e} GeV^-1. "Below MINERvA" compares with MINERvA only (the abstract's
 windows are world-leading against all limits of Fig. 4, e.g. NOMAD at high mass).
 
-**The physical result is much weaker than seed 001's**: at 500 MeV the 2019 data constrain only
+**The physical result is much weaker than Liu et al.'s (arXiv:2412.15051)**: at 500 MeV the 2019 data constrain only
 d > {f(d500['nd280'])} GeV^-1 (in-gas upscattering, short decay length), and at the seed's
 reference point (500 MeV, d = {REFERENCE_D:g}) we expect {tot[2]:.3g} ± {tot_err[1]:.2g} events against
 N_limit = {n_lim19:.2f}. **The published curve is reproduced** ({ratios('seed001-emulation', 'nd280')}) when our
@@ -494,7 +494,7 @@ T2K efficiency: selected / decays = {tot[2] / max(tot[1], 1e-300):.2e} = BR_ee {
   applies the same 2e-16 to m^2).
 - Decay in flight: the engine integrates the exact exponential over each fiducial segment. Depth: we
   sample upscattering over the whole world (295 m of rock up to the target), more than the seed's
-  "three decay lengths". Fiducial volumes: seed 003's Table I rows are swapped
+  "three decay lengths". Fiducial volumes: Liu et al.'s (arXiv:2412.15051) Table I rows are swapped
   (data/nd280/README.md); the TPC FV is 1.70 x 1.96 x 0.56 m, as in the authors' code.
 - Interaction points (rates/interaction_points.py): transverse positions from nested windows around
   the TPCs out to the angular reach of the cos theta_N cut over the full depth, depth ∝ interaction
@@ -510,7 +510,7 @@ T2K efficiency: selected / decays = {tot[2] / max(tot[1], 1e-300):.2e} = BR_ee {
   Asimov N_limit = {exps['nd280-upgrade'].statistics.events_limit():.2f}.
 - Upgrade TPC gas density corrected from 1.855 to 0.001855 g/cm^3 (data/nd280/README.md).
 
-## Boundaries (d in GeV^-1, seed 001 eq. 2)
+## Boundaries (d in GeV^-1, Liu et al. arXiv:2412.15051 eq. 2)
 
 {chr(10).join(rows)}
 """

@@ -1,4 +1,4 @@
-"""Seed 003 supplement: |U_mu|^2 at ND280 from K -> mu N (methodology validation).
+"""Liu et al. arXiv:2412.15051 supplement: |U_mu|^2 at ND280 from K -> mu N (methodology validation).
 
 HNL flux: the FHC nu_mu flux from K+ mapped to N (sources.kaon_hnl_flux), HNLs travelling along
 the beam from the kaon decay region (~ 280 m - 50 m upstream; survival applied by the engine) into
@@ -12,7 +12,7 @@ the three TPC fiducial volumes.  Two models:
   which is the like-for-like target of a U_mu-only calculation.  `marginalised_limit` repeats
   T2K's marginalisation with our event model (flat priors in U^2, an assumption).
 - 'low mass': N -> nu e+ e- with mixing widths plus a transition magnetic moment mu_tr = 1e-6 GeV^-1
-  (d = mu_tr/2, DarkNews), whose N -> nu gamma dominates the width, as in seed 003's suppl. Fig. 1;
+  (d = mu_tr/2, DarkNews), whose N -> nu gamma dominates the width, as in Liu et al.'s (arXiv:2412.15051) suppl. Fig. 1;
   compared with ND280_lowmass_Arguelles2021_Umu2_90CL.
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ DECAY_CHANNELS = {  # T2K 2019 signal topology -> HNL channels (Majorana: both c
     "muenu": ("N -> mu- e+ nu", "N -> mu+ e- nu", "N -> e- mu+ nu", "N -> e+ mu- nu"),
 }
 T2K2019_MAJORANA = True  # T2K 2019 quotes Majorana limits (HNLimits database entry T2K:2019jwa: hnl_type Majorana)
-MU_TR = 1e-6  # GeV^-1, seed 003 suppl. Fig. 1
+MU_TR = 1e-6  # GeV^-1, Liu et al. arXiv:2412.15051 suppl. Fig. 1
 
 
 @functools.cache
@@ -247,7 +247,7 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     fpath = outdir / "nd280_mixing_suppl_fig1.png"
     fig.savefig(fpath, dpi=130)
     plt.close(fig)
-    text = f"""# ND280 |U_mu|^2 validation (seed 003 supplement, Fig. 1)
+    text = f"""# ND280 |U_mu|^2 validation (Liu et al. arXiv:2412.15051 supplement, Fig. 1)
 {'**quick run**' if quick else ''}
 
 HNL flux from the FHC K+ nu_mu flux (sources/kaon_hnl_flux.py), FHC 12.34e20 POT only, decay
@@ -288,14 +288,14 @@ efficiency digitised; the K_muN_mueenu one stands in), Majorana HNL (T2K's conve
 - Statistics: T2K's Bayesian flat-prior limit for one coupling corresponds to N = 1.35 at 90 %
   (N ∝ U^4: erf) instead of 2.30, x 0.77 on U_mu^2; T2K's small backgrounds (< 2 events in all
   channels) and systematics weaken it again.
-- Decay volume: the T2K two-track fiducial boxes are used (seed 003 suppl. Table I cites T2K 2019 for
+- Decay volume: the T2K two-track fiducial boxes are used (Liu et al. arXiv:2412.15051 suppl. Table I cites T2K 2019 for
   them); the whole TPC gas would give x 0.56.
 - Below the mu pi threshold (245 MeV) only N -> nu e e and mu e nu are visible for pure U_mu; the
   mu e nu efficiency is a stand-in, dropping the channel costs x 1.4 there (table above).
 
 ## N -> nu e+ e-, mixing only, vs ND280_lowmass_Arguelles2021
 {c2.markdown('|U_mu|^2')}
-## N -> nu e+ e-, mixing + mu_tr = 1e-6 GeV^-1 (d = 5e-7): seed 003 suppl. Fig. 1's model, NOT the model of the curve
+## N -> nu e+ e-, mixing + mu_tr = 1e-6 GeV^-1 (d = 5e-7): Liu et al. arXiv:2412.15051 suppl. Fig. 1's model, NOT the model of the curve
 The published curve is the mixing-only one above; with N -> nu gamma dominating the width this model
 is a different physics case (the ratios below are not a validation; they show how strongly the
 transition moment changes the lifetime and hence the limit).
