@@ -55,6 +55,16 @@ def test_open_flags_and_mass_reach(charm):
         assert word in text
 
 
+def test_mc_error_of_the_boundaries(charm):
+    """Lower boundary: long lifetime, N ~ g^2 (production x decay probability, g = |U|^2), so the
+    boundary's relative error is half that of N; upper boundary: N falls exponentially with g,
+    so the boundary is far better known than N there."""
+    i = int(np.flatnonzero(np.isclose(charm.masses, 1.0))[0])
+    n_err, g_err = charm.mc[i]["rel_mc_error_at_boundaries"], charm.mc[i]["rel_coupling_error_at_boundaries"]
+    assert g_err[0] == pytest.approx(n_err[0] / 2, rel=0.05)
+    assert g_err[1] < n_err[1] / 5
+
+
 def test_cli_summary_on_redirected_stderr(tmp_path):
     """stderr not a terminal: one line per mass and the closing summary naming the files."""
     res = run_cli("limit", "charm", *SMALL_CLI, "--out", str(tmp_path / "c.csv"))

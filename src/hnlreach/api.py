@@ -376,11 +376,12 @@ class LimitResult:
             return False, False
         return bool(self.open_lower[i]), bool(self.open_upper[i] and len(ivs) == 1)
 
-    def boundary_errors(self) -> list[tuple[float, str, float]]:
-        """(mass, 'lower'|'upper', relative MC error of N) at every closed interval end."""
+    def boundary_errors(self, key: str = "rel_mc_error_at_boundaries") -> list[tuple[float, str, float]]:
+        """(mass, 'lower'|'upper', relative MC error) at every closed interval end: of N (default) or,
+        with key='rel_coupling_error_at_boundaries', of the boundary coupling itself."""
         out = []
         for i, m in enumerate(self.masses):
-            errs = self.mc[i].get("rel_mc_error_at_boundaries") if self.mc[i] else None
+            errs = self.mc[i].get(key) if self.mc[i] else None
             ivs = self.intervals[i]
             if not errs or len(errs) != 2 * len(ivs):
                 continue
@@ -471,13 +472,16 @@ class LimitResult:
                 cap = self.coupling_range[1] if self.coupling_range else float("nan")
                 lines.append(f"  upper boundary open (scan cap {c.symbol} = {cap:g}, not a limit) at "
                              f"{min(op):.4g}-{max(op):.4g} GeV")
-        errs = self.boundary_errors()
-        if errs:
+        for key, what, warn in (("rel_mc_error_at_boundaries", "of N at the boundaries", None),
+                                ("rel_coupling_error_at_boundaries", f"of the boundary {c.symbol}", 0.1)):
+            errs = self.boundary_errors(key)
+            if not errs:
+                continue
             e = np.array([x[2] for x in errs])
             worst = errs[int(np.argmax(e))]
-            lines.append(f"  MC precision: relative error of N at the boundaries median {100 * np.median(e):.2g} %, "
+            lines.append(f"  MC precision: relative error {what}: median {100 * np.median(e):.2g} %, "
                          f"worst {100 * worst[2]:.2g} % ({worst[1]} boundary at {worst[0]:.4g} GeV)"
-                         + ("; raise n_hnl (--n-hnl) for a smoother contour" if worst[2] > 0.3 else ""))
+                         + ("; raise n_hnl (--n-hnl) for a smoother contour" if warn and worst[2] > warn else ""))
         if self.seconds:
             lines.append(f"  time: {self.seconds:.1f} s")
         return "\n".join(lines)

@@ -203,7 +203,11 @@ def _run_task(task: _Task) -> MassResult:
     ends = np.array([g for iv in intervals for g in iv], dtype=float)
     if ends.size and hasattr(ev, "mc_error"):  # relative MC error of N at each boundary
         with np.errstate(divide="ignore", invalid="ignore"):
-            stats["rel_mc_error_at_boundaries"] = [float(x) for x in np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))]
+            rel = np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))
+            # and of the boundary itself: d ln g = d ln N / |d ln N / d ln g| (log-slope by central difference)
+            slope = np.log(np.asarray(ev.n(ends * 1.01)) / np.asarray(ev.n(ends / 1.01))) / (2 * math.log(1.01))
+            stats["rel_mc_error_at_boundaries"] = [float(x) for x in rel]
+            stats["rel_coupling_error_at_boundaries"] = [float(x) for x in rel / np.abs(slope)]
     return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
                       time.perf_counter() - t0)
 
