@@ -304,7 +304,8 @@ def plot_limit(result, path=None, *, overlays: Iterable[str] = (), title: str | 
                 warnings.warn(f"hnlimits overlay skipped: {exc}", RuntimeWarning, stacklevel=2)
         if any_open:
             cap = result.coupling_range[1] if getattr(result, "coupling_range", None) else None
-            what = f"{coupling.cap_text} = {cap:g}" if cap else "scan range"
+            unit = r" GeV$^{-1}$" if coupling.kind == "dipole" else ""
+            what = f"{coupling.cap_text} = {cap:g}{unit}" if cap else "scan range"
             ax.plot([], [], color=color, lw=1.0, ls=(0, (4, 3)),
                     label=f"edge of the scan ({what}, first/last mass): not a limit")
         ax.set_xscale("log")
