@@ -1,4 +1,4 @@
-"""`hnlreach experiments`: the available experiment presets and their provenance."""
+"""`hnlreach experiments`: the available experiment presets, their default model and provenance."""
 from __future__ import annotations
 
 import click
@@ -6,10 +6,34 @@ import click
 from hnlreach.cli.common import to_json
 
 
+def _defaults(name: str) -> str:
+    """'tau mixing, Majorana, masses 0.1:1.75:24, 90 % CL': what `hnlreach limit NAME` runs."""
+    import tomllib
+
+    from hnlreach.experiments import preset_paths
+
+    with open(preset_paths()[name], "rb") as fh:
+        cfg = tomllib.load(fh)
+    model, stats = cfg.get("model", {}), cfg.get("statistics", {})
+    parts = []
+    if model.get("mixing"):
+        parts.append(f"{model['mixing']} mixing")
+    elif model.get("dipole"):
+        parts.append(f"{model['dipole']} dipole")
+    parts.append("Majorana" if model.get("majorana") else "Dirac")
+    if model.get("masses"):
+        parts.append(f"masses {model['masses']} GeV")
+    if stats.get("method") == "fixed":
+        parts.append(f"N > {stats.get('n_limit'):g}")
+    elif stats.get("cl"):
+        parts.append(f"{100 * stats['cl']:g} % CL")
+    return ", ".join(parts)
+
+
 @click.command("experiments")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON object name -> provenance")
 def command(as_json):
-    """List the experiment presets (name and provenance)."""
+    """List the experiment presets (name, what `hnlreach limit NAME` runs by default, provenance)."""
     from hnlreach.experiments import list_experiments
 
     presets = list_experiments()
@@ -17,4 +41,8 @@ def command(as_json):
         click.echo(to_json(dict(presets)))
         return
     for name, prov in presets:
-        click.echo(f"{name}\n    {prov}")
+        try:
+            default = _defaults(name)
+        except (OSError, ValueError, KeyError, TypeError):
+            default = ""
+        click.echo(f"{name}" + (f"  [default: {default}]" if default else "") + f"\n    {prov}")
