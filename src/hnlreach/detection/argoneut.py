@@ -1,4 +1,4 @@
-"""ArgoNeuT N -> nu mu+ mu- selection (ArgoNeuT = arXiv:2106.13684) and the preset's sample builder,
+"""ArgoNeuT N -> nu mu+ mu- selection (ArgoNeuT, arXiv:2106.13684) and the preset's sample builder,
 both shipped plug-ins loaded by argoneut.toml through hnlreach.plugins (`[selection] plugin`,
 `[sampler] function`) like a user's own.
 
