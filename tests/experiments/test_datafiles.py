@@ -34,7 +34,7 @@ def test_user_toml_with_shipped_table_runs_limit(tmp_path):
     assert type(d0.spectrum).__name__ == "TabulatedSpectrum"
     res = run_cli("limit", str(p), "--masses", "1.0:1.5:2", "--n-hnl", "3000", "--jobs", "1")
     assert res.returncode == 0, res.stderr
-    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    rows = list(csv.DictReader(ln for ln in io.StringIO(res.stdout) if not ln.startswith("#")))
     assert [float(r["mass_GeV"]) for r in rows] == [1.0, 1.5]
     assert all(r["lower"] and 0 < float(r["lower"]) < 1e-3 for r in rows)
 
