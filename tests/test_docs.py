@@ -76,3 +76,10 @@ def test_missing_extra_is_one_line_error(tmp_path):
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and res.stderr.strip().count("\n") == 0
     assert "pip install 'hnlreach[events]'" in res.stderr and not (tmp_path / "e.parquet").exists()
+
+
+def test_decay_example_runs():
+    res = subprocess.run([sys.executable, str(ROOT / "examples" / "hnl_decays.py")], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "c tau" in res.stdout and "N -> nu mu+ mu-" in res.stdout
