@@ -70,8 +70,10 @@ def resolve_model(exp, mixing=None, dipole=None, majorana=None):
         mixing, dipole = exp.model.mixing, exp.model.dipole
     if mixing is None and dipole is None:
         raise HNLInputError(f"experiment {exp.name} has no default model: give --mixing or --dipole")
-    if majorana is None:
-        majorana = exp.model.majorana
+    if hasattr(exp, "check_model"):  # one line listing the models the preset supports
+        exp.check_model(mixing, dipole)
+    if majorana is None:  # [analysis.mixing|dipole] may set this model class's nature
+        majorana = exp.for_model(mixing, dipole).model.majorana if hasattr(exp, "for_model") else exp.model.majorana
     if mixing is not None:
         flavour_pattern(mixing)
         if exp.sampler is None and not exp.sources:
@@ -148,6 +150,7 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
         raise HNLInputError("model files are not yet supported: give mixing= or dipole= (and majorana=)")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
     mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+    exp = exp.for_model(mixing, dipole)  # [analysis.mixing|dipole]: masses, n_hnl, statistics, efficiencies
     grid = _grid(masses, exp)
     st = exp.statistics
     if cl is not None:

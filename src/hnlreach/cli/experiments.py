@@ -1,4 +1,5 @@
-"""`hnlreach experiments`: the available experiment presets, their default model and provenance."""
+"""`hnlreach experiments`: the available experiment presets, their default model, the models each
+supports and their provenance."""
 from __future__ import annotations
 
 import click
@@ -31,18 +32,22 @@ def _defaults(name: str) -> str:
 
 
 @click.command("experiments")
-@click.option("--json", "as_json", is_flag=True, help="print a JSON object name -> provenance")
+@click.option("--json", "as_json", is_flag=True,
+              help="print a JSON object name -> {provenance, models}")
 def command(as_json):
-    """List the experiment presets (name, what `hnlreach limit NAME` runs by default, provenance)."""
-    from hnlreach.experiments import list_experiments
+    """List the experiment presets (name, what `hnlreach limit NAME` runs by default, the models
+    it supports, provenance)."""
+    from hnlreach.experiments import list_experiments, supported_models
 
     presets = list_experiments()
+    models = {name: supported_models(name) for name, _ in presets}
     if as_json:
-        click.echo(to_json(dict(presets)))
+        click.echo(to_json({name: {"provenance": prov, "models": models[name]} for name, prov in presets}))
         return
     for name, prov in presets:
         try:
             default = _defaults(name)
         except (OSError, ValueError, KeyError, TypeError):
             default = ""
-        click.echo(f"{name}" + (f"  [default: {default}]" if default else "") + f"\n    {prov}")
+        click.echo(f"{name}" + (f"  [default: {default}]" if default else "")
+                   + f"\n    models: {', '.join(models[name]) or 'none'}\n    {prov}")

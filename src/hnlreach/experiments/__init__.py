@@ -3,6 +3,7 @@
     load_experiment("toy-dump")            # a preset by name
     load_experiment("path/to/my.toml")     # or any file following the schema
     list_experiments()                     # [(name, provenance), ...]
+    supported_models("nd280")              # ['mixing e', 'mixing mu', 'dipole mu']
 """
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ class Source:
     decay_region: object = None  # sources.decay_in_flight.DecayRegion: decays in flight; None: at the site
     focusing: str = "none"  # with a decay region: 'none' (produced direction) or 'parallel' (ideal horn)
     production: object = None  # experiments.vocabulary.ProductionFilter of [production]; None: every channel
+    beamline: object = None  # sources.beamline.ParentSpectrum: parents reconstructed from a nu flux by parent
 
 
 @dataclass(frozen=True)
@@ -145,12 +147,16 @@ class Efficiency:
     table_eff: np.ndarray | None = None
     by: str = "mass"
     channels: dict = field(default_factory=dict)
+    channel_tables: dict = field(default_factory=dict)  # channel -> (mass [GeV], eff, hold ends)
 
     def __call__(self, mass: float, energies: np.ndarray, channel: str) -> np.ndarray:
         e = np.full(np.shape(energies), self.constant * self.channels.get(channel, 1.0))
         if self.table_x is not None:
             x = mass if self.by == "mass" else np.asarray(energies)
             e = e * np.interp(x, self.table_x, self.table_eff, left=0.0, right=0.0)
+        if channel in self.channel_tables:
+            x, y, hold = self.channel_tables[channel]
+            e = e * np.interp(mass, x, y, left=y[0] if hold else 0.0, right=y[-1] if hold else 0.0)
         return e
 
 
@@ -202,6 +208,57 @@ class Experiment:
     statistics: Statistics
     path: Path
     sampler: object = None  # [sampler]: callable(experiment, mass, *, mixing, dipole, majorana, n_hnl, rng)
+    analyses: dict = field(default_factory=dict)  # [analysis.mixing|dipole]: field -> replacement
+    sampler_models: tuple = ()  # [sampler] models = ["mixing tau", ...]: what a dedicated sampler computes
+
+    def for_model(self, mixing=None, dipole=None) -> "Experiment":
+        """The experiment as analysed for a model class: [analysis."mixing e"] (one flavour), else
+        [analysis.mixing] (or the dipole ones) replace [model] defaults, [signal], [selection], [efficiency], [statistics] (unchanged without one)."""
+        from dataclasses import replace
+
+        kind = "mixing" if mixing is not None else "dipole" if dipole is not None else None
+        flavour = str(mixing if mixing is not None else dipole).strip().lower()
+        for key in (f"{kind} {flavour}", kind):  # a single flavour's section first
+            if key in self.analyses:
+                return replace(self, analyses={}, **self.analyses[key])
+        return self
+
+    def supported_models(self) -> list[str]:
+        """Models this preset can produce: 'mixing e', 'dipole mu', ... (see `check_model`)."""
+        from hnlreach.physics.constants import FLAVOURS
+
+        out = []
+        kinds = [f"mixing {fl}" for fl in FLAVOURS if _source_makes(self.sources, fl)]
+        kinds += [f"dipole {fl}" for fl in FLAVOURS if any(f.flavour == fl for f in self.fluxes)]
+        if self.sampler is not None:  # a dedicated sampler: what it declares, else the preset's model
+            kinds = list(self.sampler_models) or (
+                [f"mixing {self.model.mixing}"] if self.model.mixing else []) + (
+                [f"dipole {self.model.dipole}"] if self.model.dipole else []) + kinds
+        for k in kinds:
+            if k not in out:
+                out.append(k)
+        return out
+
+    def check_model(self, mixing=None, dipole=None) -> None:
+        """HNLInputError (one line, listing the supported models) if the preset cannot produce
+        the model: a mixing pattern needs a source making N with one of its non-zero flavours,
+        a dipole flavour a neutrino flux of that flavour."""
+        from hnlreach.model import flavour_pattern
+        from hnlreach.physics.constants import FLAVOURS
+
+        supported = self.supported_models()
+        if mixing is not None:
+            pattern = flavour_pattern(mixing)
+            ok = any(f"mixing {fl}" in supported for fl, u in zip(FLAVOURS, pattern) if u > 0)
+            what = f"mixing {mixing}"
+        else:
+            fl = str(dipole).strip().lower()
+            ok = (f"dipole {fl}" in supported if fl in FLAVOURS
+                  else any(k.startswith("dipole") for k in supported))
+            what = f"dipole {dipole}"
+        if not ok:
+            raise HNLInputError(f"experiment {self.name} cannot produce HNLs with {what}; it supports: "
+                                f"{', '.join(supported) or 'no model'}")
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -240,6 +297,11 @@ def list_experiments() -> list[tuple[str, str]]:
         exp = _read_toml(path).get("experiment", {})
         out.append((name, str(exp.get("provenance", ""))))
     return out
+
+
+def supported_models(name_or_path: str | Path) -> list[str]:
+    """Models a preset can produce, e.g. ['mixing e', 'mixing mu', 'dipole mu'] (Experiment.supported_models)."""
+    return load_experiment(name_or_path).supported_models()
 
 
 def load_experiment(name_or_path: str | Path) -> Experiment:
@@ -370,6 +432,135 @@ def _flux(f, base, where, key="fluxes"):
                 np.asarray(f.get("direction", [0.0, 0.0, 1.0]), dtype=float))
 
 
+def _source_makes(sources, flavour: str) -> bool:
+    """True if some source's parent has a production channel mixing with `flavour` (directly or,
+    with the tau chain, through the tau) at some HNL mass."""
+    from hnlreach.physics import production as prod
+
+    for src in sources:
+        keep = getattr(src, "production", None)  # the [production] include / exclude
+        for name, c in prod.CHANNELS.items():
+            if c.flavour != flavour:
+                continue
+            if c.parent == src.parent and (keep is None or keep.allows(name, src.parent)):
+                return True
+            chain = f"{src.parent} -> tau+ nu(tau), {name}"
+            if src.tau_chain and c.parent == "tau-" and (keep is None or keep.allows(chain, src.parent)):
+                return True
+    return False
+
+
+def _beamline_sources(cfg, base, beam_cfg, where, fiducial_center, production=None):
+    """[[beamline_sources]]: parents reconstructed from a nu flux by parent (sources.beamline)."""
+    from hnlreach.sources.beamline import DecayPipe, reconstruct_parents
+
+    out = []
+    for i, b in enumerate(cfg.get("beamline_sources", [])):
+        w = f"{where}: beamline source {b['name']!r}"
+        if b["parent"] not in ("K+", "K-", "pi+", "pi-"):
+            raise HNLInputError(f"{w}: parent must be K+, K-, pi+ or pi-, got {b['parent']!r}")
+        f = dict(b["nu_flux"], name=b["name"], flavour=b["nu_flux"].get("lepton", "mu"))
+        flux = _flux({k: v for k, v in f.items() if k != "lepton"}, base, where, f"beamline_sources[{i}].nu_flux")
+        d = b["decay_pipe"]
+        try:
+            pipe = DecayPipe(d["target_m"], d.get("axis", [0.0, 0.0, 1.0]), d.get("decay_start_m", 0.0),
+                             d["decay_end_m"])
+            ref = b.get("reference_m", fiducial_center)
+            spec = reconstruct_parents(b["parent"], flux.energies, flux.values, pipe, ref, flux.flavour)
+        except HNLInputError as exc:
+            raise HNLInputError(f"{w}: {exc}") from None
+        site = Site(b["name"], 1.0, pipe.target_m)
+        out.append(Source(b["name"], b["parent"], site, spec.per_pot, None, False, False,
+                          b.get("reference", ""), production=production, beamline=spec))
+    return out
+
+
+def _signal(sig, world, where):
+    fid_names = tuple(sig.get("fiducial", list(world.fiducial)))
+    for n in fid_names:
+        if n not in world.fiducial:
+            raise HNLInputError(f"{where}: signal.fiducial: no fiducial volume {n!r}")
+    return Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1),
+                  float(sig.get("transverse_margin_m", 2.0)), sig.get("outer_margin_m"))
+
+
+def _selection(sel, world, channels, where, base):
+    from hnlreach.experiments.vocabulary import build_selection
+
+    return build_selection(sel, world, channels, where, base)
+
+
+def _efficiency(eff, base, where, channels=()):
+    from hnlreach.experiments.vocabulary import check_channels
+
+    tx = te = None
+    if "table" in eff:
+        path = _data(eff["table"], base, where, "efficiency.table")
+        try:
+            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
+        except (OSError, ValueError) as exc:
+            raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
+        tx, te = a[:, 0], a[:, 1]
+    check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(channels))
+    tables = {}
+    for i, t in enumerate(eff.get("channel_tables", [])):
+        path = _data(t["file"], base, where, f"efficiency.channel_tables[{i}].file")
+        try:
+            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
+        except (OSError, ValueError) as exc:
+            raise HNLInputError(f"{where}: efficiency.channel_tables: cannot read {path}: {exc}") from None
+        check_channels(t["channels"], where, f"efficiency.channel_tables[{i}].channels", frozenset(channels))
+        scale = 1e-3 if t.get("x_unit", "GeV") == "MeV" else 1.0
+        for ch in t["channels"]:
+            tables[ch] = (a[:, 0] * scale, a[:, 1], t.get("outside", "zero") == "hold")
+    return Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}), tables)
+
+
+def _statistics(st, where):
+    expected = st.get("expected", False)
+    if expected and "observed" in st:
+        raise HNLInputError(f"{where}: statistics: give observed or expected = true, not both")
+    if st["method"] == "fixed" and "n_limit" not in st:
+        raise HNLInputError(f"{where}: statistics: method 'fixed' needs n_limit")
+    if not 0.0 < st["cl"] < 1.0:
+        raise HNLInputError(f"{where}: statistics.cl must be between 0 and 1 (exclusive)")
+    return Statistics(None if expected else st.get("observed", 0), st.get("background", 0.0),
+                      st.get("background_sigma", 0.0), st.get("signal_syst", 0.0), st["cl"],
+                      st["method"], st.get("n_limit"))
+
+
+def _analyses(cfg, model, world, base, where, signal):
+    """[analysis.mixing] / [analysis.dipole]: per-model-class replacements (Experiment.for_model)."""
+    from dataclasses import replace
+
+    out = {}
+    for kind, a in cfg.get("analysis", {}).items():
+        w = f"{where}: analysis.{kind}"
+        rep = {}
+        channels = signal.channels
+        if "signal" in a:
+            from hnlreach.experiments.vocabulary import check_channels
+
+            rep["signal"] = _signal(a["signal"], world, w)
+            channels = rep["signal"].channels
+            check_channels(channels, w, "signal.channels")
+        if "selection" in a:
+            rep["selection"] = _selection(a["selection"], world, channels, w, base)
+        if "efficiency" in a:
+            rep["efficiency"] = _efficiency(a["efficiency"], base, w, channels)
+        if "statistics" in a:
+            rep["statistics"] = _statistics(a["statistics"], w)
+        md = {k: a[k] for k in ("majorana", "masses", "n_hnl") if k in a}
+        if md:
+            if "masses" in md:
+                from hnlreach.scan import parse_mass_grid
+
+                parse_mass_grid(md["masses"])
+            rep["model"] = replace(model, **md)
+        out[kind] = rep
+    return out
+
+
 def _build(cfg: dict, path: Path) -> Experiment:
     from hnlreach.geometry.volumes import World
 
@@ -394,8 +585,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
 
     from hnlreach.experiments.vocabulary import build_production_filter
 
-    production = build_production_filter(cfg.get("production", {}), {s["parent"] for s in cfg.get("sources", [])},
-                                         where)
+    parents = {s["parent"] for s in cfg.get("sources", []) + cfg.get("beamline_sources", [])}
+    production = build_production_filter(cfg.get("production", {}), parents, where)
     sources = []
     for i, s in enumerate(cfg.get("sources", [])):
         if s["site"] not in sites:
@@ -421,42 +612,14 @@ def _build(cfg: dict, path: Path) -> Experiment:
     if not world.fiducial:
         raise HNLInputError(f"{where}: geometry: no fiducial volume defined")
 
-    sig = cfg["signal"]
-    fid_names = tuple(sig.get("fiducial", list(world.fiducial)))
-    for n in fid_names:
-        if n not in world.fiducial:
-            raise HNLInputError(f"{where}: signal.fiducial: no fiducial volume {n!r}")
-    signal = Signal(tuple(sig["channels"]), fid_names, sig.get("strata", 1),
-                    float(sig.get("transverse_margin_m", 2.0)), sig.get("outer_margin_m"))
+    signal = _signal(cfg["signal"], world, where)
 
-    from hnlreach.experiments.vocabulary import build_selection, check_channels
+    from hnlreach.experiments.vocabulary import check_channels
 
     check_channels(signal.channels, where, "signal.channels")
-    selection = build_selection(cfg.get("selection", {}), world, signal.channels, where, base)
-
-    eff = cfg.get("efficiency", {})
-    tx = te = None
-    if "table" in eff:
-        path = _data(eff["table"], base, where, "efficiency.table")
-        try:
-            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
-        except (OSError, ValueError) as exc:
-            raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
-        tx, te = a[:, 0], a[:, 1]
-    check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(signal.channels))
-    efficiency = Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}))
-
-    st = cfg["statistics"]
-    expected = st.get("expected", False)
-    if expected and "observed" in st:
-        raise HNLInputError(f"{where}: statistics: give observed or expected = true, not both")
-    if st["method"] == "fixed" and "n_limit" not in st:
-        raise HNLInputError(f"{where}: statistics: method 'fixed' needs n_limit")
-    if not 0.0 < st["cl"] < 1.0:
-        raise HNLInputError(f"{where}: statistics.cl must be between 0 and 1 (exclusive)")
-    statistics = Statistics(None if expected else st.get("observed", 0), st.get("background", 0.0),
-                            st.get("background_sigma", 0.0), st.get("signal_syst", 0.0), st["cl"],
-                            st["method"], st.get("n_limit"))
+    selection = _selection(cfg.get("selection", {}), world, signal.channels, where, base)
+    efficiency = _efficiency(cfg.get("efficiency", {}), base, where, signal.channels)
+    statistics = _statistics(cfg["statistics"], where)
 
     md = cfg.get("model", {})
     if md.get("mixing") and md.get("dipole"):
@@ -468,11 +631,24 @@ def _build(cfg: dict, path: Path) -> Experiment:
 
         parse_mass_grid(model.masses)  # validate early
     sampler = _sampler(cfg["sampler"], where, base) if "sampler" in cfg else None
+    fids = [world.fiducial[n] for n in signal.fiducial]
+    lo = np.min([v.center - _half_extent(v) for v in fids], axis=0)
+    hi = np.max([v.center + _half_extent(v) for v in fids], axis=0)
+    sources += _beamline_sources(cfg, base, beam_cfg, where, 0.5 * (lo + hi), production)
     if not sources and not fluxes and sampler is None:
         raise HNLInputError(f"{where}: no sources and no fluxes: nothing produces HNLs")
+    analyses = _analyses(cfg, model, world, base, where, signal)
     return Experiment(exp["name"], exp.get("description", ""), exp["provenance"],
                       tuple(exp.get("references", ())), model, beam, sites, tuple(sources), fluxes,
-                      world, world.fiducial, signal, selection, efficiency, statistics, path, sampler)
+                      world, world.fiducial, signal, selection, efficiency, statistics, path, sampler,
+                      analyses, tuple(cfg.get("sampler", {}).get("models", ())))
+
+
+def _half_extent(v):
+    """Half extent (3,) of a box or cylinder's bounding box (cylinders: conservative)."""
+    if hasattr(v, "size"):
+        return 0.5 * np.asarray(v.size, dtype=float)
+    return np.full(3, max(v.radius, 0.5 * v.length))
 
 
 def _sampler(cfg: dict, where: str, base: Path):

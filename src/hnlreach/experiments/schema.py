@@ -65,6 +65,21 @@ CUTS = {
     "plugin": _f("str"), "plugin_parameters": _f("params"),
 }
 
+# mesons decaying in flight along a beamline, reconstructed from a nu flux by parent (sources.beamline)
+BEAMLINE_SOURCE = {
+    "name": _f("str", True), "parent": _f("str", True), "reference": _f("str"),
+    "nu_flux": _f("table", True, sub={
+        "file": _f("str", True), "column": _f("count"), "normalisation": _f("nonneg"),
+        "units": _f("choice", True, choices=("per_cm2_per_pot_per_GeV", "per_cm2_per_pot_per_bin")),
+        "lepton": _f("choice", choices=("e", "mu")),
+    }),
+    "decay_pipe": _f("table", True, sub={
+        "target_m": _f("vec3", True), "axis": _f("vec3"), "decay_start_m": _f("nonneg"),
+        "decay_end_m": _f("pos", True),
+    }),
+    "reference_m": _f("vec3"),
+}
+
 SCHEMA = {
     "experiment": _f("table", True, sub={
         "name": _f("str", True), "description": _f("str"), "provenance": _f("str", True),
@@ -116,8 +131,14 @@ SCHEMA = {
         "constant": _f("fraction"), "table": _f("str"),
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
+        "channel_tables": _f("tables", sub={
+            "channels": _f("strlist", True), "file": _f("str", True),
+            "x_unit": _f("choice", choices=("GeV", "MeV")), "outside": _f("choice", choices=("zero", "hold")),
+        }),
     }),
-    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("params")}),
+    "sampler": _f("table", sub={"function": _f("str", True), "parameters": _f("params"),
+                                "models": _f("strlist")}),
+    "beamline_sources": _f("tables", sub=BEAMLINE_SOURCE),
     "statistics": _f("table", True, sub={
         "observed": _f("int"), "expected": _f("bool"), "background": _f("nonneg"),
         "background_sigma": _f("nonneg"), "signal_syst": _f("nonneg"),
@@ -126,6 +147,15 @@ SCHEMA = {
         "n_limit": _f("pos"),
     }),
 }
+
+
+_ANALYSIS = {"majorana": _f("bool"), "masses": _f("str"), "n_hnl": _f("count"),
+             "signal": SCHEMA["signal"], "selection": SCHEMA["selection"], "efficiency": SCHEMA["efficiency"],
+             "statistics": SCHEMA["statistics"]}
+# [analysis.mixing] / [analysis.dipole] / [analysis."mixing e"] ...: replacements used when the model is of that class
+# ("mixing e" etc.: for that single flavour only, over "mixing")
+SCHEMA["analysis"] = _f("table", sub={k: _f("table", sub=_ANALYSIS) for k in (
+    "mixing", "dipole", "mixing e", "mixing mu", "mixing tau", "dipole e", "dipole mu", "dipole tau")})
 
 
 class _Ctx:

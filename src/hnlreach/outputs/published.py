@@ -32,6 +32,8 @@ PUBLISHED = {
                 "T2K ND280 2019 (arXiv:1902.07598)"),
     "T2K2019-profiled": ("T2K2019_Umu2_90CL_profiled.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
                          "T2K ND280 2019, U_mu^2 profiled over U_e^2, U_tau^2 (data release, HNLimits)"),
+    "T2K2019-Ue-profiled": ("T2K2019_Ue2_90CL_profiled.dat", 1e-3, "|U_e|^2", "lower", 0.90,
+                            "T2K ND280 2019, U_e^2 profiled over U_mu^2, U_tau^2 (data release, HNLimits)"),
     "ND280-Arguelles2021": ("ND280_lowmass_Arguelles2021_Umu2_90CL.dat", 1e-3, "|U_mu|^2", "open", 0.90,
                             "ND280 low mass, Arguelles et al. (arXiv:2109.03831)"),
     "ND280-Arguelles2021-projection": ("ND280_lowmass_Arguelles2021_Umu2_projection.dat", 1e-3, "|U_mu|^2",

@@ -211,7 +211,26 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     ws, os_, ps, labels, history = [], [], [], [], []
     for (src, ch, kind, rate), n in zip(todo, alloc):
         parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
-        if keep_events:
+        if getattr(src, "beamline", None) is not None:  # distant detector: directions forced into it
+            from hnlreach.sources.directed import directed_hnls
+
+            targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
+            p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+            w_src = w_src * w_dir
+            none = ~(w_dir > 0)  # no kinematic solution along the drawn direction: weight 0
+            p4[none] = [mass + 1e-12, 0.0, 0.0, 1e-6]
+            if keep_events:  # two-body: the lepton is P - N; otherwise only the N is recorded
+                from hnlreach.physics import production as prod
+
+                prods = prod.CHANNELS[ch].products if kind == "direct" else ()
+                if len(prods) == 2:
+                    names = tuple(prods)
+                    both = np.stack([parents - p4 if nm != "N" else p4 for nm in names], axis=1)
+                else:
+                    names, both = ("N",), p4[:, None, :]
+                history.append({"channel": ch, "names": names, "products": both,
+                                "mother": parents, "grandmother": None})
+        elif keep_events:
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
@@ -531,6 +550,10 @@ def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: 
     """The reweightable sample of an experiment at one mass: meson/tau sources for mixing,
     neutrino upscattering (and sources, if any, are ignored) for the dipole."""
     experiment_name = getattr(experiment, "name", "?")
+    if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole] settings for this model class
+        if (mixing is None) != (dipole is None):
+            experiment.check_model(mixing, dipole)
+        experiment = experiment.for_model(mixing, dipole)
     if getattr(experiment, "sampler", None) is not None:  # [sampler] table: a dedicated calculation
         return experiment.sampler(experiment, mass, mixing=mixing, dipole=dipole, majorana=majorana,
                                   n_hnl=n_hnl, rng=rng)

@@ -89,6 +89,9 @@ def source_parents(source, n: int, rng):
     in flight (``decay_points``)."""
     from hnlreach.physics.constants import HBAR_GEV_S, HBARC_GEV_M, LIFETIME_S
 
+    if getattr(source, "beamline", None) is not None:  # sources.beamline: decays along the pipe
+        parents, points = source.beamline.sample(n, rng)
+        return parents, points, np.ones(n)
     parents = source.spectrum.sample(n, rng)
     origin = np.broadcast_to(source.site.position_m, (n, 3))
     region = getattr(source, "decay_region", None)

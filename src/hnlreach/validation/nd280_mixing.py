@@ -24,7 +24,6 @@ import numpy as np
 
 from hnlreach.physics.constants import HBARC_GEV_M
 
-DECAY_DISTANCE_M = 230.0  # mean K decay point (96 m decay volume ending ~ 220 m) to ND280 (280 m)
 T2K2019_FHC_POT = 12.34e20
 # T2K 2019 efficiency files are named K_<production>N_<production lepton><decay final state>
 # (digitised from arXiv:1902.07598): K_muN_mumupi = K -> mu N, N -> mu pi; K_muN_muepi = K -> mu N,
@@ -70,34 +69,52 @@ def _eff(name, mass):
 
 
 def hnl_entries(experiment, mass: float, n: int = 20_000, rng=None, lepton: str = "mu"):
-    """HNLs from K -> l N at ND280 per unit |U|^2 (FHC 12.34e20 POT): weights, p, l1, l2 of the
-    segments through the experiment's fiducial volumes (beam along +z, uniform over a window)."""
-    from hnlreach.geometry.volumes import ray_interval
-    from hnlreach.sources.kaon_hnl_flux import nd280_hnl_flux
+    """HNLs from K -> l N at ND280 per unit |U_l|^2 (FHC 12.34e20 POT): weights, p, l1, l2 of the
+    segments through the experiment's fiducial volumes.  Produced by the preset's beamline source
+    (kaons reconstructed from T2K's nu_mu flux from K+, sources/beamline.py) through the engine's
+    `produce`, two-body K+ -> l+ N only (T2K's HNL flux)."""
+    from hnlreach.rates.engine import _entries, produce
 
     rng = np.random.default_rng(rng)
-    E = np.arange(mass + 0.0025, 10.0, 0.005)
-    phi = nd280_hnl_flux(E, mass, lepton, off_axis_rad=0.0)  # per cm^2 per POT per GeV
-    tot = phi.sum() * 0.005
-    if tot <= 0:
+    pattern = (1.0, 0.0, 0.0) if lepton == "e" else (0.0, 1.0, 0.0)
+    w, o, p4, _ = produce(experiment, mass, pattern, n, rng, only_channels={f"K+ -> {lepton}+ N"})
+    if w.size == 0:
         return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0)
-    k = rng.choice(E.size, size=n, p=phi / phi.sum())
-    En = E[k] + rng.uniform(-0.0025, 0.0025, n)
-    p = np.sqrt(np.maximum(En**2 - mass**2, 1e-12))
-    fids = [experiment.fiducial[f] for f in experiment.signal.fiducial]
-    lo = np.min([f.center - 0.5 * f.size for f in fids], axis=0)
-    hi = np.max([f.center + 0.5 * f.size for f in fids], axis=0)
-    xy = rng.uniform(lo[:2], hi[:2], size=(n, 2))
-    origins = np.column_stack([xy, np.full(n, lo[2] - DECAY_DISTANCE_M)])
-    dirs = np.tile([0.0, 0.0, 1.0], (n, 1))
-    area_cm2 = (hi[0] - lo[0]) * (hi[1] - lo[1]) * 1e4
-    w = np.full(n, T2K2019_FHC_POT * tot * area_cm2 / n)
-    W, P, L1, L2 = [], [], [], []
-    for f in fids:
-        l1, l2 = ray_interval(f, origins, dirs)
-        hit = l2 > l1
-        W.append(w[hit]); P.append(p[hit]); L1.append(l1[hit]); L2.append(l2[hit])
-    return tuple(np.concatenate(x) for x in (W, P, L1, L2))
+    idx, l1, l2, _ = _entries(experiment, w, o, p4, 1, rng)
+    keep = w[idx] > 0
+    return w[idx][keep], np.linalg.norm(p4[idx, 1:], axis=1)[keep], l1[keep], l2[keep]
+
+
+@functools.cache
+def _experiment(path: str):
+    from hnlreach.experiments import load_experiment
+
+    return load_experiment(path)
+
+
+def _engine_sample(mass, rng, *, path, majorana, n_hnl, mixing="mu"):
+    """The engine's sample at one mass (what `hnlreach limit nd280 --mixing FLAVOUR` runs)."""
+    from hnlreach.rates.engine import build_sample
+
+    return build_sample(_experiment(path), float(mass), mixing=mixing, majorana=majorana, n_hnl=n_hnl, rng=rng)
+
+
+def engine_limits(masses, n_hnl: int | None = None, seed: int = 1, majorana: bool | None = None,
+                  experiment: str = "nd280", mixing: str = "mu"):
+    """|U|^2 excluded intervals from the preset through the engine and scan -- exactly
+    `hnlreach limit nd280 --mixing mu` (or e) with the same masses, --n-hnl and --seed (the preset's
+    [analysis.mixing] / [analysis."mixing e"]: Majorana, T2K 2019 channels and efficiencies,
+    90 % CL, N > 2.30)."""
+    from hnlreach.experiments import resolve
+    from hnlreach.scan import scan_masses
+
+    path = str(resolve(experiment))
+    exp = _experiment(path).for_model(mixing=mixing)
+    factory = functools.partial(_engine_sample, path=path,
+                                majorana=exp.model.majorana if majorana is None else majorana,
+                                n_hnl=n_hnl or exp.model.n_hnl, mixing=mixing)
+    return scan_masses(np.asarray(masses, dtype=float), factory, exp.statistics.events_limit(),
+                       (1e-16, 1.0), seed=seed, jobs=1, quiet=True)
 
 
 def _conjugate(channel: str) -> str:
@@ -212,7 +229,11 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     m_low = np.geomspace(0.02, 0.38, 6 if quick else 24)
     rng = np.random.default_rng(7)
     ents = [hnl_entries(exp, m, n, rng) for m in m_t2k]
-    t2k_maj = [limit(m, e, majorana=True) for m, e in zip(m_t2k, ents)]
+    eng = engine_limits(m_t2k, n_hnl=n, seed=1)  # = hnlreach limit nd280 --mixing mu --n-hnl n --seed 1
+    t2k_maj = list(zip(eng.lower, [None] * len(m_t2k)))
+    m_e = np.linspace(0.15, 0.49, 6 if quick else 24)
+    eng_e = engine_limits(m_e, n_hnl=n, seed=1, mixing="e")  # = hnlreach limit nd280 --mixing e
+    t2k_2body = [limit(m, e, majorana=True) for m, e in zip(m_t2k, ents)]
     t2k_dir = [limit(m, e, majorana=False) for m, e in zip(m_t2k, ents)]
     no_mue = {c: f for c, f in CHANNEL_EFF.items() if c != "N -> mu- e+ nu"}
     t2k_nomue = [limit(m, e, majorana=True, channels=no_mue) for m, e in zip(m_t2k, ents)]
@@ -229,10 +250,13 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     c_marg = compare(m_t2k, marg, [None] * len(marg), pub_t2k)
     c_pub = compare(m_t2k, lo(t2k_maj), up(t2k_maj), pub_t2k)
     c_dir = compare(m_t2k, lo(t2k_dir), up(t2k_dir), prof)
+    c_e = compare(m_e, eng_e.lower, [None] * len(m_e), load_published("T2K2019-Ue-profiled"))
+    c_2body = compare(m_t2k, lo(t2k_2body), up(t2k_2body), prof)
     c_nomue = compare(m_t2k, lo(t2k_nomue), up(t2k_nomue), prof)
     c2 = compare(m_low, lo(low_mix), up(low_mix), pub_low)
     c3 = compare(m_low, lo(low_tmm), up(low_tmm), pub_low)
     flux_check = _flux_units_check()
+    parent_check = _flux_by_parent_check(exp)
     fig, ax = plt.subplots(figsize=(6, 4.5))
     ax.plot(pub_t2k.mass_GeV, pub_t2k.coupling, "k-", label="T2K 2019 (published, marginalised)")
     ax.plot(prof.mass_GeV, prof.coupling, "k:", label="T2K 2019 (data release, profiled; HNLimits)")
@@ -250,10 +274,19 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     text = f"""# ND280 |U_mu|^2 validation (Liu et al. arXiv:2412.15051 supplement, Fig. 1)
 {'**quick run**' if quick else ''}
 
-HNL flux from the FHC K+ nu_mu flux (sources/kaon_hnl_flux.py), FHC 12.34e20 POT only, decay
-distance {DECAY_DISTANCE_M} m, three TPC fiducial volumes 1.70 x 1.96 x 0.56 m, 90 % CL zero background.
+HNLs from K+ decays in flight (sources/beamline.py, the nd280 preset's [[beamline_sources]]): the
+kaons decaying in the 109 m from the target to the beam dump are reconstructed from T2K's FHC
+nu_mu flux from K+ at ND280 (Richardson-Lucy unfolding of the two-body point-detector kernel), then
+decay isotropically into K+ -> mu+ N and K+ -> pi0 mu+ N with the directions forced into the TPC
+fiducial volumes (sources/directed.py).  FHC 12.34e20 POT only, three TPC fiducial volumes
+1.70 x 1.96 x 0.56 m, 90 % CL zero background (the preset's [analysis.mixing]).
 Channels: N -> mu pi (T2K eff. K_muN_mumupi), N -> nu e+ e- (K_muN_mueenu), N -> mu e nu (no T2K
 efficiency digitised; the K_muN_mueenu one stands in), Majorana HNL (T2K's convention).
+The first table is exactly `hnlreach limit nd280 --mixing mu --n-hnl N --seed 1` (same code path;
+tests/validation/test_nd280_mixing.py checks the equality).
+
+## The kaons reproduce T2K's nu_mu flux from K+
+{parent_check}
 
 ## What the T2K 2019 curves are
 - The published curve (T2K2019_Umu2_90CL, arXiv:1902.07598) comes from T2K's "combined Bayesian
@@ -269,10 +302,25 @@ efficiency digitised; the K_muN_mueenu one stands in), Majorana HNL (T2K's conve
 
 ## T2K 2019 channels, Majorana, U_mu only vs T2K 2019 profiled (data release)
 {c_prof.markdown('|U_mu|^2')}
+## T2K 2019 channels for K -> e N, Majorana, U_e only vs T2K 2019 U_e^2 profiled (data release)
+`hnlreach limit nd280 --mixing e` (the preset's [analysis."mixing e"]: K+ -> e+ N and K+ -> pi0 e+ N,
+N -> e pi, nu e e, e mu nu with T2K's K -> e N efficiencies, the e e nu one standing in for e mu nu).
+Same picture as for U_mu: FHC K+ only and the zero-background N > 2.30.
+{c_e.markdown('|U_e|^2')}
+Near the K -> e N end point (493 MeV) our limit crosses T2K's (ratio < 1 above ~ 0.45 GeV; the same
+happens for U_mu at 0.38 GeV, 8 MeV below its end point): the beamline source assumes ideal focusing,
+every kaon pointing at ND280.  An HNL made near threshold has a small rest-frame momentum p* and
+follows its kaon within ~ p*/(gamma m_N) (3.7 MeV and ~ 1 mrad at 490 MeV), so in this model all of
+them hit ND280 (8 mrad wide), while real kaons leave the horns with tens of mrad of divergence and
+most such HNLs miss it.  For lighter HNLs (p*_N >~ 50 MeV, angles >~ 20 mrad) the HNL directions
+are wide enough that the kaon divergence does not matter: there the nu flux by parent fixes the
+HNL flux (tests/sources/test_beamline.py: within 30 % of T2K's published HNL flux).
 ## Same, marginalised over U_e^2, U_tau^2 (flat priors on [0, 1e-5], our event model) vs T2K 2019 published
 {c_marg.markdown('|U_mu|^2')}
 ## Majorana, U_mu only vs T2K 2019 published (marginalised): not like for like
 {c_pub.markdown('|U_mu|^2')}
+## Same, K+ -> mu+ N only (no K_mu3 production; T2K's HNL flux is two-body only) vs T2K 2019 profiled
+{c_2body.markdown('|U_mu|^2')}
 ## Dirac, U_mu only vs T2K 2019 profiled
 {c_dir.markdown('|U_mu|^2')}
 ## Majorana, U_mu only, without the N -> mu e nu stand-in vs T2K 2019 profiled
@@ -324,7 +372,7 @@ def _flux_units_check() -> str:
     for m, fn in ((0.15, "hnl_flux_T2K2019_m4_150_MeV_KmuN.dat"), (0.25, "hnl_flux_T2K2019_m4_250_MeV_KmuN.dat")):
         a = np.loadtxt(DATA_DIR / fn, comments="#")
         E = np.arange(m + 0.0025, 8.0, 0.005)
-        ours = nd280_hnl_flux(E, m, "mu").sum() * 0.005 / nu
+        ours = nd280_hnl_flux(E, m, "mu", off_axis_rad=0.0).sum() * 0.005 / nu
         pub = np.trapezoid(a[:, 1], a[:, 0]) / 1e21 / nu
         jac = (rest_frame_momentum(MASS["K+"], M_MU, 0.0) / rest_frame_momentum(MASS["K+"], M_MU, m)) ** 2
         rows.append(f"| {m * 1e3:.0f} MeV | {shrock_ratio(m):.2f} | {jac:.2f} | {ours:.2f} | {pub:.2f} | {pub / 0.05:.1f} |")
@@ -335,3 +383,41 @@ kinematics gives about rho x (p*_nu/p*_N)^2 (the collimation gain of the slower 
 per-GeV reading of T2K's file agrees with that to ~10 % and with our flux to 6-16 %, the per-50-MeV reading
 would need a 20x larger HNL flux than kinematics allows. The file is per GeV (units in
 data/nd280/README.md)."""
+
+
+def rederived_nu_flux(experiment, edges, n: int = 200_000, rng=None, source: str = "K+ in flight (FHC)"):
+    """nu_mu flux [per cm^2 per POT per GeV] in energy bins `edges` at the beamline source's reference
+    point, re-derived from its sampled kaons (K+ -> mu+ nu_mu, point-detector estimator with the
+    general two-body Jacobian of sources.directed)."""
+    from hnlreach.physics.constants import LEPTON_MASS, MASS, kallen
+    from hnlreach.sources.beamline import nu_branching_ratio, point_flux
+
+    src = next(s for s in experiment.sources if s.name == source)
+    spec = src.beamline
+    rng = np.random.default_rng(rng)
+    p4, pts = spec.sample(n, rng)
+    M = MASS["K+"]
+    p_star = np.sqrt(kallen(M * M, LEPTON_MASS["mu"] ** 2, 0.0)) / (2.0 * M)
+    E, f = point_flux(p4, pts, spec.reference, 0.0, p_star, rng)
+    f = f * nu_branching_ratio("K+") * src.yield_per_pot / n
+    return np.histogram(E, bins=edges, weights=f)[0] / np.diff(edges)
+
+
+def _flux_by_parent_check(exp) -> str:
+    """Markdown: nu_mu flux from K+ re-derived from the sampled kaons / T2K's (FHC share of POT)."""
+    from hnlreach.sources.neutrino_flux import interpolate_flux, nd280_kaon_numu_flux
+
+    e, v = nd280_kaon_numu_flux()
+    v = v * T2K2019_FHC_POT / exp.beam.pot
+    edges = np.array([0.06, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0])
+    ours = rederived_nu_flux(exp, edges, 200_000, 11)
+    ref = np.array([np.mean(interpolate_flux(np.linspace(a, b, 200), e, v)) for a, b in zip(edges[:-1], edges[1:])])
+    rows = ["| E_nu [GeV] | re-derived / T2K |", "|---|---|"]
+    rows += [f"| {a:.2f}-{b:.2f} | {r:.3f} |" for a, b, r in zip(edges[:-1], edges[1:], ours / ref)]
+    tot = np.sum((ours * np.diff(edges))[1:]) / np.sum((ref * np.diff(edges))[1:])
+    return "\n".join(rows) + f"""
+
+Integral 0.3-8 GeV: re-derived / T2K = {tot:.3f}.  Below 0.3 GeV the forward two-body kernel
+cannot follow: a K+ -> mu+ nu decay sends nu_mu forward with E_nu >= p* = 236 MeV whatever the
+kaon momentum, so T2K's flux below that comes from K_mu3 (three-body) and wide-angle decays
+({np.sum((ref * np.diff(edges))[:1]) / np.sum(ref * np.diff(edges)):.1%} of the table's flux, HNLs from those are missed)."""
