@@ -71,7 +71,7 @@ BEAMLINE_SOURCE = {
     "nu_flux": _f("table", True, sub={
         "file": _f("str", True), "column": _f("count"), "normalisation": _f("nonneg"),
         "units": _f("choice", True, choices=("per_cm2_per_pot_per_GeV", "per_cm2_per_pot_per_bin")),
-        "lepton": _f("choice", choices=("e", "mu")),
+        "lepton": _f("choice", choices=("mu",)),  # nu_e from K: three-body (sources.beamline)
     }),
     "decay_pipe": _f("table", True, sub={
         "target_m": _f("vec3", True), "axis": _f("vec3"), "decay_start_m": _f("nonneg"),
