@@ -1,7 +1,7 @@
 """Benchmark: a 30-mass |U_mu|^2 contour for the ND280 2019 preset (HNLs from K+ decays in flight,
 sources/beamline.py) on 2 cores -- exactly `hnlreach limit nd280 --mixing mu --masses 0.15:0.385:30`;
 prints the wall time, the time of one mass, the relative Monte Carlo error of N at the boundaries,
-and the ratio to T2K's profiled 2019 limit (like for like: Majorana, U_mu only, 1.7-1.9 expected
+and the ratio to T2K's profiled 2019 limit (like for like: Majorana, U_mu only, 1.2-2.0 expected
 from the FHC-only K+ flux, docs/validation/nd280-mixing-validation)."""
 import functools
 import time
