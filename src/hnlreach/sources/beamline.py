@@ -1,6 +1,6 @@
 """Mesons decaying in flight along a neutrino beamline, reconstructed from the published nu flux by parent.
 
-The method (generalised from the T2K ND280 HNL analysis, arXiv:1902.07598, and seed 003's
+The method (generalised from the T2K ND280 HNL analysis, arXiv:1902.07598, and Liu et al.'s (arXiv:2412.15051)
 supplement): a collaboration's flux-by-parent release gives dPhi_nu/dE at the detector from the
 decays of one parent species P (e.g. nu_mu from K+ -> mu+ nu and K+ -> pi0 mu+ nu, T2K PRD 87
 (2013) 012001; MiniBooNE arXiv:0806.1449).  The same parents make HNLs through P -> l N and P -> P' l N, so
