@@ -26,8 +26,9 @@ def test_unsupported_model_is_a_one_line_error_listing_the_supported(args, liste
 def test_experiments_command_lists_models():
     res = run_cli("experiments")
     assert res.returncode == 0
-    block = res.stdout.split("nd280\n", 1)[1].splitlines()[0]
-    assert block.strip() == "models: mixing e, mixing mu, dipole mu"
+    lines = res.stdout.splitlines()
+    i = next(k for k, line in enumerate(lines) if line.split() and line.split()[0] == "nd280")
+    assert lines[i + 1].strip() == "models: mixing e, mixing mu, dipole mu"
 
 
 def test_analysis_mixing_replaces_statistics_and_efficiency():

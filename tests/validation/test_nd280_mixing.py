@@ -7,6 +7,12 @@ from hnlreach.validation import nd280_mixing as nm
 from hnlreach.validation.compare import contour_bounds
 
 
+def _csv(text):
+    """(mass, lower) rows of a limit CSV printed on stdout (comment and header lines skipped)."""
+    rows = [r for r in text.splitlines() if r and not r.startswith("#")][1:]
+    return np.array([[float(x) for x in r.split(",")[:2]] for r in rows])
+
+
 @pytest.fixture(scope="module")
 def exp():
     return load_experiment("nd280")
@@ -67,14 +73,12 @@ def test_cli_limit_equals_validation_like_for_like():
     like-for-like table (engine_limits): identical boundaries for the same masses, N and seed,
     and (Majorana, U_mu only, FHC K+ only) weaker than T2K's profiled curve by less than 2.2 (the
     missing RHC run and K- flux alone account for ~1.16)."""
-    import io
-
     from cli_helpers import run_cli
 
     res = run_cli("limit", "nd280", "--mixing", "mu", "--masses", "0.2:0.3:2", "--n-hnl", "6000",
                   "--seed", "3", "--jobs", "1")
     assert res.returncode == 0, res.stderr
-    cli = np.loadtxt(io.StringIO(res.stdout), delimiter=",", skiprows=1, usecols=(0, 1))
+    cli = _csv(res.stdout)
     ref = nm.engine_limits([0.2, 0.3], n_hnl=6000, seed=3)
     assert np.allclose(cli[:, 1], ref.lower, rtol=1e-5)
     prof = nm.load_profiled()
@@ -115,8 +119,6 @@ def test_cli_u_e_within_two_of_t2k_profiled():
     """`hnlreach limit nd280 --mixing e` ([analysis."mixing e"], K -> e N efficiencies) against T2K's
     U_e^2 limit profiled over U_mu, U_tau (data release via HNLimits): weaker by 1-2.2, as for U_mu
     (FHC K+ flux only; no background, no RHC run)."""
-    import io
-
     from cli_helpers import run_cli
 
     from hnlreach.outputs.published import load_published
@@ -124,7 +126,7 @@ def test_cli_u_e_within_two_of_t2k_profiled():
     res = run_cli("limit", "nd280", "--mixing", "e", "--masses", "0.2:0.4:2", "--n-hnl", "6000",
                   "--seed", "3", "--jobs", "1")
     assert res.returncode == 0, res.stderr
-    cli = np.loadtxt(io.StringIO(res.stdout), delimiter=",", skiprows=1, usecols=(0, 1))
+    cli = _csv(res.stdout)
     prof = load_published("T2K2019-Ue-profiled")
     for m, lo in zip(cli[:, 0], cli[:, 1]):
         assert 1.0 < lo / contour_bounds(prof, [m])[0][0] < 2.2, (m, lo)  # measured 1.7-1.8

@@ -250,12 +250,12 @@ class Experiment:
         if mixing is not None:
             pattern = flavour_pattern(mixing)
             ok = any(f"mixing {fl}" in supported for fl, u in zip(FLAVOURS, pattern) if u > 0)
-            what = f"mixing {mixing}"
+            what = f"mixing {mixing} (no meson/tau source makes such HNLs)"
         else:
             fl = str(dipole).strip().lower()
             ok = (f"dipole {fl}" in supported if fl in FLAVOURS
                   else any(k.startswith("dipole") for k in supported))
-            what = f"dipole {dipole}"
+            what = f"dipole {dipole} (no neutrino flux of that flavour to upscatter)"
         if not ok:
             raise HNLInputError(f"experiment {self.name} cannot produce HNLs with {what}; it supports: "
                                 f"{', '.join(supported) or 'no model'}")
