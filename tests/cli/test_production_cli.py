@@ -30,7 +30,7 @@ def test_pattern_is_normalised():
 def test_plain_table():
     res = run_cli("production", "--mass", "0.5", "--mixing", "tau")
     assert res.returncode == 0, res.stderr
-    assert "tau- -> rho(770)- N" in res.stdout
+    assert "tau- -> pi- pi0 N" in res.stdout
 
 
 @pytest.mark.parametrize("args", [("--mass", "-1", "--mixing", "e"), ("--mass", "0.1", "--mixing", "x"),

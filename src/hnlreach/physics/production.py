@@ -6,8 +6,10 @@ Formulas (all per unit |U_alpha|^2, alpha = the flavour of the charged lepton / 
 - P -> P' l N and P -> V l N: helicity amplitudes of Richman & Burchat, RMP 67 (1995) 893,
   eqs. (47)-(53), with the lepton tensor integrated for two massive leptons (see
   `_lepton_factors`); reduces to 1805.08567 appendix C for P' and to the SM K_l3/D_l3 rates.
-- tau -> h N: 1805.08567 sec. 2.2 (pseudoscalar and vector h); tau -> l nu N: the muon-decay
-  integral I(x, y, z) of 1805.08567 sec. 2.2 / Gorbunov-Shaposhnikov 0705.1729 sec. 3.
+- tau -> P N (P = pi, K): 1805.08567 sec. 2.2; tau -> N + hadrons (pi pi0, 3 pi, 4 pi, K pi, ...):
+  crossing of the measured tau hadronic mass spectra (`hnlreach.physics.tau_decays`), which
+  replaces the narrow rho and K* of 1805.08567; tau -> l nu N: the muon-decay integral I(x, y, z)
+  of 1805.08567 sec. 2.2 / Gorbunov-Shaposhnikov 0705.1729 sec. 3.
 Branching ratios use the PDG parent lifetimes (constants.LIFETIME_S).
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics import form_factors as ff
+from hnlreach.physics import tau_decays
 from hnlreach.physics.constants import (
     F_PSEUDOSCALAR, F_VECTOR, FLAVOURS, G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM,
     kallen,
@@ -199,7 +202,7 @@ class Channel:
     parent: str
     products: tuple[str, ...]
     flavour: str
-    kind: str  # leptonic | semileptonic | tau_hadronic | tau_leptonic
+    kind: str  # leptonic | semileptonic | tau_hadronic | tau_multihadron | tau_leptonic
     params: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -215,6 +218,8 @@ class Channel:
         if self.kind == "tau_hadronic":
             fn = tau_vector_width if p["vector"] else tau_pseudoscalar_width
             return fn(p["meson"], mass, p["ckm"])
+        if self.kind == "tau_multihadron":
+            return tau_decays.width(p["class"], mass, parent_width("tau-"))
         if self.kind == "tau_leptonic":
             return tau_leptonic_width(LEPTON_MASS[p["lepton"]], mass, p["via_tau"])
         return semileptonic_width(p["meson"], p["daughter"], p["form"], LEPTON_MASS[p["lepton"]],
@@ -258,13 +263,13 @@ def _build_channels() -> dict[str, Channel]:
                             (daughter, f"{fl}{charge}", "N"), fl, "semileptonic",
                             {"meson": parent, "daughter": daughter, "form": form, "lepton": fl,
                              "isospin": iso, "correction": corr}))
-    # tau- -> h- N
-    for meson, name, ckm, vector in (("pi+", "pi-", V_CKM["u", "d"], False),
-                                     ("K+", "K-", V_CKM["u", "s"], False),
-                                     ("rho(770)+", "rho(770)-", V_CKM["u", "d"], True),
-                                     ("K*(892)+", "K*(892)-", V_CKM["u", "s"], True)):
+    # tau- -> P- N (pseudoscalar, two-body)
+    for meson, name, ckm in (("pi+", "pi-", V_CKM["u", "d"]), ("K+", "K-", V_CKM["u", "s"])):
         add(Channel(f"tau- -> {name} N", "tau-", (name, "N"), "tau", "tau_hadronic",
-                    {"meson": meson, "ckm": ckm, "vector": vector}))
+                    {"meson": meson, "ckm": ckm, "vector": False}))
+    # tau- -> hadrons N by crossing the measured spectra (tau_decays)
+    for cls in tau_decays.TAU_HADRONIC_CLASSES:
+        add(Channel(cls.name, "tau-", (*cls.products, "N"), "tau", "tau_multihadron", {"class": cls.name}))
     # tau- -> l- nu_l~ N (|U_tau|^2, N replaces nu_tau) and tau- -> nu_tau l- N (|U_l|^2)
     for fl, nubar in (("e", "nu(e)~"), ("mu", "nu(mu)~")):
         add(Channel(f"tau- -> {fl}- {nubar} N", "tau-", ("N", f"{fl}-", nubar), "tau",

@@ -3,7 +3,9 @@
 Two-body channels: fixed rest-frame momentum, isotropic.  Three-body channels: Dalitz points
 sampled with the matrix element behind the widths of `hnlreach.physics.production`
 (P -> P' l N: full |M|^2; tau -> l nu N: V-A |M|^2; P -> V l N: exact q^2 spectrum, lepton angle
-in the (l N) frame taken flat).  Parents are unpolarised; in the chain D_s -> tau nu -> N X the
+in the (l N) frame taken flat; tau -> N + hadrons: the hadronic mass squared s drawn from the
+crossed spectrum of `hnlreach.physics.tau_decays`, then tau -> N X(s) two-body and X -> hadrons by
+flat phase space, isotropic).  Parents are unpolarised; in the chain D_s -> tau nu -> N X the
 tau is fully polarised, but its polarisation is neglected here (it changes the N angular
 distribution in the tau frame, not the rates).
 """
@@ -16,7 +18,8 @@ from hnlreach.physics import production as prod
 from hnlreach.physics.constants import LEPTON_MASS, MASS, V_CKM
 from hnlreach.physics.form_factors import VectorFF
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, dalitz_limits_m23sq, sample_three_body, sample_two_body,
+    as_generator, boost_to_lab, dalitz_limits_m23sq, isotropic_directions, sample_n_body,
+    sample_three_body, sample_two_body, two_body_momentum,
 )
 
 __all__ = ["sample_channel_rest_frame", "hnl_momenta_rest_frame", "hnl_momenta_from_parents", "hnl_momenta_from_chain",
@@ -34,7 +37,7 @@ def _channel_and_mass(channel: str, mass: float):
 def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
     """n decays of `channel` in the parent rest frame: (four-momenta (n, k, 4), product names in
     that order).  Orders: two-body as in the channel name; semileptonic (N, l, X); tau -> l nu~ N
-    as (N, l, nu~); tau -> nu_tau l N as (l, nu_tau, N)."""
+    as (N, l, nu~); tau -> nu_tau l N as (l, nu_tau, N); tau -> hadrons N as in the channel name."""
     c, m = _channel_and_mass(channel, mass)
     rng = as_generator(rng)
     M = MASS[c.parent]
@@ -42,6 +45,8 @@ def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
         others = [MASS[p] for p in c.products if p != "N"]
         return sample_two_body(M, others[0], m, n, rng), (c.products[0], "N")
     p = c.params
+    if c.kind == "tau_multihadron":
+        return _tau_multihadron(c, m, n, rng), c.products
     if c.kind == "tau_leptonic":
         ml = LEPTON_MASS[p["lepton"]]
         if p["via_tau"]:  # |M|^2 ~ (p_tau.p_nu~)(p_N.p_l)
@@ -63,6 +68,25 @@ def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
             return prod.semileptonic_matrix_element(c.parent, p["daughter"], p["form"], ml, m, s_lx, q2)
     names = ("N", c.products[1], c.products[0])
     return sample_three_body(M, masses, n, rng, weight=w), names
+
+
+def _tau_multihadron(c, m: float, n: int, rng) -> np.ndarray:
+    """(n, k+1, 4) tau-rest-frame momenta of tau -> h_1..h_k N: s from the crossed spectrum,
+    N recoiling two-body against X(s), X -> hadrons by flat phase space (GENBOD)."""
+    from hnlreach.physics import tau_decays
+
+    M = MASS[c.parent]
+    name = c.params["class"]
+    masses = [MASS[h] for h in tau_decays.CLASSES_BY_NAME[name].products]
+    s = np.maximum(tau_decays.sample_s(name, m, n, rng), sum(masses) ** 2 * (1.0 + 1e-12))
+    mx = np.sqrt(s)
+    pstar = two_body_momentum(M, mx, m)
+    d = isotropic_directions(n, rng) * pstar[:, None]
+    p_x = np.column_stack([np.sqrt(s + pstar**2), -d])
+    p_n = np.column_stack([np.sqrt(m * m + pstar**2), d])
+    had = sample_n_body(mx, masses, rng=rng)
+    had = boost_to_lab(had, p_x)
+    return np.concatenate([had, p_n[:, None, :]], axis=1)
 
 
 def hnl_momenta_rest_frame(channel: str, mass: float, n: int, rng=None) -> np.ndarray:
