@@ -10,7 +10,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import FLAVOURS, ctau_m
 
-MASS_RANGE_GEV = (1e-3, 5.0)  # validity range of the decay physics (arXiv:1805.08567 channels)
+MASS_RANGE_GEV = (1e-3, 6.5)  # validity range of the decay physics (physics.decays.MASS_RANGE_GEV)
 
 
 def flavour_pattern(spec: str) -> tuple[float, float, float]:
@@ -54,7 +54,7 @@ def _coupling_value(coupling) -> float:
 class HNL:
     """A heavy neutral lepton.
 
-    mass     -- GeV, 1 MeV <= m <= 5 GeV
+    mass     -- GeV, 1 MeV <= m <= 6.5 GeV
     mixing   -- (|U_e|^2, |U_mu|^2, |U_tau|^2), or a pattern 'e' | 'mu' | 'tau' | 'A:B:C' with coupling=
     dipole   -- (d_e, d_mu, d_tau) in GeV^-1, or a pattern with coupling= (convention of Liu, Kamp,
                 Arguelles arXiv:2412.15051 eq. (2): L > d nubar sigma_{mu nu} F^{mu nu} N, mu_tr = 2 d)

@@ -26,7 +26,7 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 
-MASS_RANGE_GEV = (1e-3, 5.0)
+MASS_RANGE_GEV = (1e-3, 6.5)
 LOG_SPACING_RATIO = 3.0  # MIN:MAX:N is log-spaced if MAX/MIN > 3, else linear
 
 

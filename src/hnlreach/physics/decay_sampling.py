@@ -9,9 +9,11 @@ Matrix elements (spin-averaged unless a polarisation is given):
 - N -> nu l+ l- (dipole, via gamma*): `dipole.dipole_msq_nu_ll`, added incoherently to the mixing one;
 - N -> nu nu nu: flat phase space (the V-A matrix element is not used: the final state is invisible);
 - two-body channels: isotropic;
-- channels with hadrons and three or more products (N -> l- pi+ pi0, N -> nu pi+ pi- ...) and any
-  other product list of names the `particle` package knows: flat n-body phase space
-  (kinematics.sample_n_body), no matrix element.
+- N -> l- H+ (light hadrons crossed from tau decays) and N -> nu pi+ pi-: hadronic mass^2 s drawn from
+  the crossed spectrum of `decays_crossed`, l recoiling two-body against H(s) isotropically, H ->
+  hadrons by flat phase space (the same construction as tau -> N + hadrons in production);
+- other channels with hadrons and three or more products and any other product list of names the
+  `particle` package knows: flat n-body phase space (kinematics.sample_n_body), no matrix element.
 Majorana HNLs: self-conjugate channels (nu l+ l-) use the CP-symmetrised |M|^2 (l+ <-> l-);
 charged channels are each the Dirac (or charge-conjugated Dirac) matrix element.
 
@@ -27,12 +29,15 @@ Other channels with a polarisation raise HNLInputError rather than silently igno
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import G_F, LEPTON_MASS, MASS, PDGID
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, sample_n_body, sample_three_body, sample_two_body, two_body_momentum,
+    as_generator, boost_to_lab, isotropic_directions, sample_n_body, sample_three_body, sample_two_body,
+    two_body_momentum,
 )
 
 __all__ = ["sample_decay", "channel_products", "product_pdgid", "product_mass",
@@ -256,6 +261,30 @@ def _three_body(hnl, products, n, rng):
     return p4[:, [order[p] for p in prods], :]
 
 
+@lru_cache(maxsize=512)
+def _crossed_class(channel: str):
+    from hnlreach.physics.decays_crossed import class_of_channel
+
+    return class_of_channel(channel)
+
+
+def _lepton_hadrons(mass: float, crossed_class, masses, n: int, rng) -> np.ndarray:
+    """(n, k, 4) rest-frame momenta of N -> l h_1 .. h_{k-1}: s from the crossed spectrum, l recoiling
+    two-body against the hadronic system, which decays by flat phase space (GENBOD)."""
+    from hnlreach.physics.decays_crossed import sample_s
+
+    name, m_l = crossed_class
+    s = sample_s(name, mass, m_l, n, rng)
+    s = np.clip(s, sum(masses[1:]) ** 2 * (1 + 1e-12), (mass - m_l) ** 2)
+    mx = np.sqrt(s)
+    p = two_body_momentum(mass, m_l, mx)
+    d = isotropic_directions(n, rng) * p[:, None]
+    lep = np.column_stack([np.sqrt(m_l * m_l + p * p), d])
+    sys_ = np.column_stack([np.sqrt(s + p * p), -d])
+    had = boost_to_lab(sample_n_body(mx, masses[1:], rng=rng), sys_)
+    return np.concatenate([lep[:, None, :], had], axis=1)
+
+
 def sample_decay(hnl, channel: str, n: int, rng=None, momenta=None, polarisation=None):
     """Sample n decays of `hnl` into `channel`.
 
@@ -284,7 +313,12 @@ def sample_decay(hnl, channel: str, n: int, rng=None, momenta=None, polarisation
         if pol.shape not in ((), (n,)) or np.any(~np.isfinite(pol)) or np.any(np.abs(pol) > 1):
             raise HNLInputError("polarisation must be a number (or n numbers) in [-1, 1]")
 
-    if len(products) == 2:
+    crossed_class = _crossed_class(channel)
+    if crossed_class is not None:
+        if polarisation is not None:
+            raise HNLInputError(f"polarised decay not implemented for {channel!r}; pass polarisation=None")
+        p4 = _lepton_hadrons(hnl.mass, crossed_class, masses, n, rng)
+    elif len(products) == 2:
         if momenta is not None:
             pabs = np.linalg.norm(momenta, axis=1, keepdims=True)
             axes = np.where(pabs > 0, momenta / np.where(pabs > 0, pabs, 1.0), np.array([0.0, 0.0, 1.0]))

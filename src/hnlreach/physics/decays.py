@@ -4,24 +4,27 @@ Channels (names use the `particle` package; l = e, mu, tau; Dirac HNL, i.e. N ->
   invisible        N -> nu nu nu                        (summed over the neutrino flavours)
   leptonic CC      N -> l_a- l_b+ nu       (a != b)     from |U_a|^2
   leptonic NC      N -> nu l+ l-                        (CC interference included for mixing flavour = l)
-  single meson     N -> l- P+, N -> l- V+, N -> nu P0, N -> nu V0
-  multi-hadron     N -> l- hadrons+, N -> nu hadrons    (see "hand-over" below)
+  single meson     N -> l- P+ (pi, K, D, D_s, B, B_c), N -> l- V+ (D*, D_s*), N -> nu P0, N -> nu V0
+                   (omega, phi, J/psi; kappa convention in `decays_hadronic`)
+  light hadrons    N -> l- H+ for every tau hadronic class H (pi+ pi0 -- the finite-width rho --,
+                   3 pi, 4 pi, K pi, K pi pi, ...) and N -> nu pi+ pi-, by crossing the measured tau
+                   spectra (`decays_crossed`)
+  multi-hadron     N -> l- hadrons+, N -> nu hadrons    (continuum, see below)
 
-Hand-over to the inclusive hadronic width.  Single-meson channels exhaust the hadronic width
-only below ~1 GeV; above it multi-meson final states open, and arXiv:1805.08567 sec. 3.2-3.4
-estimate the total hadronic width by the quark-level width N -> l u dbar, nu q qbar times
-(1 + Delta_QCD(alpha_s(m_N))).  Here the single-meson channels are kept at every mass (experiments
-select them) and the multi-hadron channels carry the remainder
+'N -> l- hadrons+' = the perturbative u dbar, u sbar continuum above s ~ 2-3 GeV^2 (smoothly
+replacing the tau spectra, `decays_crossed`) + the heavy-quark remainder; 'N -> nu hadrons' = the
+neutral remainder:
 
-    Gamma(N -> l- hadrons+) = w(m) * max(Gamma_incl,CC - sum Gamma(N -> l- h+), 0)
-    Gamma(N -> nu hadrons)  = w(m) * max(Gamma_incl,NC - sum Gamma(N -> nu h0), 0)
+    remainder = w(m) * pos(Gamma_incl - sum Gamma_exclusive),   pos(x) = (x + sqrt(x^2 + (eps Gamma_incl)^2))/2
 
-so that above the window the total hadronic width is the QCD-corrected inclusive one (or the
-single-meson sum where that is larger).  w rises smoothly (C1 smoothstep) from 0 at
-HANDOVER_GEV[0] to 1 at HANDOVER_GEV[1]: below ~1 GeV alpha_s(m_N) is not perturbative and the
-quark picture is meaningless (the paper places the transition at ~1-2 GeV), while at 1.5 GeV the
-QCD-corrected quark width already exceeds the single-meson sum by ~30 % (x2 at 2 GeV), i.e.
-multi-meson states matter.  Every width is a continuous function of the mass.
+with Gamma_incl the quark-level width (heavy CC pairs c dbar, c sbar, u bbar, c bbar; all NC q qbar)
+times (1 + Delta_QCD(alpha_s(m_N))) (1805.08567 sec. 3.2.2) and the sum over the exclusive channels
+of the same quarks.  w rises with a C2 smoothstep from HANDOVER_GEV[0] to HANDOVER_GEV[1] (below
+~1 GeV the quark picture is meaningless; the paper places the transition at 1-2 GeV).  pos() is a
+smooth positive part (eps = SMOOTH_EPS): where the exclusive sum exceeds the inclusive width (single
+mesons just above their thresholds) the remainder is ~0 without the kinks of max(x, 0) (at 2.36,
+2.57, 2.88 GeV for tau mixing); elsewhere it differs from max(x, 0) by < eps^2/4 of Gamma_incl.
+Every width is smooth in the mass except at physical thresholds (test on a fine grid).
 
 Majorana HNL: every channel with a charged final state is listed again with all charges
 conjugated (same width); neutral final states keep one name with twice the width.
@@ -34,13 +37,15 @@ from functools import lru_cache
 import numpy as np
 
 from hnlreach.errors import HNLInputError
+from hnlreach.physics import decays_crossed as crossed
 from hnlreach.physics import decays_hadronic as had
 from hnlreach.physics import decays_leptonic as lep
 from hnlreach.physics.constants import FLAVOURS, LEPTON_MASS, MASS, QUARK_MASS
 from hnlreach.physics.decays_leptonic import leptonic_couplings  # noqa: F401  (public re-export)
 
-MASS_RANGE_GEV = (1e-3, 5.0)
+MASS_RANGE_GEV = (1e-3, 6.5)  # to above the B_c -> l N end point (6.27 GeV)
 HANDOVER_GEV = (1.0, 1.5)
+SMOOTH_EPS = 0.2
 
 _LEPTON_NAME = {"e": "e-", "mu": "mu-", "tau": "tau-"}
 _ANTILEPTON_NAME = {"e": "e+", "mu": "mu+", "tau": "tau+"}
@@ -55,10 +60,15 @@ def charged_hadrons_channel(flavour: str) -> str:
 
 
 def handover_weight(mass):
-    """w(m): 0 below HANDOVER_GEV[0], 1 above HANDOVER_GEV[1], C1 smoothstep in between."""
+    """w(m): 0 below HANDOVER_GEV[0], 1 above HANDOVER_GEV[1], C2 smoothstep in between."""
     lo, hi = HANDOVER_GEV
-    t = np.clip((np.asarray(mass, dtype=float) - lo) / (hi - lo), 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
+    return crossed.smoothstep2((np.asarray(mass, dtype=float) - lo) / (hi - lo))
+
+
+def smooth_positive_part(x, scale):
+    """(x + sqrt(x^2 + (SMOOTH_EPS scale)^2))/2: a C-infinity max(x, 0) (module docstring)."""
+    e = SMOOTH_EPS * np.asarray(scale, dtype=float)
+    return 0.5 * (x + np.sqrt(x * x + e * e))
 
 
 def unit_channel_widths(mass, flavour: str) -> dict[str, np.ndarray]:
@@ -77,15 +87,19 @@ def unit_channel_widths(mass, flavour: str) -> dict[str, np.ndarray]:
     charged = had.exclusive_charged(mass, flavour)
     neutral = had.exclusive_neutral(mass)
     out.update(charged)
+    out.update(crossed.charged_widths(mass, flavour))
     out.update(neutral)
+    out[crossed.NU_PIPI] = crossed.nu_pipi_width(mass, had.KAPPA_RHO0)
     w = handover_weight(mass)
     qcd = 1.0 + had.delta_qcd(np.maximum(mass, HANDOVER_GEV[0]))
-    sum_ch = sum(charged.values())
-    sum_nu = sum(neutral.values())
-    incl_cc = had.inclusive_charged_quarks(mass, flavour) * qcd
+    heavy_excl = sum(v for k, v in charged.items() if k.split()[-1] not in ("pi+", "K+"))
+    incl_heavy = had.inclusive_charged_quarks(mass, flavour, heavy_only=True) * qcd
     incl_nc = had.inclusive_neutral_quarks(mass) * qcd
-    out[charged_hadrons_channel(flavour)] = np.where(w > 0, w * np.clip(incl_cc - sum_ch, 0.0, None), 0.0)
-    out[NU_HADRONS] = np.where(w > 0, w * np.clip(incl_nc - sum_nu, 0.0, None), 0.0)
+    nc_excl = sum(neutral.values()) + out[crossed.NU_PIPI]
+    out[charged_hadrons_channel(flavour)] = (
+        crossed.light_continuum_width(mass, LEPTON_MASS[flavour])
+        + np.where(w > 0, w * smooth_positive_part(incl_heavy - heavy_excl, incl_heavy), 0.0))
+    out[NU_HADRONS] = np.where(w > 0, w * smooth_positive_part(incl_nc - nc_excl, incl_nc), 0.0)
     return out
 
 
@@ -102,16 +116,20 @@ def channel_thresholds(flavour: str) -> dict[str, float]:
         th[f"N -> {_LEPTON_NAME[flavour]} {h}"] = ml[flavour] + MASS[h]
     for h in list(had.NEUTRAL_PSEUDOSCALARS) + list(had.NEUTRAL_VECTOR_KAPPA):
         th[f"N -> nu {h}"] = MASS[h]
-    th[charged_hadrons_channel(flavour)] = max(HANDOVER_GEV[0], ml[flavour] + QUARK_MASS["u"] + QUARK_MASS["d"])
+    th.update(crossed.charged_thresholds(flavour))
+    th[crossed.NU_PIPI] = 2.0 * MASS["pi+"]
+    th[charged_hadrons_channel(flavour)] = min(HANDOVER_GEV[0], ml[flavour] + math.sqrt(crossed.LIGHT_WINDOW_S[0]))
     th[NU_HADRONS] = HANDOVER_GEV[0]
     return th
 
 
 def conjugate_channel(channel: str) -> str:
-    """Charge-conjugate channel name: 'N -> mu- pi+' -> 'N -> mu+ pi-'."""
+    """Charge-conjugate channel name: 'N -> mu- pi+' -> 'N -> mu+ pi-', 'K0' <-> 'K~0'."""
     head, _, products = channel.partition(" -> ")
     swap = {"+": "-", "-": "+"}
-    conj = [p[:-1] + swap[p[-1]] if p[-1] in swap else p for p in products.split()]
+    neutral = {"K0": "K~0", "K~0": "K0"}
+    conj = [neutral[p] if p in neutral else p[:-1] + swap[p[-1]] if p[-1] in swap else p
+            for p in products.split()]
     return f"{head} -> {' '.join(conj)}"
 
 

@@ -94,13 +94,20 @@ def shape_two_pion(s):
 
 def a1_running_width_g(s, s_threshold: float = 9.0 * M_PI**2):
     """g(s) of Kuhn-Santamaria (1990) eq. (3.16): the a1 -> rho pi -> 3 pi phase-space integral
-    (below (m_rho + m_pi)^2 their threshold expansion in s - 9 m_pi^2, here s - s_threshold so that
-    pi- pi0 pi0 opens at its own threshold)."""
+    (below s_b = (m_rho + m_pi)^2 their threshold expansion in s - 9 m_pi^2, here in s - s_threshold
+    so that pi- pi0 pi0 opens at its own threshold, and scaled to join the high branch continuously
+    at s_b -- the published pieces differ by 5 % there; a jump would make the widths kink)."""
     s = np.asarray(s, dtype=float)
-    x = s - s_threshold
-    low = 4.1 * x**3 * (1.0 - 3.3 * x + 5.8 * x * x)
-    high = 1.623 * s + 10.38 - 9.32 / s + 0.65 / (s * s)
-    return np.where(s > (KS_RHO[0] + M_PI) ** 2, high, np.clip(low, 0.0, None))
+    s_b = (KS_RHO[0] + M_PI) ** 2
+
+    def low(t):
+        x = t - s_threshold
+        return 4.1 * x**3 * (1.0 - 3.3 * x + 5.8 * x * x)
+
+    def high(t):
+        return 1.623 * t + 10.38 - 9.32 / t + 0.65 / (t * t)
+
+    return np.where(s > s_b, high(s), np.clip(low(s), 0.0, None) * high(s_b) / low(s_b))
 
 
 def shape_three_pion(s, a1=KS_A1, s_threshold: float = 9.0 * M_PI**2):
