@@ -57,10 +57,13 @@ class HNL:
     mass     -- GeV, 1 MeV <= m <= 6.5 GeV
     mixing   -- (|U_e|^2, |U_mu|^2, |U_tau|^2), or a pattern 'e' | 'mu' | 'tau' | 'A:B:C' with coupling=
     dipole   -- (d_e, d_mu, d_tau) in GeV^-1, or a pattern with coupling= (convention of Liu, Kamp,
-                Arguelles arXiv:2412.15051 eq. (2): L > d nubar sigma_{mu nu} F^{mu nu} N, mu_tr = 2 d)
+                Arguelles arXiv:2412.15051 eq. (2): L > d nubar_L sigma_{mu nu} F^{mu nu} N + h.c., mu_tr = 2 d)
     majorana -- Majorana (True) or Dirac (False, the default, as `hnlreach decay`)
     coupling -- with a pattern: total |U|^2 spread over e:mu:tau as A:B:C, or d (default 1), as
                 the CLI's --mixing/--dipole/--coupling:  HNL(0.5, mixing="tau", coupling=1e-4)
+    dipole_normalisation -- "lagrangian" (default: decay widths from the same L as upscattering,
+                Gamma(nu gamma) = d^2 m^3/(4 pi)) or "darknews" (DarkNews 0.4.8's widths, half as
+                large for the same d; physics.dipole)
     """
 
     mass: float
@@ -68,6 +71,7 @@ class HNL:
     dipole: tuple[float, float, float] = (0.0, 0.0, 0.0)
     majorana: bool = False
     coupling: InitVar[float | None] = None
+    dipole_normalisation: str = "lagrangian"
 
     def __post_init__(self, coupling=None):
         if isinstance(self.mixing, str) or isinstance(self.dipole, str):
@@ -93,10 +97,14 @@ class HNL:
             raise HNLInputError(f"mixing |U|^2 must be non-negative, got {mix}")
         object.__setattr__(self, "mixing", mix)
         object.__setattr__(self, "dipole", _couplings(self.dipole, "dipole d"))
+        from hnlreach.physics.dipole import check_normalisation
+
+        check_normalisation(self.dipole_normalisation)
 
     @classmethod
     def from_pattern(cls, mass, *, mixing: str | None = None, dipole: str | None = None,
-                     coupling: float = 1.0, majorana: bool = False) -> "HNL":
+                     coupling: float = 1.0, majorana: bool = False,
+                     dipole_normalisation: str = "lagrangian") -> "HNL":
         """Build from a CLI-style pattern: total |U|^2 = coupling spread as the pattern says,
         or dipole d = coupling on the given flavour(s)."""
         if (mixing is None) == (dipole is None):
@@ -104,7 +112,8 @@ class HNL:
         g = _coupling_value(coupling)
         if mixing is not None:
             return cls(mass, mixing=tuple(g * w for w in flavour_pattern(mixing)), majorana=majorana)
-        return cls(mass, dipole=tuple(g * w for w in flavour_pattern(dipole)), majorana=majorana)
+        return cls(mass, dipole=tuple(g * w for w in flavour_pattern(dipole)), majorana=majorana,
+                   dipole_normalisation=dipole_normalisation)
 
     # --- widths -----------------------------------------------------------------
     @cached_property
@@ -119,7 +128,8 @@ class HNL:
             for ch, w in mixing_partial_widths(self.mass, self.mixing, self.majorana).items():
                 out[ch] = out.get(ch, 0.0) + w
         if any(self.dipole):
-            for ch, w in dipole_partial_widths(self.mass, self.dipole, self.majorana).items():
+            for ch, w in dipole_partial_widths(self.mass, self.dipole, self.majorana,
+                                               self.dipole_normalisation).items():
                 out[ch] = out.get(ch, 0.0) + w
         return {ch: w for ch, w in out.items() if w > 0.0}
 

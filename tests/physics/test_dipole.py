@@ -26,21 +26,24 @@ def test_nu_gamma_matches_darknews(mass, majorana):
     pdg = pytest.importorskip("DarkNews.pdg")
     d = 3e-7
     ref = processes.FermionSinglePhotonDecay(pdg.neutrino4, pdg.nulight, _darknews_model(mass, d, majorana)).total_width()
-    ours = dipole_partial_widths(mass, (0.0, d, 0.0), majorana)["N -> nu gamma"]
+    ours = dipole_partial_widths(mass, (0.0, d, 0.0), majorana, normalisation="darknews")["N -> nu gamma"]
     assert ours == pytest.approx(ref, rel=0.01)
+    lagrangian = dipole_partial_widths(mass, (0.0, d, 0.0), majorana)["N -> nu gamma"]
+    assert lagrangian == pytest.approx(2 * ref, rel=0.01)  # the self-consistent default is 2x DarkNews
 
 
 @pytest.mark.parametrize("mass,lepton", [(0.1, "e"), (0.5, "mu")])
 def test_nu_ll_is_twice_darknews_dilepton_width(mass, lepton):
     """DarkNews 0.4.8 uses dij = Tih/2 = d/2 in its TMM dilepton amplitude (a second halving, see
-    dipole.py docstring), so its nu l l width is exactly 1/2 of ours; vegas noise ~1 %."""
+    dipole.py docstring), so its nu l l width is exactly 1/2 of ours in the "darknews" normalisation
+    (1/4 of the default); vegas noise ~1 %."""
     processes = pytest.importorskip("DarkNews.processes")
     pdg = pytest.importorskip("DarkNews.pdg")
     np.random.seed(11)
     lm, lp = (pdg.electron, pdg.positron) if lepton == "e" else (pdg.muon, pdg.antimuon)
     dk = processes.FermionDileptonDecay(pdg.neutrino4, pdg.nulight, lm, lp, _darknews_model(mass, 1.0))
     ref = dk.total_width()
-    ours = dipole_partial_widths(mass, (0.0, 1.0, 0.0))[f"N -> nu {lepton}+ {lepton}-"]
+    ours = dipole_partial_widths(mass, (0.0, 1.0, 0.0), normalisation="darknews")[f"N -> nu {lepton}+ {lepton}-"]
     print(f"m={mass}: ours/DarkNews = {ours / ref:.4f}")
     assert ours / ref == pytest.approx(2.0, rel=0.03)
 
@@ -70,7 +73,10 @@ def test_majorana_is_twice_dirac_and_flavour_sum():
 
 
 def test_nu_gamma_scaling():
-    assert gamma_nu_gamma(0.2, 1.0) == pytest.approx(0.2**3 / (8 * math.pi), rel=1e-14)
+    assert gamma_nu_gamma(0.2, 1.0) == pytest.approx(0.2**3 / (4 * math.pi), rel=1e-14)
+    assert gamma_nu_gamma(0.2, 1.0, normalisation="darknews") == pytest.approx(0.2**3 / (8 * math.pi), rel=1e-14)
+    with pytest.raises(HNLInputError):
+        gamma_nu_gamma(0.2, 1.0, normalisation="other")
     w1 = dipole_partial_widths(0.1, (0, 1e-6, 0))["N -> nu gamma"]
     w2 = dipole_partial_widths(0.2, (0, 2e-6, 0))["N -> nu gamma"]
     assert w2 / w1 == pytest.approx(32.0, rel=1e-12)

@@ -244,7 +244,8 @@ def _three_body(hnl, products, n, rng):
             if any(mix):
                 w = mixing_msq_nu_ll(M, fa, mix, s_minus, q2, hnl.majorana)
             if d2 > 0:
-                w = w + dipole_msq_nu_ll(M, ml, s_minus, q2, d2, hnl.majorana)
+                w = w + dipole_msq_nu_ll(M, ml, s_minus, q2, d2, hnl.majorana,
+                                         getattr(hnl, "dipole_normalisation", "lagrangian"))
             return w
 
         p4 = sample_three_body(M, (0.0, ml, ml), n, rng, weight=weight,

@@ -4,13 +4,19 @@ Convention (Liu et al. arXiv:2412.15051 eq. 2):  L = d_alpha  nu-bar_alpha sigma
 tools that write L = (mu_tr/2) nu-bar sigma F N use mu_tr = 2 d (Hostert's NuTools 2022 talk; DarkNews `mu_tr_a4`, whose
 internal vertex is t_a4 = mu_tr/2 = d, DarkNews/model.py `_set_vertices_common`).
 
-Normalisation -- we follow DarkNews 0.4.8 (DarkNews/decay_rates.py `gamma_Ni_to_Nj_gamma`), the code
-the Liu et al. arXiv:2412.15051 analysis ran on:
-    Gamma(N -> nu gamma) = |d|^2 m^3 / (8 pi)         (Dirac),   x 2 for Majorana,
-with |d|^2 = sum_alpha |d_alpha|^2 (DarkNews `FermionSinglePhotonDecay.Tih`).  A direct calculation
-with a left-handed nu projection gives |d|^2 m^3/(4 pi) (Magill et al. arXiv:1803.03262,
-Brdar et al. arXiv:2007.15563); without a chiral projection |d|^2 m^3/(2 pi).  So DarkNews's d is
-the others' d times 1/sqrt(2): quote limits on d "in DarkNews normalisation".
+Normalisation (one Lagrangian for production and decay).  With the chiral projection of the
+operator, the explicit trace (tests/physics/test_dipole_traces.py, numpy Dirac matrices) gives for a
+Dirac HNL
+    Gamma(N -> nu gamma) = |d|^2 m^3 / (4 pi)      (Majorana: x 2, N -> nu gamma and nu-bar gamma),
+with |d|^2 = sum_alpha |d_alpha|^2 -- as Magill et al. arXiv:1803.03262 and Brdar et al.
+arXiv:2007.15563 (without a projection it would be m^3/(2 pi)).  The same operator gives the
+upscattering cross section of `hnlreach.physics.upscattering` (equal to DarkNews 0.4.8's to 1e-3).
+This is the default, normalisation="lagrangian".
+
+normalisation="darknews" reproduces DarkNews 0.4.8 (`decay_rates.gamma_Ni_to_Nj_gamma`, the code
+the ND280 analysis of Liu et al. ran on): Gamma(N -> nu gamma) = |d|^2 m^3 / (8 pi), half of the
+above for the same d (every dipole width is halved; its upscattering is unchanged), i.e. a lifetime
+2x longer relative to production.  Use it only to reproduce results obtained with DarkNews.
 
 N -> nu l+ l- through gamma*: the spin-summed |M|^2 is derived here (derivation in
 `_dipole_msq_reduced`) with the *same* coupling normalisation as the photon channel, so that
@@ -20,8 +26,9 @@ factorises (Kroll-Wada form, cf. Magill et al. 1803.03262 sec. II):
     x = q^2/m^2,  4 m_l^2 < q^2 < m^2,
 exact in m_l.  At m = 100 MeV, BR(nu e+ e-) = 0.58 % (Liu et al. arXiv:2412.15051 quotes "~0.7 %" from arXiv:2109.03831).
 Known discrepancy: DarkNews 0.4.8's own dilepton amplitude (`diff_gamma_Ni_to_Nj_ell_ell`, TMM_SQR)
-uses dij = Tih/2 = d/2, i.e. a *second* halving, and its nu l+ l- width is exactly 1/2 of ours
-(its internal BR(nu e e) at 100 MeV is 0.29 %); we keep the physical ratio to the photon width.
+uses dij = Tih/2 = d/2, i.e. a *second* halving, and its nu l+ l- width is exactly 1/2 of ours in
+the "darknews" normalisation (its internal BR(nu e e) at 100 MeV is 0.29 %); we keep the physical
+ratio to the photon width in both normalisations.
 Interference with the mixing (Z/W) amplitudes is neglected (Liu et al. arXiv:2412.15051 sec. II).
 """
 from __future__ import annotations
@@ -34,11 +41,22 @@ from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import ALPHA_EM, LEPTON_MASS
 
 __all__ = [
-    "DIPOLE_CHANNELS", "gamma_nu_gamma", "dgamma_nu_ll_dq2", "gamma_nu_ll",
+    "DIPOLE_CHANNELS", "NORMALISATIONS", "check_normalisation", "gamma_nu_gamma", "dgamma_nu_ll_dq2", "gamma_nu_ll",
     "dipole_msq_nu_ll", "dipole_partial_widths",
 ]
 
 DIPOLE_CHANNELS = {"N -> nu gamma": None, "N -> nu e+ e-": "e", "N -> nu mu+ mu-": "mu"}
+# width factor relative to the self-consistent ("lagrangian") normalisation
+NORMALISATIONS = {"lagrangian": 1.0, "darknews": 0.5}
+
+
+def check_normalisation(normalisation: str) -> float:
+    """Width factor of a dipole normalisation name (module docstring); HNLInputError if unknown."""
+    try:
+        return NORMALISATIONS[normalisation]
+    except (KeyError, TypeError):
+        raise HNLInputError(f"unknown dipole normalisation {normalisation!r}: use one of "
+                            f"{', '.join(NORMALISATIONS)}") from None
 
 
 def _check(mass, dipole):
@@ -51,24 +69,28 @@ def _check(mass, dipole):
     return m, sum(x * x for x in d)
 
 
-def gamma_nu_gamma(mass: float, d2: float, majorana: bool = False) -> float:
-    """Gamma(N -> nu gamma) = d^2 m^3/(8 pi) (x2 Majorana); DarkNews 0.4.8 `gamma_Ni_to_Nj_gamma`."""
-    return (2.0 if majorana else 1.0) * d2 * mass**3 / (8.0 * math.pi)
+def gamma_nu_gamma(mass: float, d2: float, majorana: bool = False, normalisation: str = "lagrangian") -> float:
+    """Gamma(N -> nu gamma) = d^2 m^3/(4 pi) (x2 Majorana) from L = d nu-bar_L sigma F N + h.c.;
+    d^2 m^3/(8 pi) with normalisation="darknews" (DarkNews 0.4.8 `gamma_Ni_to_Nj_gamma`)."""
+    f = check_normalisation(normalisation)
+    return (2.0 if majorana else 1.0) * f * d2 * mass**3 / (4.0 * math.pi)
 
 
-def dgamma_nu_ll_dq2(q2, mass: float, m_l: float, d2: float = 1.0, majorana: bool = False):
+def dgamma_nu_ll_dq2(q2, mass: float, m_l: float, d2: float = 1.0, majorana: bool = False,
+                     normalisation: str = "lagrangian"):
     """dGamma(N -> nu l+ l-)/dq^2 [GeV^-1], q^2 = m_ll^2; gamma_gamma x Kroll-Wada factor (module doc)."""
     q2 = np.asarray(q2, dtype=float)
     x = q2 / mass**2
     r = 4.0 * m_l**2 / q2
     ok = (r < 1.0) & (x < 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        val = (gamma_nu_gamma(mass, d2, majorana) * (1.0 - x) ** 2 * (1.0 + 0.5 * x)
+        val = (gamma_nu_gamma(mass, d2, majorana, normalisation) * (1.0 - x) ** 2 * (1.0 + 0.5 * x)
                * ALPHA_EM / (3.0 * math.pi * q2) * (1.0 + 0.5 * r) * np.sqrt(np.clip(1.0 - r, 0, None)))
     return np.where(ok, val, 0.0)
 
 
-def gamma_nu_ll(mass: float, m_l: float, d2: float = 1.0, majorana: bool = False) -> float:
+def gamma_nu_ll(mass: float, m_l: float, d2: float = 1.0, majorana: bool = False,
+                normalisation: str = "lagrangian") -> float:
     """Gamma(N -> nu l+ l-) through gamma*: dGamma/dq^2 integrated in ln q^2 (Gauss-Legendre, exact
     to < 1e-10 relative)."""
     if mass <= 2.0 * m_l:
@@ -80,13 +102,15 @@ def gamma_nu_ll(mass: float, m_l: float, d2: float = 1.0, majorana: bool = False
     q2_mid = min(16.0 * m_l**2, mass**2)
     s_max = math.sqrt(q2_mid - 4.0 * m_l**2)
     s = 0.5 * s_max * (nodes + 1.0)
-    part1 = 0.5 * s_max * np.sum(weights * 2.0 * s * dgamma_nu_ll_dq2(4.0 * m_l**2 + s * s, mass, m_l, d2, majorana))
+    part1 = 0.5 * s_max * np.sum(weights * 2.0 * s * dgamma_nu_ll_dq2(4.0 * m_l**2 + s * s, mass, m_l, d2, majorana,
+                                                                          normalisation))
     part2 = 0.0
     if q2_mid < mass**2:
         lo = math.log(q2_mid)
         t = lo + 0.5 * (hi - lo) * (nodes + 1.0)
         q2 = np.exp(t)
-        part2 = 0.5 * (hi - lo) * np.sum(weights * q2 * dgamma_nu_ll_dq2(q2, mass, m_l, d2, majorana))
+        part2 = 0.5 * (hi - lo) * np.sum(weights * q2 * dgamma_nu_ll_dq2(q2, mass, m_l, d2, majorana,
+                                                                                    normalisation))
     return float(part1 + part2)
 
 
@@ -113,22 +137,26 @@ def _dipole_msq_reduced(mass, m_l, q2, s_nl_minus):
     return 4.0 * HL / (q2 * q2)
 
 
-def dipole_msq_nu_ll(mass, m_l, s_nl_minus, q2, d2: float = 1.0, majorana: bool = False):
-    """Spin-averaged |M|^2 for N -> nu l- l+ via gamma* in the DarkNews normalisation of d, as a function
-    of the Dalitz variables m^2(nu l-) and q^2 = m^2(l- l+).  Normalised so that the photon limit
-    reproduces gamma_nu_gamma: (DarkNews / unprojected) = 1/4, times 1/2 for the N spin average.
+def dipole_msq_nu_ll(mass, m_l, s_nl_minus, q2, d2: float = 1.0, majorana: bool = False,
+                     normalisation: str = "lagrangian"):
+    """Spin-averaged |M|^2 for N -> nu l- l+ via gamma*, as a function of the Dalitz variables
+    m^2(nu l-) and q^2 = m^2(l- l+): the unprojected trace times 1/2 (chiral projection P_R on the
+    nu-bar side: one nu helicity) times 1/2 (N spin average), times the normalisation factor.
     Symmetric in l- <-> l+, so the same expression holds for Majorana (x2 overall)."""
     e2 = 4.0 * math.pi * ALPHA_EM
-    return (2.0 if majorana else 1.0) * 0.125 * d2 * e2 * _dipole_msq_reduced(mass, m_l, q2, s_nl_minus)
+    f = check_normalisation(normalisation)
+    return (2.0 if majorana else 1.0) * 0.25 * f * d2 * e2 * _dipole_msq_reduced(mass, m_l, q2, s_nl_minus)
 
 
-def dipole_partial_widths(mass: float, dipole, majorana: bool = False) -> dict[str, float]:
+def dipole_partial_widths(mass: float, dipole, majorana: bool = False,
+                          normalisation: str = "lagrangian") -> dict[str, float]:
     """Partial widths [GeV] of the dipole portal: N -> nu gamma, N -> nu e+ e-, N -> nu mu+ mu-
     (the latter two open above 2 m_l); d = (d_e, d_mu, d_tau) in GeV^-1, summed in quadrature
-    over the (unobserved) neutrino flavour."""
+    over the (unobserved) neutrino flavour; normalisation "lagrangian" (default) or "darknews"."""
     m, d2 = _check(mass, dipole)
-    out = {"N -> nu gamma": gamma_nu_gamma(m, d2, majorana)}
+    check_normalisation(normalisation)
+    out = {"N -> nu gamma": gamma_nu_gamma(m, d2, majorana, normalisation)}
     for ch, fl in DIPOLE_CHANNELS.items():
         if fl is not None and m > 2.0 * LEPTON_MASS[fl]:
-            out[ch] = gamma_nu_ll(m, LEPTON_MASS[fl], d2, majorana)
+            out[ch] = gamma_nu_ll(m, LEPTON_MASS[fl], d2, majorana, normalisation)
     return out

@@ -117,11 +117,12 @@ class ReweightableSample:
 
 
 # --- model helpers ---------------------------------------------------------------------------
-def reference_hnl(mass: float, *, mixing=None, dipole=None, majorana=False):
+def reference_hnl(mass: float, *, mixing=None, dipole=None, majorana=False, dipole_normalisation="lagrangian"):
     """The HNL at unit coupling for a mixing pattern ('mu', '1:1:0') or a dipole flavour."""
     from hnlreach.model import HNL
 
-    return HNL.from_pattern(mass, mixing=mixing, dipole=dipole, coupling=1.0, majorana=majorana)
+    return HNL.from_pattern(mass, mixing=mixing, dipole=dipole, coupling=1.0, majorana=majorana,
+                            dipole_normalisation=dipole_normalisation)
 
 
 def signal_channels(experiment, hnl) -> dict[str, float]:
@@ -351,7 +352,8 @@ def _sample_flux_energies(flux, n, rng):
 def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = False,
                         n_hnl: int = 100_000, rng=None, strata: int | None = None,
                         flux_name: str | None = None, margin_m: float | None = None,
-                        xsec=None, sampler=None, n_energy_grid: int = 64) -> ReweightableSample:
+                        xsec=None, sampler=None, n_energy_grid: int = 64,
+                        dipole_normalisation: str = "lagrangian") -> ReweightableSample:
     """One weighted sample of HNLs from ν A -> N A (dipole, g = d) at every material of the
     geometry along the line of sight.  flux_name None: every flux of the coupled flavour
     (``dipole_fluxes``), n_hnl split over them by ``_allocate`` and the samples merged (each
@@ -365,16 +367,16 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
     cross section x E^j); the weight carries POT x phi(E)/q(E) x n_nucleus sigma(E) / (q(x, y) p(z)),
     so that N(d) is unbiased for every d.  ``xsec(E, m, nucleus, d=1)`` [cm^2] and
     ``sampler(E, m, nucleus, rng=...)`` default to physics.upscattering.dipole_xsec /
-    sample_upscattering."""
+    sample_upscattering.  dipole_normalisation: the decay widths' convention (model.HNL)."""
     rng = as_generator(rng)
-    hnl = reference_hnl(mass, dipole=dipole, majorana=majorana)
+    hnl = reference_hnl(mass, dipole=dipole, majorana=majorana, dipole_normalisation=dipole_normalisation)
     strata = experiment.signal.strata if strata is None else strata
     if flux_name is None:  # every flux of the coupled flavour (each carries its own exposure share)
         fluxes = dipole_fluxes(experiment, dipole)
         if len(fluxes) > 1:
             alloc = _allocate(int(n_hnl), np.array([_flux_integral(f) for f in fluxes]))
             parts = [upscattering_sample(experiment, mass, dipole, majorana, int(k), rng, strata, f.name,
-                                         margin_m, xsec, sampler, n_energy_grid)
+                                         margin_m, xsec, sampler, n_energy_grid, dipole_normalisation)
                      for f, k in zip(fluxes, alloc)]
             return ReweightableSample.merge(parts)
     w, points, p4, info, _ = upscattering_hnls(experiment, mass, dipole, n_hnl, rng, flux_name,
@@ -546,9 +548,11 @@ def simulate_at_coupling(experiment, hnl_at_g, weights, origins, p4, coupling_fa
 
 # --- one sample per mass, for scans ------------------------------------------------------------
 def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: str | None = None,
-                 majorana: bool = False, n_hnl: int = 100_000, rng=None) -> ReweightableSample:
+                 majorana: bool = False, n_hnl: int = 100_000, rng=None,
+                 dipole_normalisation: str = "lagrangian") -> ReweightableSample:
     """The reweightable sample of an experiment at one mass: meson/tau sources for mixing,
-    neutrino upscattering (and sources, if any, are ignored) for the dipole."""
+    neutrino upscattering (and sources, if any, are ignored) for the dipole (decay widths in
+    the given dipole normalisation, model.HNL)."""
     experiment_name = getattr(experiment, "name", "?")
     if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole] settings for this model class
         if (mixing is None) != (dipole is None):
@@ -563,4 +567,5 @@ def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: 
         if not experiment.sources:
             raise HNLInputError(f"experiment {experiment_name} has no meson/tau sources for mass mixing")
         return mixing_sample(experiment, mass, mixing, majorana, n_hnl, rng)
-    return upscattering_sample(experiment, mass, dipole, majorana, n_hnl, rng)
+    return upscattering_sample(experiment, mass, dipole, majorana, n_hnl, rng,
+                               dipole_normalisation=dipole_normalisation)

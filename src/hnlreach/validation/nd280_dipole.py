@@ -23,12 +23,20 @@ SEED001_WINDOW_2019_GEV = (0.390, 0.743)  # Liu et al. arXiv:2412.15051 abstract
 SEED001_WINDOW_UPGRADE_GEV = (0.148, 0.860)
 
 
+def dipole_normalisation_of(experiment) -> str:
+    """"darknews" for the seed-001 emulation (the authors ran DarkNews 0.4.8, whose dipole widths are
+    half of the Lagrangian's for the same d -- physics.dipole), "lagrangian" for a physical preset."""
+    return "darknews" if "seed001-emulation" in getattr(experiment, "name", "") else "lagrangian"
+
+
 def dipole_sample(experiment, mass: float, n_hnl: int = 40_000, rng=None, majorana: bool = False):
     """The engine's sample (``rates.engine.build_sample``, all nu_mu / nu_mu-bar fluxes of both
-    beam modes merged) -- identical to what ``hnlreach limit <preset> --dipole mu`` uses."""
+    beam modes merged) -- identical to what ``hnlreach limit <preset> --dipole mu`` uses; the
+    seed-001 emulation takes DarkNews's dipole widths (``dipole_normalisation_of``)."""
     from hnlreach.rates.engine import build_sample
 
-    return build_sample(experiment, float(mass), dipole="mu", majorana=majorana, n_hnl=n_hnl, rng=rng)
+    return build_sample(experiment, float(mass), dipole="mu", majorana=majorana, n_hnl=n_hnl, rng=rng,
+                        dipole_normalisation=dipole_normalisation_of(experiment))
 
 
 @functools.cache
@@ -66,7 +74,8 @@ def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
     for each of the FHC nu_mu and RHC nu_mu-bar fluxes (no wrong-sign fluxes); 'tpc_files' (2019)
     the sum of three per-TPC files (x3); 'cuts' cos theta_N > 0.999 and no opening-angle cut; 'gas'
     TPC gas at 1.855 g/cm^3 (the SIREN upgrade file's value).  The signal stays N -> nu e+ e- with
-    its branching ratio."""
+    its branching ratio.  Every emulation also takes DarkNews 0.4.8's dipole widths (Gamma(N -> nu
+    gamma) = d^2 m^3/(8 pi), `dipole_normalisation_of`), as the authors' code did."""
     from hnlreach.experiments import experiment_from_config, read_config
 
     cfg, path = read_config("nd280-upgrade" if upgrade else "nd280")
@@ -104,7 +113,8 @@ def emulation_breakdown(mass: float, d: float, n_hnl: int = 40_000, rng=None) ->
         steps = EMULATION_STEPS[:i]
         exp = seed001_emulation(False, steps) if steps else _experiment("nd280")
         s = dipole_sample(exp, mass, n_hnl, rng)
-        rows.append(("+".join(steps) or "physical (nd280 preset)", float(s.n(d)), float(s.mc_error(d))))
+        label = "darknews widths+" + "+".join(steps) if steps else "physical (nd280 preset)"
+        rows.append((label, float(s.n(d)), float(s.mc_error(d))))
     return rows
 
 
