@@ -212,7 +212,7 @@ def write_hepmc_pyhepmc(df, path):
     import pyhepmc as hp
 
     from hnlreach.outputs.events import META_KEY
-    from hnlreach.rates.events import LABELS, SLOTS
+    from hnlreach.rates.events import LABELS, SIB_SLOTS, SLOTS
 
     meta = df.attrs.get(META_KEY, {})
     ri = hp.GenRunInfo()
@@ -255,7 +255,7 @@ def write_hepmc_pyhepmc(df, path):
                 v1.add_particle_in(hp.GenParticle(mom["target"][i], pdg["target"][i], 4))
             hnl = hp.GenParticle(mom["N"][i], pdg["N"][i], 2)
             v1.add_particle_out(hnl)
-            for s in ("sib1", "sib2"):
+            for s in SIB_SLOTS:
                 if pdg[s][i]:
                     v1.add_particle_out(hp.GenParticle(mom[s][i], pdg[s][i], 1))
             ev.add_vertex(v1)

@@ -15,7 +15,7 @@ Columns (units: GeV, metres):
   ``target_component`` (upscattering: ``coherent``, ``proton`` or ``neutron``; else empty).
 - ``prod_x/y/z`` (production vertex), ``decay_x/y/z`` (decay vertex, drawn from the exponential
   decay law at the coupling inside the fiducial segment).
-- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1, sib2, gparent, gsib, d1..d3):
+- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1..sib5, gparent, gsib, d1..d3):
   ``<slot>_pdg`` (0 = empty) and ``<slot>_E/_px/_py/_pz``.  The HNL is PDG 9900012 (-9900012 for
   a Dirac N-bar).  For upscattering the target is at rest: the nucleus (PDG 10LZZZAAAI) for
   coherent scattering, the struck proton (2212) or neutron (2112) otherwise (a free nucleon at
@@ -30,7 +30,7 @@ Columns (units: GeV, metres):
 Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metadata ``hnlreach``
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
-vertices [gparent -> parent gsib], [parent (+ target) -> N sib1 sib2], [N -> d1 d2 d3], then one
+vertices [gparent -> parent gsib], [parent (+ target) -> N sib1..sib5], [N -> d1 d2 d3], then one
 vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point; status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
 ``weight`` and ``weight_nosel``; event attributes source/production/material/decay_channel/
@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from hnlreach.errors import HNLInputError
-from hnlreach.rates.events import LABELS, SLOTS
+from hnlreach.rates.events import DECAY_SLOTS, LABELS, SIB_SLOTS, SLOTS
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".hepmc": "hepmc", ".hepmc3": "hepmc"}
 _COMP = ("E", "px", "py", "pz")
@@ -208,7 +208,7 @@ def _signed_mass(p4: np.ndarray) -> np.ndarray:
     return np.where(pos, np.sqrt(np.where(pos, m2, 0.0)), -np.sqrt(-np.where(pos, 0.0, m2)))
 
 
-_TOPO_BITS = ("gparent", "target", "sib1", "sib2", "d1", "d2", "d3")  # optional slots present
+_TOPO_BITS = ("gparent", "target", *SIB_SLOTS, *DECAY_SLOTS)  # optional slots present
 _EVENT_ATTRS = tuple(sorted((*LABELS, "efficiency")))
 
 
@@ -218,11 +218,11 @@ def _topology(key: int, tree: tuple = ()):
     has = {s: bool(key >> i & 1) for i, s in enumerate(_TOPO_BITS)}
     zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1)}
     status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "target": 4, "N": 2,
-              "sib1": 1, "sib2": 1, "d1": 1, "d2": 1, "d3": 1}
+              **dict.fromkeys(SIB_SLOTS + DECAY_SLOTS, 1)}
     vertices = []  # (position name, incoming slots, outgoing slots), as write_hepmc's GenEvent
     if has["gparent"]:
         vertices.append(("prod", ["gparent"], ["parent", "gsib"]))
-    vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in ("sib1", "sib2") if has[s]]))
+    vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in SIB_SLOTS if has[s]]))
     vertices.append(("decay", ["N"], [s for s in ("d1", "d2", "d3") if has[s]]))
     position = ["d1", "d2", "d3"] + [f"u{i + 1}" for i in range(len(tree))]
     children: dict = {}
@@ -399,7 +399,7 @@ def read_hepmc(path):
             slots["target"] = ins[1] if len(ins) > 1 else None
             sibs = [p for p in v1.particles_out if p.id != hnl.id]
             slots["N"] = hnl
-            slots["sib1"], slots["sib2"] = (sibs + [None, None])[:2]
+            slots.update(zip(SIB_SLOTS, sibs))
             v0 = ins[0].production_vertex
             if v0 is not None and len(v0.particles_in):
                 slots["gparent"] = v0.particles_in[0]

@@ -29,10 +29,13 @@ from hnlreach.physics.constants import HBARC_GEV_M
 from hnlreach.physics.kinematics import as_generator
 
 HNL_PDG = 9900012  # heavy neutrino id of PYTHIA 8 (nu_Re); N-bar = -9900012 for a Dirac HNL
-SLOTS = ("N", "parent", "target", "sib1", "sib2", "gparent", "gsib", "d1", "d2", "d3")
+# production siblings: up to five (tau -> N + five pions); decay products: up to three
+SIB_SLOTS = ("sib1", "sib2", "sib3", "sib4", "sib5")
+DECAY_SLOTS = ("d1", "d2", "d3")
+SLOTS = ("N", "parent", "target", *SIB_SLOTS, "gparent", "gsib", *DECAY_SLOTS)
 """Particle slots of an event record: the HNL; its mother (meson, tau or neutrino) and, for
 upscattering, the target at rest (the nucleus for coherent scattering, the struck proton or neutron
-otherwise: ``target_component``); the other products of the N's production vertex (sib1, sib2;
+otherwise: ``target_component``); the other products of the N's production vertex (sib1..sib5;
 the recoil, on its mass shell, for upscattering); for the D_s -> tau chain the tau's mother and the nu_tau
 (gparent, gsib); the decay products d1..d3 in the order of the channel name.  pdg 0 = empty."""
 LABELS = ("source", "production", "material", "decay_channel", "target_component")
@@ -134,7 +137,7 @@ def _mixing_records(experiment, labels, history, idx, majorana, rng, vocab):
         # chain: the tau from parent+ is a tau+, its decay is the CP image of the listed tau- channel
         rec["parent_pdg"][sel] = -15 if chain else _pdgid(src.parent)
         sibs = [i for i, nm in enumerate(names) if nm != "N"]
-        for slot, i in zip(("sib1", "sib2"), sibs):
+        for slot, i in zip(SIB_SLOTS, sibs):
             pid = _pdgid(names[i])
             rec[f"{slot}_pdg"][sel] = conjugate_pdg(pid) if chain else pid
             rec[f"{slot}_p4"][sel] = h["products"][k, i]
@@ -146,7 +149,7 @@ def _mixing_records(experiment, labels, history, idx, majorana, rng, vocab):
             rec["gsib_p4"][sel] = h["grandmother"][k] - h["mother"][k]
         if src.charge_conjugates:  # the yield counts both charges: half are the CP images
             conj[sel] = rng.uniform(size=sel.size) < 0.5
-    for s in ("parent", "sib1", "sib2", "gparent", "gsib"):
+    for s in ("parent", *SIB_SLOTS, "gparent", "gsib"):
         rec[f"{s}_pdg"] = _conj(rec[f"{s}_pdg"], conj)
     n_sign = np.where(conj, -n_sign, n_sign)
     rec["N_pdg"][:] = HNL_PDG if majorana else HNL_PDG * n_sign
@@ -321,8 +324,8 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
         codes["decay_channel"][k] = vocab["decay_channel"].code(d["channel"])
         eff[k] = d["selected"] * d["efficiency"]
         pdg = np.broadcast_to(d["pdg"], (k.size, d["pdg"].size))
-        if pdg.shape[1] > 3:
-            raise HNLInputError(f"channel {d['channel']!r} has more than 3 products: no event record")
+        if pdg.shape[1] > len(DECAY_SLOTS):
+            raise HNLInputError(f"channel {d['channel']!r} has more than {len(DECAY_SLOTS)} products: no event record")
         for j in range(pdg.shape[1]):
             rec[f"d{j + 1}_pdg"][k] = _conj(pdg[:, j], anti[k])  # N-bar decays: CP image
             rec[f"d{j + 1}_p4"][k] = d["p4"][:, j]
