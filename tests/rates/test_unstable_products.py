@@ -56,7 +56,7 @@ def test_tau_sample_final_states_are_stable(hadronic_events):
 
     df = hadronic_events
     chans = set(df.decay_channel.astype(str))
-    assert {"N -> nu pi0", "N -> nu rho(770)0", "N -> nu eta", "N -> nu phi(1020)"} <= chans
+    assert {"N -> nu pi0", "N -> nu pi+ pi-", "N -> nu eta", "N -> nu phi(1020)"} <= chans
     K = n_u_slots(df)
     assert K >= 6  # eta' -> pi+ pi- eta, eta -> 3 pi0, pi0 -> gamma gamma, ...
     slots = ["d1", "d2", "d3"] + [f"u{i}" for i in range(1, K + 1)]
@@ -140,16 +140,17 @@ def _acceptance(exp, channel, rng, stable=True, monkeypatch=None):
     return selection.acceptance(exp, hnl, {channel: 1.0}, p4, vertices, rng)
 
 
-def test_two_track_selection_now_sees_nu_rho0(tmp_path, monkeypatch):
-    """N -> nu rho0 with 'two tracks, E > 1 GeV, opening angle > 1 mrad, both reach the
-    calorimeter': the rho0 counted as one neutral particle gave acceptance 0 (silently); decayed
-    to pi+ pi- it is the fraction of pion pairs passing the cuts."""
+def test_two_track_selection_now_sees_nu_phi(tmp_path, monkeypatch):
+    """N -> nu phi with 'two tracks, E > 1 GeV, opening angle > 1 mrad, both reach the
+    calorimeter': the phi counted as one neutral particle gave acceptance 0 (silently); decayed
+    (K+ K- 49 %, K_S K_L with K_S -> pi+ pi-) it is the fraction of charged pairs passing the cuts.
+    (This test used N -> nu rho0 before the rho became the finite-width N -> nu pi+ pi- channel.)"""
     from hnlreach.physics import unstable
     from hnlreach.rates import selection
 
-    exp = _toy(tmp_path, ["N -> nu rho(770)0", "N -> nu mu+ mu-"],
+    exp = _toy(tmp_path, ["N -> nu phi(1020)", "N -> nu mu+ mu-"],
                selection='min_track_energy_GeV = 1.0\nmin_opening_angle_rad = 0.001\nreach_volume = "calorimeter"')
-    new = _acceptance(exp, "N -> nu rho(770)0", np.random.default_rng(3))
+    new = _acceptance(exp, "N -> nu phi(1020)", np.random.default_rng(3))
     mumu = _acceptance(exp, "N -> nu mu+ mu-", np.random.default_rng(3))
 
     def undecayed(pdg, p4, rng=None):  # the behaviour before: products taken as they come
@@ -158,13 +159,13 @@ def test_two_track_selection_now_sees_nu_rho0(tmp_path, monkeypatch):
         return unstable.DecayTree(ids, p4, np.full((n, k), -1), np.ones((n, k), dtype=int))
 
     monkeypatch.setattr(selection, "decay_to_stable", undecayed)
-    old = _acceptance(exp, "N -> nu rho(770)0", np.random.default_rng(3))
-    eff = 0.8  # the preset's constant efficiency
+    old = _acceptance(exp, "N -> nu phi(1020)", np.random.default_rng(3))
     assert old.max() == 0.0
-    print(f"acceptance N -> nu rho0: before {old.mean():.3f}, now {new.mean():.3f} (nu mu+ mu-: {mumu.mean():.3f})")
-    assert 0.5 * eff < new.mean() < eff
-    # pions and muons of the same kinematics pass alike (the rho is a vector like the mu pair's gamma*/Z)
-    assert new.mean() == pytest.approx(mumu.mean(), rel=0.25)
+    print(f"acceptance N -> nu phi: before {old.mean():.3f}, now {new.mean():.3f} (nu mu+ mu-: {mumu.mean():.3f})")
+    # ~72 % of phi decays give two charged tracks (K+ K-, K_S -> pi+ pi-); the slow kaon pair is
+    # nearly collinear, so the pairs pass more often than the mu pair of N -> nu mu mu (0.63 vs 0.51)
+    eff = 0.8  # the preset's constant efficiency
+    assert 0.5 * eff < new.mean() < eff and new.mean() > 0.5 * mumu.mean()
 
 
 def test_inclusive_channel_with_selection_is_an_error(tmp_path):
