@@ -19,7 +19,7 @@ faded out and the perturbative spectral density F = N_c (|V_ud|^2 + |V_us|^2)/(6
 with a C2 smoothstep in s over LIGHT_WINDOW_S, r(s) = 1 + a + 1.640 a^2 - 10.28 a^3, a = alpha_s(sqrt s)/pi
 (R-ratio coefficients for n_f = 3, Gorishny-Kataev-Larin PLB 259 (1991) 144).  The continuum is the
 light-quark part of the channel 'N -> l- hadrons+'.  Every width here is smooth in m_N above its
-threshold.  N/(6 pi^2): the parton-model density that gives N_c G_F^2 m^5/(192 pi^3) (derived in tests).
+threshold.  N_c/(6 pi^2) is the parton-model density that gives N_c G_F^2 m^5/(192 pi^3) (checked in tests).
 """
 from __future__ import annotations
 
