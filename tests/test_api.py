@@ -151,7 +151,7 @@ def test_published_frames_are_not_boundaries():
     (["events", "charm", "--mass", "1", "--coupling", "1e-6", "--seed", "-3", "--out", "e.parquet"], "seed"),
     (["events", "nd280", "--mass", "0.1", "--dipole", "1:1:0", "--coupling", "1e-6", "--out", "e.parquet"],
      "one neutrino flavour"),
-    (["production", "--mass", "6", "--mixing", "tau"], "outside the supported range"),
+    (["production", "--mass", "7", "--mixing", "tau"], "outside the supported range"),
     (["xsec", "--mass", "0.1", "--mixing", "mu", "--target", "C12", "--energy", "1"], "No such option"),
 ])
 def test_bad_input_refused_before_any_scan(tmp_path, args, words):

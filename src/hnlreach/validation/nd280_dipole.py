@@ -24,7 +24,7 @@ SEED001_WINDOW_UPGRADE_GEV = (0.148, 0.860)
 
 
 def dipole_normalisation_of(experiment) -> str:
-    """"darknews" for the seed-001 emulation (the authors ran DarkNews 0.4.8, whose dipole widths are
+    """"darknews" for the emulation of Liu et al.'s analysis (the authors ran DarkNews 0.4.8, whose dipole widths are
     half of the Lagrangian's for the same d -- physics.dipole), "lagrangian" for a physical preset."""
     return "darknews" if "seed001-emulation" in getattr(experiment, "name", "") else "lagrangian"
 
@@ -32,7 +32,7 @@ def dipole_normalisation_of(experiment) -> str:
 def dipole_sample(experiment, mass: float, n_hnl: int = 40_000, rng=None, majorana: bool = False):
     """The engine's sample (``rates.engine.build_sample``, all nu_mu / nu_mu-bar fluxes of both
     beam modes merged) -- identical to what ``hnlreach limit <preset> --dipole mu`` uses; the
-    seed-001 emulation takes DarkNews's dipole widths (``dipole_normalisation_of``)."""
+    emulation of Liu et al.'s analysis takes DarkNews's dipole widths (``dipole_normalisation_of``)."""
     from hnlreach.rates.engine import build_sample
 
     return build_sample(experiment, float(mass), dipole="mu", majorana=majorana, n_hnl=n_hnl, rng=rng,
