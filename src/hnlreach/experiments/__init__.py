@@ -340,7 +340,7 @@ def _materials(cfg, where):
 
 def _volume(v, materials, compositions, where, origin=(0.0, 0.0, 0.0)):
     from hnlreach.geometry.materials import VACUUM, Material
-    from hnlreach.geometry.volumes import Box, Cylinder
+    from hnlreach.geometry.volumes import Box, Cylinder, Sphere
 
     if "material" in v:
         if v["material"] not in materials:
@@ -358,6 +358,8 @@ def _volume(v, materials, compositions, where, origin=(0.0, 0.0, 0.0)):
         center = center + np.asarray(origin, dtype=float)
     if v["shape"] == "box":
         return Box(v["name"], center, v["size_m"], mat)
+    if v["shape"] == "sphere":
+        return Sphere(v["name"], center, v["radius_m"], mat)
     return Cylinder(v["name"], center, v["radius_m"], v["length_m"], v.get("axis", [0.0, 0.0, 1.0]), mat)
 
 

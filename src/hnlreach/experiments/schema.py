@@ -30,7 +30,7 @@ def _f(kind, required=False, **kw):
 
 
 VOLUME = {
-    "name": _f("str", True), "shape": _f("choice", True, choices=("box", "cylinder")),
+    "name": _f("str", True), "shape": _f("choice", True, choices=("box", "cylinder", "sphere")),
     "center_m": _f("vec3", True), "size_m": _f("vec3"), "radius_m": _f("pos"),
     "length_m": _f("pos"), "axis": _f("vec3"), "material": _f("str"),
     "composition": _f("str"), "density_g_cm3": _f("nonneg"), "frame": _f("choice", choices=("geometry", "detector")),
@@ -265,6 +265,8 @@ def _check_volume(ctx, path, vol):
         ctx.fail(path, "a box needs size_m = [dx, dy, dz] (full lengths)")
     if vol["shape"] == "cylinder" and not ("radius_m" in vol and "length_m" in vol):
         ctx.fail(path, "a cylinder needs radius_m and length_m (and optionally axis)")
+    if vol["shape"] == "sphere" and "radius_m" not in vol:
+        ctx.fail(path, "a sphere needs radius_m")
 
 
 def validate_geometry_file(data: dict, where: str) -> dict:

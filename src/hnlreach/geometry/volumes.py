@@ -1,10 +1,10 @@
-"""Volumes (boxes, cylinders), vectorised ray intersections and a world of nested volumes.
+"""Volumes (boxes, cylinders, spheres), vectorised ray intersections and a world of nested volumes.
 
 Rays are arrays: origins (n, 3) and directions (n, 3) in metres (directions are normalised
 here, so the ray parameter t is a distance in metres).  ``intersect`` returns the entry and
 exit parameters (t_in, t_out) of the infinite line; a miss has t_in = +inf, t_out = -inf.
 Boxes: slab method (Kay & Kajiya, SIGGRAPH 1986); cylinders: quadratic for the mantle plus the
-two end-cap slabs.
+two end-cap slabs; spheres: the quadratic |o + t d - c|^2 = R^2.
 
 A ``World`` holds volumes in priority order: where volumes overlap, the one listed LATER wins
 (the convention of the SIREN detector files, where a detector part is listed after the hall or
@@ -170,6 +170,50 @@ class Cylinder:
     @property
     def volume_m3(self) -> float:
         return float(np.pi * self.radius ** 2 * self.length)
+
+
+@dataclass(frozen=True, eq=False)
+class Sphere:
+    """Solid sphere: centre [m], radius [m] (e.g. the MiniBooNE tank).  ``length`` (= 2 radius)
+    and ``axis`` make its bounding box computable like a cylinder's."""
+
+    name: str
+    center: np.ndarray
+    radius: float
+    material: Material = VACUUM
+
+    def __post_init__(self):
+        object.__setattr__(self, "center", _vec3(self.center, f"{self.name}: center"))
+        if not (np.isfinite(self.radius) and self.radius > 0):
+            raise HNLInputError(f"volume {self.name}: sphere radius must be positive, got {self.radius!r}")
+
+    @property
+    def length(self) -> float:
+        return 2.0 * float(self.radius)
+
+    @property
+    def axis(self) -> np.ndarray:
+        return np.array([0.0, 0.0, 1.0])
+
+    def intersect(self, origins, directions):
+        """Entry and exit distances: roots of t^2 + 2 b t + c = 0 (unit d), b = d.(o - c),
+        c = |o - c|^2 - R^2."""
+        o, d = _rays(origins, directions)
+        oc = o - self.center
+        b = np.sum(oc * d, axis=-1)
+        c = np.sum(oc * oc, axis=-1) - self.radius ** 2
+        disc = b * b - c
+        sq = np.sqrt(np.where(disc > 0, disc, 0.0))
+        miss = disc <= 0
+        return np.where(miss, np.inf, -b - sq), np.where(miss, -np.inf, -b + sq)
+
+    def contains(self, points) -> np.ndarray:
+        p = np.atleast_2d(np.asarray(points, dtype=float)) - self.center
+        return np.sum(p * p, axis=-1) <= self.radius ** 2 + _EPS
+
+    @property
+    def volume_m3(self) -> float:
+        return float(4.0 / 3.0 * np.pi * self.radius ** 3)
 
 
 def ray_interval(volume, origins, directions, t_min=0.0, t_max=np.inf):

@@ -38,10 +38,12 @@ _S0_M = 1e-3  # log-component offset [m]: resolves decay lengths down to ~1 mm
 
 
 def bounding_box(volume, rot=None) -> tuple[np.ndarray, np.ndarray]:
-    """(lo, hi) of a box or cylinder's exact bounding box in the frame whose axes are the columns
-    of rot (world frame if rot is None)."""
+    """(lo, hi) of a box, cylinder or sphere's exact bounding box in the frame whose axes are the
+    columns of rot (world frame if rot is None)."""
     rot = np.eye(3) if rot is None else rot
-    if hasattr(volume, "size"):  # box, possibly rotated
+    if type(volume).__name__ == "Sphere":
+        ext = np.full(3, float(volume.radius))
+    elif hasattr(volume, "size"):  # box, possibly rotated
         axes = np.eye(3) if volume.rotation is None else volume.rotation
         half = 0.5 * np.asarray(volume.size) * axes  # columns: half-edge vectors in the world
         ext = np.abs(rot.T @ half).sum(axis=1)
