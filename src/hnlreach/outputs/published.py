@@ -38,8 +38,11 @@ PUBLISHED = {
                             "ND280 low mass, Arguelles et al. (arXiv:2109.03831)"),
     "ND280-Arguelles2021-projection": ("ND280_lowmass_Arguelles2021_Umu2_projection.dat", 1e-3, "|U_mu|^2",
                                        "open", 0.90, "T2K(+II) projection, Arguelles et al. (arXiv:2109.03831)"),
-    "MiniBooNE-dipole": ("MiniBooNE_dipole_preferred.dat", 1.0, "d_mu [GeV^-1]", "open", 0.95,
-                         "MiniBooNE preferred region, dipole portal (arXiv:1803.03262)"),
+    # a constraint (excluded above the line), not a preferred region: Magill et al. derive constraints
+    # "utilizing data from ... MiniBooNE" (abstract); the file is one line from 1 MeV to the frame
+    # (d = 1e-3 at 0.98 GeV), never closed, and its header reads "d at 95%CL from MiniBooNE data"
+    "MiniBooNE-dipole": ("MiniBooNE_Magill2018_dmu_95CL.dat", 1.0, "d_mu [GeV^-1]", "lower", 0.95,
+                         "MiniBooNE data, 95 % CL constraint on the dipole portal (Magill et al., arXiv:1803.03262)"),
     "MINERvA-dipole": ("MINERvA_Kamp2022_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "lower", 0.95,
                        "MINERvA nu-e sidebands, dipole portal (Kamp et al., arXiv:2206.07100)"),
     "ND280-dipole-Liu2024": ("ND280_Liu2024_dmu_95CL.dat", 1e-3, "d_mu [GeV^-1]", "lower", 0.95,
@@ -55,6 +58,8 @@ FRAMES = {
     "CHARM-Boiarska2021": {"mass_min": 0.100394639, "coupling_max": 5.15658643e-3},
     # arXiv:2106.13684 Fig. 5 starts at m = 0.2 GeV and ends at |U|^2 = 1
     "CHARM-Orloff2002": {"mass_min": 0.20149, "coupling_max": 1.0},
+    # the MiniBooNE line ends on the top of the figure (d = 1e-3 GeV^-1) at 0.98 GeV
+    "MiniBooNE-dipole": {"coupling_max": 1e-3},
 }
 
 # curves digitised as separate branches in one file: indices of the points that start a new branch

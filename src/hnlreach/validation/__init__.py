@@ -23,3 +23,5 @@ register("nd280-dipole", "nd280_dipole",
          "ND280 and upgrade, dipole-portal HNLs (Liu, Kamp, Arguelles, Liu et al. arXiv:2412.15051, Fig. 4)")
 register("nd280-mixing-validation", "nd280_mixing",
          "ND280 |U_mu|^2 limit from K -> mu N (Liu et al. arXiv:2412.15051 supplemental Fig. 1)")
+register("bnb-dipole", "bnb_dipole",
+         "MiniBooNE / MicroBooNE dipole-portal HNLs: upscattering rate vs DarkNews, MiniBooNE vs Magill et al. arXiv:1803.03262")

@@ -312,7 +312,7 @@ def _plots(outdir, masses, bounds, mib, minerva, seed, exps):
     for k, style in (("nd280", "-"), ("nd280-upgrade", "--")):
         c = seed[k]
         ax.plot(c.mass_GeV, c.coupling, style, color="tab:orange", lw=2, alpha=0.8, label=f"Liu et al. arXiv:2412.15051 Fig. 4: {c.description.split(',')[0]}")
-    ax.fill(mib.mass_GeV, mib.coupling, color="tab:green", alpha=0.3, label="MiniBooNE-preferred (Magill et al.)")
+    ax.plot(mib.mass_GeV, mib.coupling, color="tab:green", lw=1.2, label="MiniBooNE 95 % CL constraint (Magill et al. arXiv:1803.03262)")
     ax.plot(minerva.mass_GeV, minerva.coupling, "b-", lw=1.2, label="MINERvA (Kamp et al. 2206.07100)")
     ax.set(xscale="log", yscale="log", xlabel=r"$m_N$ [GeV]", ylabel=r"$d_{\mu N}$ [GeV$^{-1}$] (Liu et al. arXiv:2412.15051 eq. 2)",
            xlim=(0.01, 1.2), ylim=(3e-8, 1e-3))

@@ -1,0 +1,148 @@
+"""Dipole-portal HNLs at the Booster Neutrino Beam: the `miniboone` and `microboone` presets.
+
+Three checks, written by ``reproduce`` into a markdown report:
+
+1. Upscattering rate, like for like with DarkNews 0.4.8: DarkNews's event rate (its
+   ``w_event_rate``) counts every nu_mu A -> N A in its target mass, with neither the decay
+   probability nor a branching ratio (its convention: the HNL is assumed to decay in the detector).
+   We compute the same number, POT x N_targets x int phi_numu(E) sigma(E) dE, per nucleus and
+   scattering component (``like_for_like``), with DarkNews's target masses and POT, and compare with
+   its numbers (``DARKNEWS``, recorded from DarkNews GenLauncher runs).  The neutron term (our
+   nucleon magnetic moment; DarkNews's amplitude has none) is reported separately.
+2. The engine against that integral: the weighted interaction points of
+   ``rates.engine.upscattering_hnls`` inside the MiniBooNE tank (a Sphere volume) must add up to
+   POT x N_targets(tank) x int phi sigma dE (``engine_tank_rate``).
+3. The MiniBooNE lower boundary on d_mu against Magill et al. arXiv:1803.03262 (their MiniBooNE
+   constraint, shipped as published curve ``MiniBooNE-dipole``).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+N_AVOGADRO = 6.02214076e23
+
+# DarkNews 0.4.8 GenLauncher(mu_tr_mu4 = 2e-6 (d = 1e-6 GeV^-1), m4, HNLtype="dirac",
+# decay_product="photon", experiment=..., neval=20000, seed=1, include_nelastic=True): sum of
+# w_event_rate per scattering regime / target.  Its target masses and exposures:
+# include/detectors/miniboone_fhc.txt (818 t CH2, 18.75e20 POT), miniboone_fhc_dirt.txt (55626.5 t
+# SiO2), microboone.txt (170 t Ar, 6.8e20 POT); fluxes MiniBooNE_FHC.dat, MicroBooNE_BNB_fullflux.txt.
+D_REF = 1e-6
+DARKNEWS = {
+    ("miniboone_fhc", 0.05): {"C12 coherent": 96653.0, "C12 proton": 21501.4, "H1 proton": 7113.5},
+    ("miniboone_fhc", 0.2): {"C12 coherent": 24260.8, "C12 proton": 8403.4, "H1 proton": 2782.5},
+    ("miniboone_fhc", 0.5): {"C12 coherent": 1245.26, "C12 proton": 1650.93, "H1 proton": 545.42},
+    # the dirt weights carry DarkNews's (L / r)^2 rescaling of the 541 m flux to each point of its
+    # 474 m soil cone (geom.miniboone_dirt_geometry): <(L/r)^2> = 2.84 over the cone (neutrinos from
+    # the target), hence ours / DarkNews = 0.35 for the plain integral -- a geometry factor, not physics
+    ("miniboone_fhc_dirt", 0.2): {"Si28 coherent": 4929239.8, "O16 coherent": 3622982.0,
+                                   "Si28 proton": 911295.5, "O16 proton": 1022793.6},
+    ("microboone", 0.2): {"Ar40 coherent": 6106.6, "Ar40 proton": 958.8},
+}
+# (preset, DarkNews target mass [t], POT, {nucleus: (mass fraction, molar mass [g])})
+SETUPS = {
+    "miniboone_fhc": ("miniboone", 818.0, 18.75e20, {"C12": (12 / 14, 12.0), "H1": (2 / 14, 1.008)}),
+    "miniboone_fhc_dirt": ("miniboone", 55626.5, 18.75e20, {"Si28": (28 / 60, 27.977), "O16": (32 / 60, 15.995)}),
+    "microboone": ("microboone", 170.0, 6.8e20, {"Ar40": (1.0, 39.962)}),
+}
+
+
+def _flux(preset: str, name: str = "numu"):
+    from hnlreach.experiments import load_experiment
+
+    return next(f for f in load_experiment(preset).fluxes if f.name == name)
+
+
+def like_for_like(setup: str, mass: float, d: float = D_REF) -> dict[str, float]:
+    """POT x N_nucleus x int phi_numu sigma_component dE [events] per 'nucleus component' (coherent,
+    proton, neutron) for DarkNews's target masses and POT (the flux of our preset, the same file)."""
+    from hnlreach.physics.upscattering import dipole_xsec_components
+
+    preset, tonnes, pot, nuclei = SETUPS[setup]
+    flux = _flux(preset)
+    e, phi = flux.energies, np.clip(flux.values, 0.0, None)
+    out = {}
+    for nuc, (frac, molar) in nuclei.items():
+        n_targets = tonnes * 1e6 * frac / molar * N_AVOGADRO
+        for comp, sig in dipole_xsec_components(e, mass, nuc, d=d).items():
+            if comp != "total":
+                out[f"{nuc} {comp}"] = float(pot * n_targets * np.trapezoid(phi * np.asarray(sig), e))
+    return out
+
+
+def engine_tank_rate(mass: float = 0.2, d: float = D_REF, n: int = 20_000, seed: int = 3):
+    """(engine, analytic): nu_mu upscatterings inside the MiniBooNE tank from the engine's weighted
+    interaction points, and POT x N_targets(tank) x int phi sigma dE; plus the engine's MC error."""
+    from hnlreach.experiments import load_experiment
+    from hnlreach.physics.upscattering import dipole_xsec
+    from hnlreach.rates.engine import upscattering_hnls
+
+    exp = load_experiment("miniboone")
+    w, _, _, _, hist = upscattering_hnls(exp, mass, "mu", n, np.random.default_rng(seed), flux_name="numu")
+    itank = [v.name for v in exp.world.volumes].index("tank")
+    wt = np.where(hist["volume"] == itank, w, 0.0) * d * d
+    tank = exp.world.volumes[itank]
+    flux = _flux("miniboone")
+    e, phi = flux.energies, np.clip(flux.values, 0.0, None)
+    rate_per_cm = sum(dens * dipole_xsec(e, mass, nuc, d=d)
+                      for nuc, dens in tank.material.number_densities().items())  # [1/cm] per neutrino
+    analytic = exp.beam.pot * np.trapezoid(phi * rate_per_cm, e) * tank.volume_m3 * 1e6
+    return float(wt.sum()), float(analytic), float(np.sqrt(np.sum(wt ** 2)))
+
+
+def miniboone_boundary(masses, n_hnl: int = 20_000, seed: int = 1):
+    """Our MiniBooNE lower boundary on d_mu at each mass (hnlreach.limit, the preset's defaults)."""
+    import hnlreach
+
+    r = hnlreach.limit("miniboone", masses=list(masses), n_hnl=n_hnl, seed=seed, jobs=1, progress="none", refine=0)
+    return np.asarray(r.lower, dtype=float)
+
+
+def magill_boundary(masses):
+    from hnlreach.outputs.published import load_published
+    from hnlreach.validation.compare import contour_bounds
+
+    return contour_bounds(load_published("MiniBooNE-dipole"), masses)[0]
+
+
+COMPARE_MASSES = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
+
+
+def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
+    from hnlreach.outputs.atomic import atomic_write_text
+
+    t0 = time.perf_counter()
+    lines = ["# Dipole-portal HNLs at the Booster Neutrino Beam (`miniboone`, `microboone`)", "",
+             "Generated by `hnlreach reproduce bnb-dipole`" + (" --quick (smoke test)" if quick else "") + ".", "",
+             f"## 1. Upscattering rate, like for like with DarkNews 0.4.8 (d = {D_REF:g} GeV^-1, nu_mu only)", "",
+             "DarkNews's event rate has no decay probability and no branching ratio; ours below neither.", "",
+             "| DarkNews experiment | m_N [GeV] | nucleus, component | DarkNews | ours | ours / DarkNews |", "|---|---|---|---|---|---|"]
+    for (setup, m), ref in DARKNEWS.items():
+        ours = like_for_like(setup, m)
+        for k, v in ref.items():
+            lines.append(f"| {setup} | {m:g} | {k} | {v:.4g} | {ours[k]:.4g} | {ours[k] / v:.4f} |")
+        extra = {k: v for k, v in ours.items() if k.endswith("neutron") and v > 0}
+        for k, v in extra.items():
+            lines.append(f"| {setup} | {m:g} | {k} (not in DarkNews) | -- | {v:.4g} | -- |")
+    lines += ["", "miniboone_fhc_dirt: DarkNews rescales each dirt event by (L/r)^2 (the 541 m flux moved to the "
+              "distance r from the neutrino's production point, geom.miniboone_dirt_geometry); over its 474 m soil "
+              "cone <(L/r)^2> = 2.84 for neutrinos from the target, so the plain integral is 1/2.84 = 0.35 of "
+              "DarkNews's -- as found, for every nucleus and component.  Our preset keeps the plane-wave flux over "
+              "50 m of soil, where (L/r)^2 <= 1.2."]
+    eng, ana, err = engine_tank_rate(n=5_000 if quick else 40_000)
+    lines += ["", "## 2. The engine's interaction points in the MiniBooNE tank (Sphere volume)", "",
+              f"nu_mu upscatterings in the 6.1 m oil sphere at m = 0.2 GeV, d = {D_REF:g}: engine {eng:.4g} +- {err:.2g} (MC), "
+              f"POT x N_targets x int phi sigma dE = {ana:.4g}; ratio {eng / ana:.3f}.", ""]
+    masses = COMPARE_MASSES[1::2] if quick else COMPARE_MASSES
+    ours = miniboone_boundary(masses, n_hnl=4_000 if quick else 20_000)
+    ref = magill_boundary(masses)
+    lines += ["## 3. MiniBooNE lower boundary on d_mu vs Magill et al. arXiv:1803.03262", "",
+              "| m_N [GeV] | ours [GeV^-1] | Magill et al. [GeV^-1] | ours / Magill |", "|---|---|---|---|"]
+    for m, a, b in zip(masses, ours, ref):
+        lines.append(f"| {m:g} | {a:.3e} | {b:.3e} | {a / b:.2f} |")
+    lines += ["", f"Time: {time.perf_counter() - t0:.0f} s.", "",
+              "Explanations and assumptions: docs/validation/bnb-dipole/README.md."]
+    path = atomic_write_text(Path(outdir) / "bnb_dipole_report.md", "\n".join(lines) + "\n")
+    return [path]
