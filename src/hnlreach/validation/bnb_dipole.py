@@ -34,11 +34,12 @@ DARKNEWS = {
     ("miniboone_fhc", 0.05): {"C12 coherent": 96653.0, "C12 proton": 21501.4, "H1 proton": 7113.5},
     ("miniboone_fhc", 0.2): {"C12 coherent": 24260.8, "C12 proton": 8403.4, "H1 proton": 2782.5},
     ("miniboone_fhc", 0.5): {"C12 coherent": 1245.26, "C12 proton": 1650.93, "H1 proton": 545.42},
-    # the dirt weights carry DarkNews's (L / r)^2 rescaling of the 541 m flux to each point of its
-    # 474 m soil cone (geom.miniboone_dirt_geometry): <(L/r)^2> = 2.84 over the cone (neutrinos from
-    # the target), hence ours / DarkNews = 0.35 for the plain integral -- a geometry factor, not physics
+    # dirt: DarkNews's weights carry (L / r)^2, the flux moved from L to each point of its soil cone
+    # (geom.miniboone_dirt_geometry, microboone_dirt_geometry); compared in ``dirt_equivalent``
     ("miniboone_fhc_dirt", 0.2): {"Si28 coherent": 4929239.8, "O16 coherent": 3622982.0,
                                    "Si28 proton": 911295.5, "O16 proton": 1022793.6},
+    ("microboone_dirt", 0.2): {"Si28 coherent": 378703.5, "O16 coherent": 280135.1,
+                               "Si28 proton": 69046.1, "O16 proton": 80795.6},
     ("microboone", 0.2): {"Ar40 coherent": 6106.6, "Ar40 proton": 958.8},
 }
 # (preset, DarkNews target mass [t], POT, {nucleus: (mass fraction, molar mass [g])})
@@ -46,7 +47,30 @@ SETUPS = {
     "miniboone_fhc": ("miniboone", 818.0, 18.75e20, {"C12": (12 / 14, 12.0), "H1": (2 / 14, 1.008)}),
     "miniboone_fhc_dirt": ("miniboone", 55626.5, 18.75e20, {"Si28": (28 / 60, 27.977), "O16": (32 / 60, 15.995)}),
     "microboone": ("microboone", 170.0, 6.8e20, {"Ar40": (1.0, 39.962)}),
+    "microboone_dirt": ("microboone", 8579.28, 6.8e20, {"Si28": (28 / 60, 27.977), "O16": (32 / 60, 15.995)}),
 }
+SOIL_G_CM3 = 2.15
+# DarkNews 0.4.8 soil cones (geom.py, cm -> m): apex at the target, baseline L, cone height a (apex to
+# the base, which is b in radius), truncated at h = l_excluded from the apex (the decay region)
+DIRT_CONES = {
+    "miniboone_fhc_dirt": {"L": 541.0, "a": 474.0 + 53.8, "le": 53.8, "b": 10.275},
+    "microboone_dirt": {"L": 470.0, "a": 400.0 + 62.41755, "le": 62.41755, "b": 2.87415},
+}
+
+
+def dirt_equivalent(setup: str, mass: float, d: float = D_REF):
+    """Our upscatterings in DarkNews's soil, in our plane-wave convention: a soil cylinder of the cone's
+    base radius b and length a - le (the engine's flux is uniform over the plane, so per metre it
+    counts as many neutrinos as the cone from the target); and the ratio DarkNews / ours expected from
+    its geometry for neutrinos from the target: (L/a)^2 (its (L/r)^2 rescaling integrated over the cone)
+    x M_file / M_cone (the soil mass of its detector file over its cone's mass).
+    Returns ({'nucleus component': events}, expected DarkNews / ours)."""
+    c = DIRT_CONES[setup]
+    _, tonnes, _, _ = SETUPS[setup]
+    v_cyl = np.pi * c["b"] ** 2 * (c["a"] - c["le"])  # m^3
+    v_cone = np.pi * c["b"] ** 2 / (3 * c["a"] ** 2) * (c["a"] ** 3 - c["le"] ** 3)
+    ours = {k: v * (v_cyl * SOIL_G_CM3) / tonnes for k, v in like_for_like(setup, mass, d).items()}
+    return ours, (c["L"] / c["a"]) ** 2 * tonnes / (v_cone * SOIL_G_CM3)
 
 
 def _flux(preset: str, name: str = "numu"):
@@ -120,17 +144,29 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
              "DarkNews's event rate has no decay probability and no branching ratio; ours below neither.", "",
              "| DarkNews experiment | m_N [GeV] | nucleus, component | DarkNews | ours | ours / DarkNews |", "|---|---|---|---|---|---|"]
     for (setup, m), ref in DARKNEWS.items():
+        if setup in DIRT_CONES:
+            continue
         ours = like_for_like(setup, m)
         for k, v in ref.items():
             lines.append(f"| {setup} | {m:g} | {k} | {v:.4g} | {ours[k]:.4g} | {ours[k] / v:.4f} |")
         extra = {k: v for k, v in ours.items() if k.endswith("neutron") and v > 0}
         for k, v in extra.items():
             lines.append(f"| {setup} | {m:g} | {k} (not in DarkNews) | -- | {v:.4g} | -- |")
-    lines += ["", "miniboone_fhc_dirt: DarkNews rescales each dirt event by (L/r)^2 (the 541 m flux moved to the "
-              "distance r from the neutrino's production point, geom.miniboone_dirt_geometry); over its 474 m soil "
-              "cone <(L/r)^2> = 2.84 for neutrinos from the target, so the plain integral is 1/2.84 = 0.35 of "
-              "DarkNews's -- as found, for every nucleus and component.  Our preset keeps the plane-wave flux over "
-              "50 m of soil, where (L/r)^2 <= 1.2."]
+    lines += ["", "### Soil upstream", "",
+              "DarkNews fills a cone from the target through a disc of radius b at its base and weights each "
+              "event by (L/r)^2 (the flux moved from L to the point).  Our engine's plane-wave flux over a "
+              "cylinder of radius b counts as many neutrinos per metre; 'ours' is that cylinder over the "
+              "cone's length.  Expected DarkNews / ours = (L/a)^2 x M_file / M_cone for neutrinos from the "
+              "target: DarkNews's MiniBooNE dirt file gives 55626.5 t, while its own cone geometry holds "
+              "125326 t (MicroBooNE: both 8579 t).", "",
+              "| DarkNews experiment | nucleus, component | DarkNews | ours (cylinder) | DarkNews / ours | expected |",
+              "|---|---|---|---|---|---|"]
+    for (setup, m), ref in DARKNEWS.items():
+        if setup not in DIRT_CONES:
+            continue
+        ours, expect = dirt_equivalent(setup, m)
+        for k, v in ref.items():
+            lines.append(f"| {setup} | {k} | {v:.4g} | {ours[k]:.4g} | {v / ours[k]:.3f} | {expect:.3f} |")
     eng, ana, err = engine_tank_rate(n=5_000 if quick else 40_000)
     lines += ["", "## 2. The engine's interaction points in the MiniBooNE tank (Sphere volume)", "",
               f"nu_mu upscatterings in the 6.1 m oil sphere at m = 0.2 GeV, d = {D_REF:g}: engine {eng:.4g} +- {err:.2g} (MC), "
