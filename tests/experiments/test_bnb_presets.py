@@ -56,3 +56,16 @@ def test_dipole_only(name):
     assert set(exp.supported_models()) == {"dipole mu", "dipole e"}
     with pytest.raises(HNLInputError, match="dipole"):
         exp.check_model(mixing="mu")
+
+
+def test_miniboone_events_vertices():
+    """Events: decays inside the 5 m fiducial sphere; production in the oil and in the soil, which
+    reaches 491 m upstream (the end of the decay region); both decay channels present."""
+    from hnlreach.outputs.events import generate_events
+
+    ev = generate_events("miniboone", 0.2, dipole="mu", coupling=2e-7, n=800, seed=3)
+    df = ev if hasattr(ev, "columns") else ev.to_dataframe()
+    r = np.sqrt(df.decay_x ** 2 + df.decay_y ** 2 + df.decay_z ** 2)
+    assert r.max() <= 5.0 + 1e-9
+    assert set(df.material) == {"soil", "mineral_oil"}
+    assert -491.0 - 1e-6 <= df.prod_z.min() < -100.0
