@@ -35,7 +35,7 @@ def test_microboone_flux_is_the_bnb_at_470_m():
     the 50 m decay pipe ((541 - 25)/(470 - 25))^2 = 1.345 within 10 % (the releases differ in detector
     averaging), and the mean energy agrees within 5 %."""
     ub, mb = _fluxes("microboone")["numu"], _fluxes("miniboone")["numu"]
-    assert _integral(ub) == pytest.approx(7.38e-10, rel=0.01)  # the release's integral (arXiv:1905.09694 flux)
+    assert _integral(ub) == pytest.approx(7.38e-10, rel=0.01)  # MCC9 flux; arXiv:1905.09694's release: 7.357e-10
     assert _integral(ub) / _integral(mb) == pytest.approx(((541 - 25) / (470 - 25)) ** 2, rel=0.1)
     mean = lambda f: np.sum(f.energies * f.values) / np.sum(f.values)  # noqa: E731
     assert mean(ub) == pytest.approx(mean(mb), rel=0.05)
@@ -50,7 +50,20 @@ def test_geometry_numbers():
     assert mb.beam.pot == pytest.approx(18.75e20) and ub.beam.pot == pytest.approx(6.80e20)
 
 
-@pytest.mark.parametrize("name", ["miniboone", "microboone"])
+def test_sbnd_flux_against_the_bnb_at_110_m():
+    """SBND's digitised flux (not an official release): 1.55e-8 nu_mu /cm^2/POT.  The 1/L^2 law from the
+    middle of the decay pipe predicts MiniBooNE x (516/85)^2 = 1.91e-8; at 110 m, 60 m from the end of
+    a 50 m pipe, the source is not a point: the law overestimates the nearest detector, measured 0.81,
+    asserted in 0.7-1.0.  Mean energy within 15 % of MiniBooNE's."""
+    sb, mb = _fluxes("sbnd")["numu"], _fluxes("miniboone")["numu"]
+    tot = float(np.trapezoid(sb.values, sb.energies))
+    assert tot == pytest.approx(1.55e-8, rel=0.02)
+    assert 0.7 < tot / (_integral(mb) * (516 / 85) ** 2) < 1.0
+    mean = lambda f: np.sum(f.energies * f.values) / np.sum(f.values)  # noqa: E731
+    assert mean(sb) == pytest.approx(mean(mb), rel=0.15)
+
+
+@pytest.mark.parametrize("name", ["miniboone", "microboone", "sbnd"])
 def test_dipole_only(name):
     exp = load_experiment(name)
     assert set(exp.supported_models()) == {"dipole mu", "dipole e"}
