@@ -34,9 +34,9 @@ def test_engine_interactions_in_the_sphere():
 
 
 def test_miniboone_boundary_near_magill():
-    """Measured at 0.2 GeV: ours / Magill = 0.66 (report; 0.66-0.78 from 0.02 to 0.3 GeV, ours at
-    efficiency 1, which an e-like efficiency eps would move by eps^-1/4..eps^-1/2); asserted within a
-    factor 2."""
+    """Measured at 0.2 GeV: ours / Magill = 0.56 (report; 0.56-0.68 from 0.02 to 0.3 GeV: ours at
+    efficiency 1, which an e-like efficiency eps would move by eps^-1/4 for long-lived HNLs, and with
+    both horn modes); asserted in 0.45-0.7."""
     ours = bd.miniboone_boundary([0.2], n_hnl=4_000)
     ref = bd.magill_boundary([0.2])
-    assert 0.5 < ours[0] / ref[0] < 1.0
+    assert 0.45 < ours[0] / ref[0] < 0.7
