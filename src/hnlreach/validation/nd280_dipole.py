@@ -5,7 +5,7 @@ material of the geometry and the bedrock (rates.engine.build_sample: one sample 
 merged); N -> nu e+ e- (gamma*) in the TPC fiducial volumes with e+e- kinematics sampled; cuts
 opening angle < 90 deg and cos theta_N > 0.992; T2K 2019 e+e- efficiency.  2019 data: 95 % CL with
 zero events (N > 3.0); T2K + T2K-II: Asimov 95 % CL with background scaled by POT x TPC volume.
-`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE region + Liu et al.'s (arXiv:2412.15051) curves), Fig. 3
+`reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE constraint of Magill et al. + Liu et al.'s (arXiv:2412.15051) curves), Fig. 3
 (median decay length with the analytic estimate), Fig. 2 (vertices) and a markdown report; the
 difference from Liu et al. arXiv:2412.15051 is explained by re-running with the authors' own analysis choices
 (``seed001_emulation``, a diagnostic: dense TPC gas, POT, per-TPC files, cuts).
