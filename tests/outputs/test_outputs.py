@@ -86,7 +86,11 @@ def _umask():
 
 
 def test_published_curves_load():
-    assert len(available_published()) == 14
+    names = available_published()
+    assert len(names) >= 23  # 14 + SHiP (6), NuTeV, NA62 dump projection (2)
+    for name in names:  # every registered file exists and holds positive masses and couplings
+        c = load_published(name)
+        assert len(c.mass_GeV) >= 5 and np.all(c.mass_GeV > 0) and np.all(c.coupling > 0)
     nd = load_published("ND280-dipole-Liu2024")  # seed 001 Fig. 4, MeV -> GeV, d rising above ~200 MeV
     assert nd.kind == "lower" and 0.009 < nd.mass_GeV.min() < 0.011 and nd.mass_GeV.max() > 1.0
     assert 6e-7 < np.interp(0.5, nd.mass_GeV, nd.coupling) < 1e-6

@@ -25,3 +25,9 @@ register("nd280-mixing-validation", "nd280_mixing",
          "ND280 |U_mu|^2 limit from K -> mu N (Liu et al. arXiv:2412.15051 supplemental Fig. 1)")
 register("bnb-dipole", "bnb_dipole",
          "MiniBooNE / MicroBooNE dipole-portal HNLs: upscattering rate vs DarkNews, MiniBooNE vs Magill et al. arXiv:1803.03262")
+register("ship-2018", "ship",
+         "SHiP sensitivity, e/mu/tau mixing, 2e20 POT, charm production (arXiv:1811.00930)")
+register("nutev-1999", "nutev",
+         "NuTeV decay channel, |U_mu|^2, 800 GeV, 2.54e18 POT, charm production (hep-ex/9908011)")
+register("na62-dump", "na62_dump",
+         "NA62 beam-dump mode, |U_mu|^2, charm production, vs the 1e18 POT projection (arXiv:1801.04207)")

@@ -1,0 +1,95 @@
+"""Presets ship, nutev, na62-dump: normalisations from their cited inputs, reduced-statistics limits
+against the published curves (full runs: `hnlreach reproduce ship-2018 | nutev-1999 | na62-dump`,
+reports in docs/validation/), and physics limits (kinematic reach, Dirac vs Majorana)."""
+import numpy as np
+import pytest
+
+from hnlreach.experiments import load_experiment
+from hnlreach.outputs.published import load_published
+from hnlreach.validation import na62_dump
+from hnlreach.validation.charm import contour
+from hnlreach.validation.compare import compare
+
+N_A = 6.02214076e23
+FRAG = {"D0": 0.632, "D+": 0.207, "D(s)+": 0.088}  # arXiv:1811.00930
+
+
+def sigma_inel_mb(a, lambda_i):
+    """sigma_inel(p A) [mb] from the PDG nuclear interaction length [g/cm^2]."""
+    return a / (N_A * lambda_i) * 1e27
+
+
+def yields_by_parent(exp):
+    out = {}
+    for s in exp.sources:
+        out[s.parent] = out.get(s.parent, 0.0) + s.yield_per_pot
+    return out
+
+
+@pytest.mark.parametrize("name, x_cc", [
+    # SHiP: 18.1 ub x A(Mo) / sigma_inel(p Mo), times the cascade enhancement 2.3
+    ("ship", 18.1e-3 * 95.95 / sigma_inel_mb(95.95, 152.2) * 2.3),
+    # NA62 dump: 18.1 ub x A(Cu) / sigma_inel(p Cu), times 1 + R, R = 0.545 (Cu cascade model)
+    ("na62-dump", 18.1e-3 * 63.546 / sigma_inel_mb(63.546, 137.3) * 1.545),
+])
+def test_400GeV_charm_yields_follow_cited_inputs(name, x_cc):
+    """Both charges of each D species: 2 X_cc f(c -> D), X_cc from sigma_cc, A and sigma_inel."""
+    y = yields_by_parent(load_experiment(name))
+    for parent, f in FRAG.items():
+        assert y[parent] == pytest.approx(2 * x_cc * f, rel=2e-3)
+    if name == "ship":  # the paper's X_cc = 1.7e-3 per primary interaction
+        assert x_cc / 2.3 == pytest.approx(1.7e-3, rel=0.05)
+
+
+def test_nutev_yield_from_interpolated_cross_section():
+    """sigma_cc(800 GeV) from a power law in sqrt(s) through 18.1 ub (400 GeV) and 49.1 ub (920 GeV);
+    BeO: first-interaction shares of Be and O."""
+    s = lambda e: np.sqrt(2 * 0.938 * e + 2 * 0.938 ** 2)
+    sig = 18.1 * (s(800) / s(400)) ** (np.log(49.1 / 18.1) / np.log(s(920) / s(400)))
+    assert 30 < sig < 50  # E653 / E743 at 800 GeV
+    sbe, so = sigma_inel_mb(9.012, 77.8), sigma_inel_mb(15.999, 90.2)
+    x = (sbe * sig * 1e-3 * 9.012 / sbe + so * sig * 1e-3 * 15.999 / so) / (sbe + so)
+    exp = load_experiment("nutev")
+    for parent, f in FRAG.items():
+        assert yields_by_parent(exp)[parent] == pytest.approx(2 * x * f, rel=3e-3)
+    assert exp.beam.energy_GeV == 800 and exp.beam.pot == pytest.approx(2.54e18)
+    assert exp.model.majorana is False
+
+
+def _ratios(name, published, masses, n_hnl, **kw):
+    res = contour(name, masses, n_hnl=n_hnl, **kw)
+    return compare(masses, res.lower, res.upper, load_published(published)).ratio_lower, res
+
+
+def test_ship_charm_region_reduced():
+    """SHiP mu and e mixing at 1.0 and 1.5 GeV: full run 0.80 / 0.94 (both); MC error at 4000 HNLs is a
+    few %, the band leaves room for it and stays inside the issue's x1.5."""
+    m = np.array([1.0, 1.5])
+    for mx in ("mu", "e"):
+        r, _ = _ratios("ship", f"SHiP2018-U{mx}2", m, 4000, mixing=mx)
+        print(mx, r)
+        assert np.all((r > 0.6) & (r < 1.3))
+
+
+def test_nutev_reduced_and_dirac_vs_majorana():
+    """NuTeV |U_mu|^2 at 1.0 GeV (Dirac, full run 0.98); no charm HNL above D_s -> mu N (1.86 GeV);
+    Majorana/Dirac lower boundary = 1/sqrt(2) in the long-lifetime limit (N ~ |U|^4 Gamma, Gamma x2)."""
+    m = np.array([1.0, 1.95])
+    r, dirac = _ratios("nutev", "NuTeV1999", m, 8000)
+    print(r)
+    assert 0.7 < r[0] < 1.4
+    assert dirac.lower[1] is None
+    maj = contour("nutev", m[:1], majorana=True, n_hnl=8000)
+    assert maj.lower[0] / dirac.lower[0] == pytest.approx(2 ** -0.5, rel=0.1)
+
+
+def test_na62_dump_projection_reduced():
+    """1e18 POT by the exact threshold rescaling, against the Drewes et al. projection at 1.0 GeV (full
+    run 0.89); the 1.4e17 POT limit is sqrt(1e18/1.4e17) higher in the long-lifetime regime."""
+    m = np.array([1.0])
+    proj = na62_dump.contour_at_pot(m, 1e18, n_hnl=6000)
+    data = na62_dump.contour_at_pot(m, 1.4e17, n_hnl=6000)
+    r = compare(m, proj.lower, proj.upper, load_published("NA62dump-Drewes2018")).ratio_lower
+    print(r)
+    assert 0.65 < r[0] < 1.3
+    assert data.lower[0] / proj.lower[0] == pytest.approx(np.sqrt(1e18 / 1.4e17), rel=0.05)
