@@ -12,9 +12,9 @@ from hnlreach.validation.compare import as_float_array, compare, largest_exclude
 
 
 def readme_section(folder: str, start: str) -> str:
-    """The explanatory part of experiments/data/<folder>/README.md from the heading `start` on."""
+    """The explanatory part of experiments/data/<folder>/README.md under the heading `start`."""
     text = (resources.files("hnlreach") / "experiments" / "data" / folder / "README.md").read_text()
-    return text[text.index(start):].strip()
+    return text[text.index(start):].partition("\n")[2].strip()  # without the heading line itself
 
 
 def ratio_summary(masses, ratio, band) -> str:
