@@ -1,0 +1,81 @@
+"""Decays of dark-sector HNLs (hnlreach.physics.dark_decays): analytic limits, narrow width, DarkNews.
+
+DarkNews 0.4.8 comparisons are made where DarkNews is right: N -> nu h' (gamma_Ni_to_Nj_S), V -> l l
+(gamma_V_to_ell_ell).  Not where it is not: its N -> nu Z' (gamma_Ni_to_Nj_V) lacks the longitudinal
+m_N^2/m_Z'^2 enhancement (it is x = m_Z'^2/m_N^2 times the t -> b W form used here), its S -> l l has
+beta^(3/2) for beta^3, its N -> nu gamma is half of the Lagrangian's (kept as dipole_width="darknews").
+"""
+import math
+
+import pytest
+
+from hnlreach.errors import HNLInputError
+from hnlreach.models import DarkSector, from_darknews_parameters
+from hnlreach.physics import dark_decays as dd
+from hnlreach.physics.dipole import gamma_nu_ll
+from hnlreach.physics.constants import ALPHA_EM, M_E
+
+LIGHT = dict(m4=0.3, mzprime=0.03, Umu4=1e-3, UD4=1.0, gD=1.0, epsilon=1e-3)
+
+
+def test_nu_gamma_from_the_lagrangian_and_kroll_wada():
+    """Gamma(N -> nu gamma) = d^2 m^3/(4 pi) (Dirac); nu e e / nu gamma = the Kroll-Wada integral."""
+    m = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0})  # d = 1 GeV^-1
+    widths = dd.partial_widths(m)
+    assert widths["N4 -> nu_mu gamma"] == pytest.approx(0.1 ** 3 / (4 * math.pi), rel=1e-12)
+    # Kroll-Wada integral from hnlreach.physics.dipole (ratio to its own photon width: convention-free)
+    kw = gamma_nu_ll(0.1, M_E, 1.0) / (0.1 ** 3 / (8 * math.pi))
+    assert widths["N4 -> nu_mu e+ e-"] / widths["N4 -> nu_mu gamma"] == pytest.approx(kw, rel=1e-4)
+    # leading log, massless-lepton integrand: alpha/(3 pi) (2 ln(m / 2 m_e) - 4/3)
+    assert kw == pytest.approx(ALPHA_EM / (3 * math.pi) * (2 * math.log(0.1 / (2 * M_E)) - 4 / 3), rel=0.05)
+    dn = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}, dipole_width="darknews")
+    assert dd.partial_widths(dn)["N4 -> nu_mu gamma"] == pytest.approx(0.5 * widths["N4 -> nu_mu gamma"])
+    maj = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}, nature="majorana")
+    assert dd.total_width(maj) == pytest.approx(2 * dd.total_width(m), rel=1e-12)
+
+
+def test_two_body_zprime_and_scalar():
+    z = from_darknews_parameters(LIGHT)
+    V, m, M = z.zprime_vertex[1, 3], 0.3, 0.03
+    x = (M / m) ** 2  # t -> b W form: g^2 m^3/(32 pi M^2) (1 - x)^2 (1 + 2x)
+    assert dd.partial_widths(z)["N4 -> nu_mu Z'"] == pytest.approx(V * V * m ** 3 / (32 * math.pi * M * M) * (1 - x) ** 2 * (1 + 2 * x))
+    dr = pytest.importorskip("DarkNews.decay_rates")
+    s = DarkSector(m4=0.3, mhprime=0.1, theta=0.1, s={("mu", 4): 1e-2})
+    assert dd.partial_widths(s)["N4 -> nu_mu h'"] == pytest.approx(dr.gamma_Ni_to_Nj_S(1e-2, 0.3, 0.0, 0.1, HNLtype="dirac"), rel=1e-10)
+    gv, ga = z.zprime_fermion("e")
+    assert dd.zprime_widths(z)["Z' -> e+ e-"] == pytest.approx(dr.gamma_V_to_ell_ell(gv, 0.03, M_E), rel=1e-9)
+
+
+def test_off_shell_tends_to_on_shell_times_branching_ratio():
+    """Narrow-width limit: Gamma(N -> nu Z'* -> nu e e) (Gamma_Z' -> f Gamma_Z') -> Gamma(N -> nu Z') Gamma_ee / (f Gamma_Z')."""
+    z = from_darknews_parameters(LIGHT)
+    two = dd.partial_widths(z)["N4 -> nu_mu Z'"]
+    wz = sum(dd.zprime_widths(z).values())
+    for f in (1e-2, 1e-4):
+        three = dd.gamma_three_body(z, 4, 1, "e", include=("Z'",), zprime_width=f * wz)
+        assert three * f == pytest.approx(two * dd.zprime_widths(z)["Z' -> e+ e-"] / wz, rel=1e-4)
+    assert "N4 -> nu_mu e+ e-" not in dd.partial_widths(z)  # on-shell Z' counted once, in the two-body channel
+
+
+def test_heavy_zprime_contact_limit():
+    """m_Z' >> m_N, massless leptons: Gamma = V^2 (gV^2 + gA^2) m^5 / (768 pi^3 m_Z'^4) (muon-decay form)."""
+    h = from_darknews_parameters(dict(m4=1.0, mzprime=30.0, Umu4=1e-3, UD4=1.0, gD=1.0, epsilon=1e-2))
+    gv, ga = h.zprime_fermion("e")
+    V = h.zprime_vertex[1, 3]
+    ref = V * V * (gv * gv + ga * ga) / (768 * math.pi ** 3 * 30.0 ** 4)
+    assert dd.partial_widths(h)["N4 -> nu_mu e+ e-"] == pytest.approx(ref, rel=2e-3)  # O(m^2/m_Z'^2)
+
+
+def test_cascade_and_total():
+    """N5 -> N4 l l exists; the total width sums every channel, mixing ones included."""
+    m = from_darknews_parameters(dict(m4=0.15, m5=0.4, mzprime=1.25, Umu4=1e-3, Umu5=1e-3, UD4=0.5, UD5=0.8,
+                                      gD=1.0, epsilon=1e-2))
+    w = dd.partial_widths(m, 5)
+    assert w["N5 -> N4 e+ e-"] > 0 and any(k.endswith("(mixing)") for k in w)
+    assert dd.total_width(m, 5) == pytest.approx(sum(w.values()))
+    assert dd.ctau(m, 5) > 0
+    with pytest.raises(HNLInputError):
+        dd.partial_widths(m, 6)
+    maj = from_darknews_parameters(dict(m4=0.15, m5=0.4, Umu4=1e-3, UD4=0.5, UD5=0.8, HNLtype="majorana"))
+    with pytest.raises(HNLInputError, match="Majorana"):
+        dd.partial_widths(maj, 5)
