@@ -12,6 +12,7 @@ As DarkNews does, a file with three-portal parameters takes DarkNews's defaults 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import operator
 import pathlib
@@ -194,5 +195,7 @@ def load_model(path) -> DarkSector:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise HNLInputError(f"{path}: invalid TOML: {exc}") from None
-        return from_toml(data, str(path))
-    return from_darknews_parameters(parse_darknews_text(text, str(path)))
+        model = from_toml(data, str(path))
+    else:
+        model = from_darknews_parameters(parse_darknews_text(text, str(path)))
+    return model if model.name != "dark sector" else dataclasses.replace(model, name=p.stem)

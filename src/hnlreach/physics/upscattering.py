@@ -510,3 +510,15 @@ def model_xsec(E_nu, model, target, *, flavour="mu", hnl=4, component="total", h
         f = _model_dsigma_gev(flat[:, None], Q2, model, a, j, t, comp, helicity, antineutrino, form_factor)
         out += n * np.where(open_, np.sum(wq * f, axis=1), 0.0)
     return (out * GEV2_TO_CM2).reshape(E.shape)
+
+
+def model_xsec_components(E_nu, model, target, *, flavour="mu", hnl=4, antineutrino=False):
+    """{component: {'h-': sigma, 'h+': sigma, 'total': sigma}} [cm^2] per nucleus in a dark-sector model,
+    components 'coherent', 'proton', 'neutron' and 'total' (what `hnlreach xsec --model` prints)."""
+    out = {}
+    for comp in COMPONENTS:
+        hm, hp = (model_xsec(E_nu, model, target, flavour=flavour, hnl=hnl, component=comp, helicity=h,
+                             antineutrino=antineutrino) for h in (-1, 1))
+        out[comp] = {"h-": hm, "h+": hp, "total": hm + hp}
+    out["total"] = {k: sum(out[c][k] for c in COMPONENTS) for k in ("h-", "h+", "total")}
+    return out
