@@ -76,9 +76,26 @@ def test_cascade_and_total():
     assert dd.ctau(m, 5) > 0
     with pytest.raises(HNLInputError):
         dd.partial_widths(m, 6)
-    maj = from_darknews_parameters(dict(m4=0.15, m5=0.4, Umu4=1e-3, UD4=0.5, UD5=0.8, HNLtype="majorana"))
-    with pytest.raises(HNLInputError, match="Majorana"):
-        dd.partial_widths(maj, 5)
+
+
+def test_majorana_heavy_to_heavy():
+    """Majorana N5 -> N4 X: both chiralities act; for m4 -> 0 they do not interfere, so the width is twice
+    the Dirac one (Z' two-body, h' two-body and the off-shell Z' three-body)."""
+    par = dict(m4=1e-4, m5=0.4, mzprime=0.1, mhprime=0.05, Umu4=1e-3, Umu5=1e-3, UD4=0.5, UD5=0.8, gD=1.0,
+               epsilon=1e-3, s_45=1e-3)
+    dirac = dd.partial_widths(from_darknews_parameters(par), 5)
+    maj = dd.partial_widths(from_darknews_parameters(dict(par, HNLtype="majorana")), 5)
+    for ch in ("N5 -> N4 Z'", "N5 -> N4 h'"):
+        assert maj[ch] == pytest.approx(2 * dirac[ch], rel=1e-3)  # interference ~ m4 m5 / m_X^2
+    heavy = dict(par, mzprime=1.25)
+    d3 = dd.partial_widths(from_darknews_parameters(heavy), 5)["N5 -> N4 e+ e-"]
+    m3 = dd.partial_widths(from_darknews_parameters(dict(heavy, HNLtype="majorana")), 5)["N5 -> N4 e+ e-"]
+    assert m3 == pytest.approx(2 * d3, rel=1e-4)
+    # with a massive daughter the chiralities interfere: no longer a factor 2
+    m4 = dict(heavy, m4=0.2)
+    r = (dd.partial_widths(from_darknews_parameters(dict(m4, HNLtype="majorana")), 5)["N5 -> N4 e+ e-"]
+         / dd.partial_widths(from_darknews_parameters(m4), 5)["N5 -> N4 e+ e-"])
+    assert abs(r - 2) > 0.05
 
 
 def _dn_widths():

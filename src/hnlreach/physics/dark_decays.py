@@ -18,8 +18,8 @@ are left-handed), lepton vertices gV gamma^mu - gA gamma^mu gamma5 (Z'), e Q gam
 y (h'); propagators with Breit-Wigner widths.  Three-body phase space in (q^2 = m_ll^2, cos theta*):
     dGamma/dq^2 dcos = <|M|^2> P p* / (128 pi^3 m^2 sqrt(q^2))      (PDG kinematics review, eq. 49.22 form)
 with P the daughter momentum in the N frame and p* the lepton momentum in the pair frame.
-Majorana N: every N_j -> nu X channel doubles (nu and nu-bar final states).  Dirac N_j -> N_i X
-uses the Dirac vertices; Majorana N_j -> N_i is not implemented (HNLInputError if such a coupling is set).
+Majorana N: every N_j -> nu X channel doubles (nu and nu-bar final states); Majorana N_j -> N_i X uses
+the Majorana vertices (_vertices).  Z' -> N_i N_j widths use Dirac vertices.
 
 Known DarkNews 0.4.8 defects not reproduced here (docs/models.md): widths and decay lengths of the
 selected channel only, the dipole Dalitz width 1/2 (Dirac) or 1/4 (Majorana) of Kroll-Wada, N -> nu l l
@@ -31,7 +31,6 @@ import math
 
 import numpy as np
 
-from hnlreach.errors import HNLInputError
 from hnlreach.models.dark_sector import E_EM, FLAVOURS, DarkSector
 from hnlreach.physics import helicity_amplitudes as ha
 from hnlreach.physics.constants import LEPTON_MASS, ctau_m
@@ -59,16 +58,19 @@ def _daughters(model: DarkSector, j: int):
 
 
 def _vertices(model, a, j):
-    """(V, S, d) of the a <- N_j transition; Majorana heavy-heavy transitions are refused."""
+    """Chiral coefficients (on P_L, on P_R) of the N_j -> a vertices: vector gamma^mu, scalar 1, dipole
+    -2 sigma^{mu nu} q_mu.  From X Nbar_j Gamma P_L a + h.c. (module docstring): the decay uses the h.c. term,
+    V gamma^mu P_L, S P_R, d sigma P_R.  Majorana N_j -> N_i: the Majorana identities Nbar_j Gamma N_i =
+    Nbar_i C Gamma^T C^-1 N_j add the other chirality: V (P_L - P_R), S (P_L + P_R), d (P_R - P_L)
+    (Denner, Eck, Hahn, Kublbeck, Nucl. Phys. B387 (1992) 467).  Couplings are real."""
     V, S, d = model.zprime_vertex[a, j - 1], model.scalar_vertex[a, j - 1], model.dipole_vertex[a, j - 1]
-    if a >= 3 and model.majorana and (V or S or d):
-        raise HNLInputError("Majorana N_j -> N_i decays through the dark couplings are not implemented")
-    return V, S, d
+    if a >= 3 and model.majorana:
+        return (V, -V), (S, S), (-d, d)
+    return (V, 0.0), (0.0, S), (0.0, d)
 
 
-def _chiral(a):
-    """Projector on the parent side: P_R for a light (left-handed) daughter, 1 for a heavy one (vector: P_L)."""
-    return ha.PR if a < 3 else np.eye(4)
+def _matrix(c):
+    return c[0] * ha.PL + c[1] * ha.PR
 
 
 # --- widths of the mediators ----------------------------------------------------------------------
@@ -127,45 +129,35 @@ def hprime_widths(model: DarkSector) -> dict[str, float]:
 
 # --- two-body N_j -> a X ---------------------------------------------------------------------------
 def _two_body(model, j, a, m_a, X):
-    """Gamma(N_j -> a X), X = "Z'" | "h'" | "gamma", from the vertices (traces evaluated analytically)."""
+    """Gamma(N_j -> a X), X = "Z'" | "h'" | "gamma", from the vertices with explicit spinors (N_j at rest,
+    spin averaged; daughter helicities and X polarisations summed: -g + qq/M^2, -g for the photon)."""
     m = model.mass(j)
-    V, S, d = _vertices(model, a, j)
+    cv, cs, cd = _vertices(model, a, j)
     M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
     if M is None or m <= m_a + M:
         return 0.0
     p = math.sqrt(_lam(m * m, m_a * m_a, M * M)) / (2 * m)
-    pk = 0.5 * (m * m + m_a * m_a - M * M)  # p_N . p_a
-    pq = 0.5 * (m * m - m_a * m_a + M * M)  # p_N . q
-    kq = 0.5 * (m * m - m_a * m_a - M * M)  # p_a . q
-    light = a < 3
-    if X == "Z'":  # 1/2 sum |M|^2 with sum_pol = -g + qq/M^2
-        if light:
-            msq = 0.5 * V * V * (2 * pk + 4 * pq * kq / (M * M))
-        else:  # gamma^mu P_L between two massive Dirac fermions: same trace (no m m_a term for P_L only)
-            msq = 0.5 * V * V * (2 * pk + 4 * pq * kq / (M * M))
-    elif X == "h'":
-        msq = S * S * pk if light else 2 * S * S * (pk + m * m_a)
-    else:  # photon, sum_pol = -g; 1/2 Tr[(k_a) sigma q P_R (p + m) P_L sigma q] = 4 d^2 ... see tests
-        msq = _dipole_two_body_msq(m, m_a, d, light)
-    return msq * p / (8 * math.pi * m * m)
-
-
-def _dipole_two_body_msq(m, m_a, d, light):
-    """Spin-averaged |M|^2 of N -> a gamma from -2 d sigma^{mu nu} q_mu (x P_R for a light a), numerically."""
-    p = abs(math.sqrt(_lam(m * m, m_a * m_a, 0.0)) / (2 * m))
-    k = np.array([[math.sqrt(p * p + m_a * m_a), 0.0, 0.0, -p]])
-    q = np.array([[p, 0.0, 0.0, p]])
+    one = np.ones(1)
     P = np.array([[m, 0.0, 0.0, 0.0]])
-    sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
-    proj = ha.PR if light else np.eye(4)
+    q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, p]])
     total = 0.0
     for s in (1, -1):
         u = ha.u_spin(P, m, s)
-        for h in ((-1,) if light else (-1, 1)):
-            ub = ha.bar(ha.u_helicity(k[:, 0], np.array([p]), np.array([math.pi]), h))
-            J = -2.0 * d * np.einsum("na,nvab,bc,nc->nv", ub, sq, proj, u)
-            total += -np.real(ha.dot(J, np.conj(J)))[0]  # sum over photon polarisations: -g
-    return 0.5 * total
+        for h in (-1, 1):
+            ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, math.pi * one, h))
+            if X == "h'":
+                total += abs(ha.scalar(ub, _matrix(cs), u)[0]) ** 2
+                continue
+            if X == "Z'":
+                J = ha.current(ub, np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv)), u)
+            else:
+                sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
+                J = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
+            msq = -np.real(ha.dot(J, np.conj(J)))[0]
+            if X == "Z'":
+                msq += abs(ha.dot(J, q)[0]) ** 2 / (M * M)
+            total += msq
+    return 0.5 * total * p / (8 * math.pi * m * m)
 
 
 # --- three-body N_j -> a l+ l- -----------------------------------------------------------------------
@@ -187,7 +179,8 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
     m = model.mass(j)
     m_a = 0.0 if a < 3 else model.mass(a + 1)
     ml = LEPTON_MASS[lepton]
-    V, S, d = _vertices(model, a, j)
+    cv, cs, cd = _vertices(model, a, j)
+    V, S, d = cv[0] or cv[1], cs[0] or cs[1], cd[0] or cd[1]  # non-zero tests only
     q2 = np.asarray(q2, dtype=float).ravel()
     cos = np.asarray(cos, dtype=float).ravel()
     rq = np.sqrt(q2)
@@ -209,9 +202,8 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
     wz = _zprime_total(model) if zprime_width is None else zprime_width
     sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
     g5 = np.einsum("mab,bc->mac", ha.GAMMA, ha.GAMMA5)
-    vec_proj = np.einsum("mab,bc->mac", ha.GAMMA, ha.PL)
-    proj = _chiral(a)
-    hel_a = (-1,) if a < 3 else (-1, 1)
+    vec_proj = np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv))
+    hel_a = (-1, 1)  # a massless daughter comes out left-handed by itself
     theta_a = np.full_like(q2, math.pi)
     total = 0.0
     for s in (1, -1):
@@ -219,8 +211,8 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
         for h in hel_a:
             ub = ha.bar(ha.u_helicity(ka[:, 0], P, theta_a, h)) if m_a > 0 else ha.bar(ha.u_helicity(P, P, theta_a, h))
             Jv = ha.current(ub, vec_proj, u)
-            Js = ha.scalar(ub, proj if a < 3 else np.eye(4), u)
-            Jd = -2.0 * d * np.einsum("na,nvab,bc,nc->nv", ub, sq, proj, u)
+            Js = ha.scalar(ub, _matrix(cs), u)
+            Jd = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
             for s2 in (1, -1):
                 ub2 = ha.bar(ha.u_spin(k2, ml, s2))
                 for s3 in (1, -1):
@@ -234,10 +226,10 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
                         L = gv * Lg - ga * L5
                         M2 = model.mzprime ** 2
                         prop = 1.0 / (q2 - M2 + 1j * model.mzprime * wz)
-                        amp = amp + V * (ha.dot(Jv, L) - ha.dot(Jv, q) * ha.dot(L, q) / M2) * prop
+                        amp = amp + (ha.dot(Jv, L) - ha.dot(Jv, q) * ha.dot(L, q) / M2) * prop
                     if "h'" in include and S and model.mhprime is not None:
                         Ls = ha.scalar(ub2, np.eye(4), v3)
-                        amp = amp - S * y * Js * Ls / (q2 - model.mhprime ** 2 + 1j * model.mhprime * _hprime_total(model))
+                        amp = amp - y * Js * Ls / (q2 - model.mhprime ** 2 + 1j * model.mhprime * _hprime_total(model))
                     total = total + np.abs(amp) ** 2
     msq = 0.5 * total
     return msq * P * ps / (128 * math.pi ** 3 * m * m * rq)
