@@ -109,3 +109,20 @@ def test_model_errors():
     with pytest.raises(HNLInputError, match="cannot read"):
         load_model("/nonexistent/model.txt")
     assert parse_darknews_text("m4 = 1e-1 # comment\n\nname = 'x'\n") == {"m4": 0.1, "name": "'x'".strip("'")}
+
+
+def test_parser_agrees_with_darknews_assignment_parser(tmp_path):
+    """Same values as DarkNews 0.4.8's own AssignmentParser on a file using its whole expression syntax."""
+    ap = pytest.importorskip("DarkNews.AssignmentParser")
+    text = ("# comment\nm4 = 0.140  # inline comment\nratio = 2.5\nm5 = ratio * m4\nmzprime = 1.25e0\n"
+            "HNLtype = \"majorana\"\nalphaD = 0.25\nepsilon = 1e-2 * (1 + 2^-3) / 4\nUmu4 = exp(-5) * abs(-2)\n"
+            "UD4 = cos(PI/3) + sin(0) - tan(0)\nUD5 = -sgn(-3) * round(1.4) + trunc(0.9)\ntheta = E - E\n"
+            "nu_flavors = [\"nu_mu\", \"nu_e\"]\nnoHC = True\n")
+    f = tmp_path / "model.txt"
+    f.write_text(text)
+    parser = ap.AssignmentParser({})
+    parser.parse_file(file=str(f), comments="#")
+    ours = parse_darknews_text(text)
+    assert set(ours) == set(parser.parameters)
+    for k, v in parser.parameters.items():
+        assert ours[k] == (pytest.approx(v, rel=1e-15) if isinstance(v, float) else v), k
