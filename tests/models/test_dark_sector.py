@@ -126,3 +126,21 @@ def test_parser_agrees_with_darknews_assignment_parser(tmp_path):
     assert set(ours) == set(parser.parameters)
     for k, v in parser.parameters.items():
         assert ours[k] == (pytest.approx(v, rel=1e-15) if isinstance(v, float) else v), k
+
+
+def test_example_models_and_script():
+    """examples/models load; examples/dark_sector.py runs (public API only: tests/test_docs.py)."""
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[2]
+    lz = load_model(root / "examples" / "models" / "light_zprime.toml")
+    assert lz.gD == pytest.approx(math.sqrt(math.pi)) and lz.U == {("mu", 4): 1e-3}
+    m = load_model(root / "examples" / "models" / "three_plus_two.txt")
+    assert m.masses == pytest.approx((0.15, 0.225)) and m.name == "three_plus_two"
+    assert m.branching_ratios(5)["N5 -> N4 e+ e-"] > 0.9
+    assert m.width(4) == pytest.approx(sum(m.partial_widths(4).values()))
+    res = subprocess.run([sys.executable, str(root / "examples" / "dark_sector.py")], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "N5 -> N4 e+ e-" in res.stdout

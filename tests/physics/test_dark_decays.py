@@ -124,4 +124,4 @@ def test_nu_ee_widths_against_darknews_table():
         w = dd.partial_widths(from_darknews_parameters(dict(MODELS["scalar"], HNLtype=nature)))
         assert w["N4 -> nu_mu e+ e-"] == pytest.approx((2 if nature == "dirac" else 4) * ref[("scalar", nature)], rel=0.01)
         w = dd.partial_widths(from_darknews_parameters(dict(MODELS["mixing_only"], HNLtype=nature)))
-        assert w["N -> nu e+ e- (mixing)"] == pytest.approx(ref[("mixing_only", nature)], rel=0.02)
+        assert w["N4 -> nu e+ e- (mixing)"] == pytest.approx(ref[("mixing_only", nature)], rel=0.02)

@@ -316,3 +316,32 @@ class DarkSector:
         if key in self.generic:
             return float(self.generic[key])
         return math.sin(self.theta) * nucleon_scalar_fraction() * M_NUCLEON / VEV
+
+    # --- physics of the model (thin front-ends to hnlreach.physics) -----------------------------
+    def xsec(self, E_nu, target, *, flavour="mu", hnl=4, component="total", helicity=None, antineutrino=False):
+        """Upscattering nu_flavour (nu-bar) + target -> N_hnl + target [cm^2 per nucleus]; component
+        'coherent' | 'proton' | 'neutron' | 'total'; HNL helicity -1 | +1 | None (sum).
+        See hnlreach.physics.upscattering.model_xsec."""
+        from hnlreach.physics.upscattering import model_xsec
+        return model_xsec(E_nu, self, target, flavour=flavour, hnl=hnl, component=component, helicity=helicity,
+                          antineutrino=antineutrino)
+
+    def partial_widths(self, hnl: int = 4) -> dict[str, float]:
+        """Channel -> partial width [GeV] of N_hnl (hnlreach.physics.dark_decays.partial_widths)."""
+        from hnlreach.physics.dark_decays import partial_widths
+        return partial_widths(self, hnl)
+
+    def width(self, hnl: int = 4) -> float:
+        """Total width [GeV] of N_hnl, every channel included."""
+        return float(sum(self.partial_widths(hnl).values()))
+
+    def ctau(self, hnl: int = 4) -> float:
+        """Proper decay length c tau [m] of N_hnl."""
+        from hnlreach.physics.constants import ctau_m
+        return ctau_m(self.width(hnl))
+
+    def branching_ratios(self, hnl: int = 4) -> dict[str, float]:
+        """Channel -> branching ratio of N_hnl, largest first."""
+        w = self.partial_widths(hnl)
+        tot = sum(w.values())
+        return {k: v / tot for k, v in sorted(w.items(), key=lambda kv: -kv[1])} if tot else {}

@@ -307,7 +307,7 @@ def partial_widths(model: DarkSector, j: int = 4) -> dict[str, float]:
     mix = tuple(model.U.get((fl, j), 0.0) ** 2 for fl in FLAVOURS)
     if any(mix) and 1e-3 <= m <= 5.0:
         for name, w in mixing_partial_widths(m, mix, model.majorana).items():
-            add(f"{name} (mixing)", w)
+            add(f"N{j}{name[1:]} (mixing)" if name.startswith("N ") else f"{name} (mixing)", w)
     return out
 
 
