@@ -129,3 +129,34 @@ def test_live_darknews_amplitude_with_identical_couplings():
                 ref = ref + amplitudes.upscattering_dxsec_dQ2([s, -Q2, 2 * p.MA ** 2 + p.m_ups ** 2 - s + Q2], p,
                                                               diagrams=["total"]) * p.target_multiplicity
             assert ups.model_dsigma_dQ2(E, Q2, ours, "Ar40", component=comp) == pytest.approx(ref, rel=5e-3)
+
+
+def test_model_sampling_reproduces_cross_sections():
+    """sample_model_upscattering: mean weight 1, helicity and component fractions = their cross sections,
+    weighted Q^2 spectrum = dsigma/dQ^2, on-shell HNLs; below threshold weight 0."""
+    m = from_darknews_parameters(dict(m4=0.2, mzprime=0.03, Umu4=1e-3, UD4=1.0, gD=1.0, epsilon=1e-3,
+                                      mhprime=0.05, theta=0.1, s_mu4=1e-3))
+    rng = np.random.default_rng(7)
+    E = np.full(20_000, 1.5)
+    p4, w, hel, comp = ups.sample_model_upscattering(E, m, "C12", rng=rng)
+    assert w.mean() == pytest.approx(1.0, abs=0.02)
+    tot = ups.model_xsec(1.5, m, "C12")
+    for h in (-1, 1):
+        frac = ups.model_xsec(1.5, m, "C12", helicity=h) / tot
+        assert np.mean(hel == h) == pytest.approx(float(frac), abs=0.01)
+    frac_coh = ups.model_xsec(1.5, m, "C12", component="coherent") / tot
+    assert np.mean(comp == 0) == pytest.approx(float(frac_coh), abs=0.01)
+    mass2 = p4[:, 0] ** 2 - np.sum(p4[:, 1:] ** 2, axis=1)
+    assert np.allclose(mass2, 0.04, rtol=1e-6)
+    # weighted Q^2 histogram of the coherent events against the differential cross section
+    coh = comp == 0
+    Q2 = 2 * ups.nucleus("C12").mass * (1.5 - p4[coh, 0])
+    edges = np.geomspace(Q2.min(), Q2.max(), 8)
+    hist = np.histogram(Q2, edges, weights=w[coh])[0] / E.size * float(tot)
+    x, wx = np.polynomial.legendre.leggauss(16)
+    for lo, hi, h in zip(edges[:-1], edges[1:], hist):
+        q = 0.5 * (hi - lo) * (x + 1) + lo
+        ref = np.sum(0.5 * (hi - lo) * wx * ups.model_dsigma_dQ2(1.5, q, m, "C12", component="coherent"))
+        assert h == pytest.approx(ref, rel=0.1)
+    _, w0, h0, c0 = ups.sample_model_upscattering(np.array([0.1]), m, "C12", rng=rng)
+    assert w0[0] == 0 and h0[0] == 0 and c0[0] == -1

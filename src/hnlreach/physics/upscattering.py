@@ -264,24 +264,30 @@ def dipole_xsec_components(E_nu, m_N, target, *, d=1.0, antineutrino=False, majo
 
 
 # --- event sampling ----------------------------------------------------------------------------
-def _sample_q2(E, m, t, component, sigma, rng, n_bins=32):
+def _sample_q2(E, m, t, component, sigma, rng, n_bins=32, dsigma=None):
     """Importance-sample ln Q^2 from a piecewise-constant fit of Q^2 dsigma/dQ^2; returns Q2, weight.
 
     sigma: the component's total cross section per scatterer (GeV^-2) at E.  weight = true density /
-    sampling density, so E[weight] = 1 exactly (bias-free whatever the binning)."""
+    sampling density, so E[weight] = 1 exactly (bias-free whatever the binning).  dsigma(E, Q2): the
+    differential cross section per scatterer [GeV^-4] (default: the dipole one of this component)."""
     M = target_mass(t, component)
+    if dsigma is None:
+        def dsigma(e, q):
+            return _dsigma_dQ2_gev(e, q, m, t, component)
     Q2 = np.empty(E.size)
     weight = np.empty(E.size)
     u = (np.arange(n_bins) + 0.5) / n_bins
     for i in range(0, E.size, _CHUNK):
         e = E[i:i + _CHUNK]
-        lo, hi = q2_range(e, m, M)
+        eu, inv = np.unique(e, return_inverse=True)  # the bin fit once per distinct energy
+        lo, hi = q2_range(eu, m, M)
         if component == "coherent":
             hi = np.minimum(hi, np.maximum(_Q2_CUT_COHERENT, lo))
         ylo, span = np.log(lo), np.log(hi / lo)
         yc = ylo[:, None] + span[:, None] * u[None, :]
-        g = np.exp(yc) * _dsigma_dQ2_gev(e[:, None], np.exp(yc), m, t, component)
-        g = np.maximum(g, 1e-3 * g.max(axis=1, keepdims=True))  # keep every bin reachable
+        g = np.exp(yc) * dsigma(eu[:, None], np.exp(yc))
+        g = np.maximum(g, 1e-3 * g.max(axis=1, keepdims=True))[inv]  # keep every bin reachable
+        ylo, span = ylo[inv], span[inv]
         cdf = np.cumsum(g, axis=1)
         cdf /= cdf[:, -1:]
         k = np.minimum((cdf < rng.random(e.size)[:, None]).sum(axis=1), n_bins - 1)
@@ -290,7 +296,7 @@ def _sample_q2(E, m, t, component, sigma, rng, n_bins=32):
         q2 = np.exp(ylo + span * (k + rng.random(e.size)) / n_bins)
         density = p_bin * n_bins / span  # sampling density in y = ln Q^2
         Q2[i:i + _CHUNK] = q2
-        weight[i:i + _CHUNK] = q2 * _dsigma_dQ2_gev(e, q2, m, t, component) / (density * sigma[i:i + _CHUNK])
+        weight[i:i + _CHUNK] = q2 * dsigma(e, q2) / (density * sigma[i:i + _CHUNK])
     return Q2, weight
 
 
@@ -522,3 +528,51 @@ def model_xsec_components(E_nu, model, target, *, flavour="mu", hnl=4, antineutr
         out[comp] = {"h-": hm, "h+": hp, "total": hm + hp}
     out["total"] = {k: sum(out[c][k] for c in COMPONENTS) for k in ("h-", "h+", "total")}
     return out
+
+
+def sample_model_upscattering(E_nu, model, target, *, flavour="mu", hnl=4, component="total", antineutrino=False,
+                              rng=None):
+    """HNL four-momenta for a dark-sector model: neutrinos of energies E_nu along +z upscatter to N_hnl.
+
+    The component and the HNL helicity (CM frame) are chosen per event in proportion to their cross
+    sections, Q^2 from dsigma/dQ^2 of that helicity (importance sampling, mean weight 1), azimuth uniform;
+    an event of energy E_nu represents model_xsec(E_nu) * weight.  Returns (p4 (n, 4), weight (n,),
+    helicity (n,) in {-1, +1} (0 below threshold), component index into COMPONENTS (-1 below threshold))."""
+    a, j = _model_args(model, flavour, hnl, None)
+    E = _check_energy(E_nu).ravel()
+    t = _target(target)
+    m = model.mass(j)
+    rng = np.random.default_rng() if rng is None else rng
+    cases = [(c, h) for c in _check_component(component) if multiplicity(t, c) for h in (-1, 1)]
+    sig = []
+    eu, inv = np.unique(E, return_inverse=True)  # cross sections once per distinct energy
+    for c, h in cases:
+        Q2, wq, open_ = _log_q2_grid(eu, m, target_mass(t, c), c, 2 * N_NODES)
+        f = _model_dsigma_gev(eu[:, None], Q2, model, a, j, t, c, h, antineutrino)
+        sig.append(np.where(open_, np.sum(wq * f, axis=1), 0.0)[inv])
+    sig = np.array(sig) if sig else np.zeros((1, E.size))
+    mult = np.array([multiplicity(t, c) for c, _ in cases] or [0])[:, None]
+    tot = (mult * sig).sum(axis=0)
+    which = (np.cumsum(mult * sig, axis=0) / np.where(tot > 0, tot, 1.0) < rng.random(E.size)).sum(axis=0)
+    which = np.minimum(which, max(len(cases) - 1, 0))
+    p4 = np.zeros((E.size, 4))
+    weight = np.zeros(E.size)
+    helicity = np.zeros(E.size, dtype=int)
+    comp_index = np.full(E.size, -1)
+    for k, (c, h) in enumerate(cases):
+        sel = (which == k) & (tot > 0)
+        if not np.any(sel):
+            continue
+        M = target_mass(t, c)
+
+        def dsigma(e, q, c=c, h=h):
+            return _model_dsigma_gev(e, q, model, a, j, t, c, h, antineutrino)
+        Q2, w = _sample_q2(E[sel], m, t, c, sig[k, sel], rng, dsigma=dsigma)
+        E_N, p_N, cos = lab_kinematics(E[sel], Q2, m, M)
+        sin = np.sqrt(1.0 - cos * cos)
+        phi = rng.uniform(0.0, 2.0 * np.pi, sel.sum())
+        p4[sel] = np.column_stack([E_N, p_N * sin * np.cos(phi), p_N * sin * np.sin(phi), p_N * cos])
+        weight[sel] = w
+        helicity[sel] = h
+        comp_index[sel] = COMPONENTS.index(c)
+    return p4, weight, helicity, comp_index
