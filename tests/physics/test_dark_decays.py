@@ -125,3 +125,15 @@ def test_nu_ee_widths_against_darknews_table():
         assert w["N4 -> nu_mu e+ e-"] == pytest.approx((2 if nature == "dirac" else 4) * ref[("scalar", nature)], rel=0.01)
         w = dd.partial_widths(from_darknews_parameters(dict(MODELS["mixing_only"], HNLtype=nature)))
         assert w["N4 -> nu e+ e- (mixing)"] == pytest.approx(ref[("mixing_only", nature)], rel=0.02)
+
+
+def test_polarised_two_body_asymmetries():
+    """Angular momentum along the decay axis: a left-handed nu with a photon can only go along the N spin
+    (alpha = +1); with a Z', transverse (rate 2x) and longitudinal (rate 1) give alpha = (2x - 1)/(2x + 1),
+    x = m_Z'^2/m_N^2; with h' (spin 0) the nu goes against the spin, alpha = -1."""
+    assert dd.two_body_asymmetry(DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}), 4, 1, "gamma") == pytest.approx(1.0)
+    z = from_darknews_parameters(LIGHT)
+    x = (0.03 / 0.3) ** 2
+    assert dd.two_body_asymmetry(z, 4, 1, "Z'") == pytest.approx((2 * x - 1) / (2 * x + 1), rel=1e-9)
+    s = DarkSector(m4=0.3, mhprime=0.1, s={("mu", 4): 1e-2})
+    assert dd.two_body_asymmetry(s, 4, 1, "h'") == pytest.approx(-1.0)

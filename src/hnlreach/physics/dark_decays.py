@@ -319,3 +319,41 @@ def total_width(model: DarkSector, j: int = 4) -> float:
 def ctau(model: DarkSector, j: int = 4) -> float:
     """Proper decay length c tau [m] of N_j."""
     return ctau_m(total_width(model, j))
+
+
+# --- polarised two-body decays ---------------------------------------------------------------------
+def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
+    """alpha of dGamma/dcos(theta) = Gamma/2 (1 + alpha P cos(theta)) for N_j -> a X, theta the angle of the
+    daughter a to the N_j spin (polarisation P) in the N_j rest frame; X = "Z'" | "h'" | "gamma".
+
+    From the same spinor amplitudes as _two_body, with the daughter along +z and -z for spin +z.
+    For a Majorana N_j and a light daughter the nu and nu-bar channels have opposite alpha; this returns
+    the nu channel (their sum is isotropic)."""
+    m = model.mass(j)
+    m_a = 0.0 if a < 3 else model.mass(a + 1)
+    cv, cs, cd = _vertices(model, a, j)
+    M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
+    if M is None or m <= m_a + M:
+        raise ValueError(f"N{j} -> {X} is closed")
+    p = math.sqrt(_lam(m * m, m_a * m_a, M * M)) / (2 * m)
+    one = np.ones(1)
+    P = np.array([[m, 0.0, 0.0, 0.0]])
+    u = ha.u_spin(P, m, +1)
+    rate = []
+    for theta in (0.0, math.pi):
+        c = math.cos(theta)
+        q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, -p * c]])
+        tot = 0.0
+        for h in (-1, 1):
+            ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, theta * one, h))
+            if X == "h'":
+                tot += abs(ha.scalar(ub, _matrix(cs), u)[0]) ** 2
+                continue
+            if X == "Z'":
+                J = ha.current(ub, np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv)), u)
+            else:
+                sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
+                J = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
+            tot += -np.real(ha.dot(J, np.conj(J)))[0] + (abs(ha.dot(J, q)[0]) ** 2 / (M * M) if X == "Z'" else 0.0)
+        rate.append(tot)
+    return (rate[0] - rate[1]) / (rate[0] + rate[1])
