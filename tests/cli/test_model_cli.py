@@ -53,3 +53,15 @@ def test_unknown_darknews_name_is_one_line(tmp_path):
     f = tmp_path / "bad.txt"
     f.write_text(LIGHT_ZPRIME + "mzprim = 1\n")
     assert "unknown DarkNews parameter" in assert_one_line_error(run_cli("decay", "--model", str(f)))
+
+
+def test_decay_model_dipole_normalisation(tmp_path):
+    """--dipole-normalisation darknews with --model halves every dipole width, as for --dipole."""
+    f = tmp_path / "tmm.toml"
+    f.write_text("m4 = 0.1\n[dipole]\nmu4 = 2.0\n")
+    out = [json.loads(run_cli("decay", "--model", str(f), *extra, "--json").stdout)
+           for extra in ((), ("--dipole-normalisation", "darknews"))]
+    assert out[1]["width_GeV"] == pytest.approx(0.5 * out[0]["width_GeV"], rel=1e-9)
+    assert out[1]["dipole_normalisation"] == "darknews"
+    ref = json.loads(run_cli("decay", "--dipole", "mu", "--mass", "0.1", "--json").stdout)
+    assert out[0]["width_GeV"] == pytest.approx(ref["width_GeV"], rel=1e-3)

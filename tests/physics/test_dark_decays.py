@@ -3,7 +3,7 @@
 DarkNews 0.4.8 comparisons are made where DarkNews is right: N -> nu h' (gamma_Ni_to_Nj_S), V -> l l
 (gamma_V_to_ell_ell).  Not where it is not: its N -> nu Z' (gamma_Ni_to_Nj_V) lacks the longitudinal
 m_N^2/m_Z'^2 enhancement (it is x = m_Z'^2/m_N^2 times the t -> b W form used here), its S -> l l has
-beta^(3/2) for beta^3, its N -> nu gamma is half of the Lagrangian's (kept as dipole_width="darknews").
+beta^(3/2) for beta^3, its N -> nu gamma is half of the Lagrangian's (kept as dipole_normalisation="darknews").
 """
 import math
 
@@ -12,7 +12,7 @@ import pytest
 from hnlreach.errors import HNLInputError
 from hnlreach.models import DarkSector, from_darknews_parameters
 from hnlreach.physics import dark_decays as dd
-from hnlreach.physics.dipole import gamma_nu_ll
+from hnlreach.physics.dipole import gamma_nu_gamma, gamma_nu_ll
 from hnlreach.physics.constants import ALPHA_EM, M_E
 
 LIGHT = dict(m4=0.3, mzprime=0.03, Umu4=1e-3, UD4=1.0, gD=1.0, epsilon=1e-3)
@@ -23,13 +23,17 @@ def test_nu_gamma_from_the_lagrangian_and_kroll_wada():
     m = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0})  # d = 1 GeV^-1
     widths = dd.partial_widths(m)
     assert widths["N4 -> nu_mu gamma"] == pytest.approx(0.1 ** 3 / (4 * math.pi), rel=1e-12)
+    assert widths["N4 -> nu_mu gamma"] == pytest.approx(gamma_nu_gamma(0.1, 1.0), rel=1e-12)  # the --dipole shortcut
     # Kroll-Wada integral from hnlreach.physics.dipole (ratio to its own photon width: convention-free)
-    kw = gamma_nu_ll(0.1, M_E, 1.0) / (0.1 ** 3 / (8 * math.pi))
+    kw = gamma_nu_ll(0.1, M_E, 1.0) / gamma_nu_gamma(0.1, 1.0)
     assert widths["N4 -> nu_mu e+ e-"] / widths["N4 -> nu_mu gamma"] == pytest.approx(kw, rel=1e-4)
     # leading log, massless-lepton integrand: alpha/(3 pi) (2 ln(m / 2 m_e) - 4/3)
     assert kw == pytest.approx(ALPHA_EM / (3 * math.pi) * (2 * math.log(0.1 / (2 * M_E)) - 4 / 3), rel=0.05)
-    dn = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}, dipole_width="darknews")
-    assert dd.partial_widths(dn)["N4 -> nu_mu gamma"] == pytest.approx(0.5 * widths["N4 -> nu_mu gamma"])
+    dn = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}, dipole_normalisation="darknews")
+    for ch in ("N4 -> nu_mu gamma", "N4 -> nu_mu e+ e-"):  # every dipole width halved (hnlreach.physics.dipole)
+        assert dd.partial_widths(dn)[ch] == pytest.approx(0.5 * widths[ch], rel=1e-9)
+    with pytest.raises(HNLInputError):
+        DarkSector(m4=0.1, dipole_normalisation="half")
     maj = DarkSector(m4=0.1, mu_tr={("mu", 4): 2.0}, nature="majorana")
     assert dd.total_width(maj) == pytest.approx(2 * dd.total_width(m), rel=1e-12)
 

@@ -28,8 +28,9 @@ Ballett, Hostert, Pascoli arXiv:1903.07589 for the light Z'):
 
 Transition moments: mu_tr is the transition magnetic moment, d = mu_tr / 2 the dipole coupling above
 (Liu et al. arXiv:2412.15051 eq. 2; DarkNews's t_aj = mu_tr/2).  The N -> nu gamma width follows from
-the same Lagrangian, Gamma = d^2 m^3 / (4 pi) for a Dirac HNL; ``dipole_width="darknews"`` selects
-DarkNews's d^2 m^3 / (8 pi) instead (an explicit option, not the default).
+the same Lagrangian, Gamma = d^2 m^3 / (4 pi) for a Dirac HNL; ``dipole_normalisation="darknews"``
+selects DarkNews's d^2 m^3 / (8 pi) instead: every dipole width halved, the upscattering unchanged
+(hnlreach.physics.dipole; an explicit option, not the default).
 """
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ class DarkSector:
     s               {('mu', 4): s_mu4, ...} h' couplings to the neutral leptons
     generic         DarkNews 'generic model' couplings given directly (c_mu4, d_mu4, duV, dprotonV, ...);
                     they replace the three-portal derivation of the couplings they name
-    dipole_width    'hnlreach' (Gamma(N -> nu gamma) = d^2 m^3/4pi, Dirac) | 'darknews' (d^2 m^3/8pi)
+    dipole_normalisation  'lagrangian' (Gamma(N -> nu gamma) = d^2 m^3/4pi, Dirac) | 'darknews' (d^2 m^3/8pi)
     """
 
     m4: float
@@ -126,7 +127,7 @@ class DarkSector:
     mu_tr: dict = field(default_factory=dict)
     s: dict = field(default_factory=dict)
     generic: dict = field(default_factory=dict)
-    dipole_width: str = "hnlreach"
+    dipole_normalisation: str = "lagrangian"
     name: str = "dark sector"
 
     def __post_init__(self):
@@ -143,8 +144,8 @@ class DarkSector:
         if nature not in ("dirac", "majorana"):
             raise HNLInputError(f"HNL nature must be dirac or majorana, got {self.nature!r}")
         object.__setattr__(self, "nature", nature)
-        if self.dipole_width not in ("hnlreach", "darknews"):
-            raise HNLInputError(f"dipole_width must be hnlreach or darknews, got {self.dipole_width!r}")
+        from hnlreach.physics.dipole import check_normalisation
+        check_normalisation(self.dipole_normalisation)
         for k in ("mzprime", "mhprime"):
             _finite(k, getattr(self, k), positive=True, allow_none=True)
         for k in ("epsilon", "gD", "epsilonZ", "theta"):

@@ -104,7 +104,7 @@ def parse_darknews_text(text: str, source: str = "<string>") -> dict:
     return names
 
 
-def from_darknews_parameters(params: dict, *, darknews_defaults: bool = True, dipole_width="hnlreach") -> DarkSector:
+def from_darknews_parameters(params: dict, *, darknews_defaults: bool = True, dipole_normalisation="lagrangian") -> DarkSector:
     """A DarkSector from DarkNews parameter names (GenLauncher / model.py keywords)."""
     p = {k: v for k, v in params.items() if k in COMMON | THREE_PORTAL | GENERIC}
     three = any(k in THREE_PORTAL for k in p)
@@ -144,7 +144,7 @@ def from_darknews_parameters(params: dict, *, darknews_defaults: bool = True, di
                           epsilon=epsilon, gD=gD, epsilonZ=float(p.get("epsilonZ") or 0.0),
                           theta=float(p.get("theta") or 0.0), U={k: v for k, v in U.items() if int(k[1]) - 4 < _n(p)},
                           UD={k: v for k, v in UD.items() if k - 4 < _n(p)}, mu_tr=pairs("mu_tr_"), s=pairs("s_"),
-                          generic=generic, dipole_width=dipole_width, name=str(p.get("name") or "dark sector"))
+                          generic=generic, dipole_normalisation=dipole_normalisation, name=str(p.get("name") or "dark sector"))
     except KeyError as exc:
         raise HNLInputError(f"model has no {exc.args[0]}") from None
 
@@ -155,7 +155,7 @@ def _n(p) -> int:
 
 _TOML_TABLES = {"mixing": "U", "dipole": "mu_tr_", "scalar": "s_"}
 _TOML_TOP = {"name", "nature", "m4", "m5", "m6", "mzprime", "mhprime", "epsilon", "chi", "alpha_epsilon2",
-             "gD", "alphaD", "epsilonZ", "theta", "dipole_width", "mixing", "dipole", "scalar", "generic"}
+             "gD", "alphaD", "epsilonZ", "theta", "dipole_normalisation", "mixing", "dipole", "scalar", "generic"}
 
 
 def from_toml(data: dict, source: str = "<toml>") -> DarkSector:
@@ -164,7 +164,7 @@ def from_toml(data: dict, source: str = "<toml>") -> DarkSector:
     unknown = sorted(set(data) - _TOML_TOP)
     if unknown:
         raise HNLInputError(f"{source}: unknown model key(s) {', '.join(unknown)}")
-    flat = {k: v for k, v in data.items() if k not in _TOML_TABLES and k not in ("generic", "nature", "dipole_width")}
+    flat = {k: v for k, v in data.items() if k not in _TOML_TABLES and k not in ("generic", "nature", "dipole_normalisation")}
     flat["HNLtype"] = data.get("nature", "dirac")
     for table, prefix in _TOML_TABLES.items():
         for key, v in data.get(table, {}).items():
@@ -178,7 +178,7 @@ def from_toml(data: dict, source: str = "<toml>") -> DarkSector:
         flat[key] = v
     if "m4" not in flat:
         raise HNLInputError(f"{source}: the model needs m4")
-    return from_darknews_parameters(flat, darknews_defaults=False, dipole_width=data.get("dipole_width", "hnlreach"))
+    return from_darknews_parameters(flat, darknews_defaults=False, dipole_normalisation=data.get("dipole_normalisation", "lagrangian"))
 
 
 def load_model(path) -> DarkSector:

@@ -35,6 +35,7 @@ from hnlreach.models.dark_sector import E_EM, FLAVOURS, DarkSector
 from hnlreach.physics import helicity_amplitudes as ha
 from hnlreach.physics.constants import LEPTON_MASS, ctau_m
 from hnlreach.physics.decays import mixing_partial_widths
+from hnlreach.physics.dipole import check_normalisation
 
 N_Q2, N_COS = 48, 8  # Gauss-Legendre nodes in q^2 (per segment) and in cos theta* (the integrand is quadratic in cos)
 _GL: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -64,6 +65,7 @@ def _vertices(model, a, j):
     Nbar_i C Gamma^T C^-1 N_j add the other chirality: V (P_L - P_R), S (P_L + P_R), d (P_R - P_L)
     (Denner, Eck, Hahn, Kublbeck, Nucl. Phys. B387 (1992) 467).  Couplings are real."""
     V, S, d = model.zprime_vertex[a, j - 1], model.scalar_vertex[a, j - 1], model.dipole_vertex[a, j - 1]
+    d *= math.sqrt(check_normalisation(model.dipole_normalisation))  # "darknews": every dipole width x 1/2
     if a >= 3 and model.majorana:
         return (V, -V), (S, S), (-d, d)
     return (V, 0.0), (0.0, S), (0.0, d)
@@ -298,10 +300,7 @@ def partial_widths(model: DarkSector, j: int = 4) -> dict[str, float]:
         f = majorana_factor if a < 3 else 1.0
         add(f"N{j} -> {label} Z'", f * _two_body(model, j, a, m_a, "Z'"))
         add(f"N{j} -> {label} h'", f * _two_body(model, j, a, m_a, "h'"))
-        gam = f * _two_body(model, j, a, m_a, "gamma")
-        if model.dipole_width == "darknews" and a < 3:
-            gam *= 0.5  # DarkNews 0.4.8 convention d^2 m^3/(8 pi) (explicit option)
-        add(f"N{j} -> {label} gamma", gam)
+        add(f"N{j} -> {label} gamma", f * _two_body(model, j, a, m_a, "gamma"))
         for lep in FLAVOURS:
             add(f"N{j} -> {label} {lep}+ {lep}-", f * gamma_three_body(model, j, a, lep))
     mix = tuple(model.U.get((fl, j), 0.0) ** 2 for fl in FLAVOURS)
