@@ -107,7 +107,7 @@ def zprime_widths(model: DarkSector) -> dict[str, float]:
     V = model.zprime_vertex
     for x in range(len(labels)):
         for y in range(x, len(labels)):
-            c = V[x, y] if x != y or x >= 3 else V[x, y]
+            c = V[x, y]
             if x < 3 and y < 3:
                 continue  # light-light: SM-neutrino pairs through U_D^2 (~1e-6 g_D), left out
             w = _vector_to_pair(M, masses[x], masses[y], c, 0.0) * (1 if x == y else 2)
