@@ -12,13 +12,14 @@ Same defaults and words as the `hnlreach` command (the preset's model and nature
 from hnlreach.errors import HNLInputError
 from hnlreach.model import HNL
 
-__all__ = ["HNL", "HNLInputError", "LimitResult", "__version__", "generate_events", "limit", "read_events",
+__all__ = ["DarkSector", "HNL", "HNLInputError", "LimitResult", "__version__", "generate_events", "limit", "load_model",
+           "read_events",
            "read_limit", "write_events"]
 __version__ = "0.1.0"
 
 _LAZY = {"generate_events": "hnlreach.outputs.events", "read_events": "hnlreach.outputs.events",
          "write_events": "hnlreach.outputs.events",
-         "limit": "hnlreach.api", "LimitResult": "hnlreach.api", "read_limit": "hnlreach.api"}
+         "limit": "hnlreach.api", "load_model": "hnlreach.models", "DarkSector": "hnlreach.models", "LimitResult": "hnlreach.api", "read_limit": "hnlreach.api"}
 
 
 def __getattr__(name):  # lazy exports: pandas/pyarrow are imported only when used

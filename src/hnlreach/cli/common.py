@@ -9,11 +9,15 @@ import click
 from hnlreach.errors import HNLInputError
 
 
-def model_options(f=None, *, mixing: bool = True, dipole_metavar: str = "e|mu|tau|A:B:C"):
+def model_options(f=None, *, mixing: bool = True, dipole_metavar: str = "e|mu|tau|A:B:C", model_file: bool = False):
     """--mass/--mixing/--dipole/--majorana|--dirac/--coupling, as in DESIGN.md's contracts.
     The nature defaults to Dirac, as hnlreach.HNL (these commands take no experiment preset).
-    mixing=False: no --mixing option (a command that only knows the dipole)."""
+    mixing=False: no --mixing option (a command that only knows the dipole).
+    model_file=True: also --model FILE (a dark-sector model, hnlreach.load_model); --mass is then optional."""
     def deco(f):
+        if model_file:
+            f = click.option("--model", "model_file", default=None, metavar="FILE",
+                             help="dark-sector model: hnlreach TOML or DarkNews parameter file (docs/models.md)")(f)
         f = click.option("--coupling", type=float, default=1.0, show_default=True,
                          help="total |U|^2 for --mixing, d in GeV^-1 for --dipole" if mixing
                          else "d in GeV^-1")(f)
@@ -24,9 +28,17 @@ def model_options(f=None, *, mixing: bool = True, dipole_metavar: str = "e|mu|ta
         if mixing:
             f = click.option("--mixing", "mixing", default=None, metavar="e|mu|tau|A:B:C",
                              help="mass-mixing flavour pattern")(f)
-        f = click.option("--mass", type=float, required=True, help="HNL mass in GeV")(f)
+        f = click.option("--mass", type=float, required=not model_file,
+                         help="HNL mass in GeV" + (" (not with --model)" if model_file else ""))(f)
         return f
     return deco(f) if f is not None else deco
+
+
+def reject_with_model(model_file, **given):
+    """--model FILE carries the masses and couplings: the shortcut flags cannot be combined with it."""
+    bad = [f"--{k.replace('_', '-')}" for k, v in given.items() if v]
+    if model_file is not None and bad:
+        raise HNLInputError(f"{', '.join(bad)} cannot be combined with --model (the model file sets them)")
 
 
 def feedback_options(f):

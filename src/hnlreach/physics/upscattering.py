@@ -264,24 +264,30 @@ def dipole_xsec_components(E_nu, m_N, target, *, d=1.0, antineutrino=False, majo
 
 
 # --- event sampling ----------------------------------------------------------------------------
-def _sample_q2(E, m, t, component, sigma, rng, n_bins=32):
+def _sample_q2(E, m, t, component, sigma, rng, n_bins=32, dsigma=None):
     """Importance-sample ln Q^2 from a piecewise-constant fit of Q^2 dsigma/dQ^2; returns Q2, weight.
 
     sigma: the component's total cross section per scatterer (GeV^-2) at E.  weight = true density /
-    sampling density, so E[weight] = 1 exactly (bias-free whatever the binning)."""
+    sampling density, so E[weight] = 1 exactly (bias-free whatever the binning).  dsigma(E, Q2): the
+    differential cross section per scatterer [GeV^-4] (default: the dipole one of this component)."""
     M = target_mass(t, component)
+    if dsigma is None:
+        def dsigma(e, q):
+            return _dsigma_dQ2_gev(e, q, m, t, component)
     Q2 = np.empty(E.size)
     weight = np.empty(E.size)
     u = (np.arange(n_bins) + 0.5) / n_bins
     for i in range(0, E.size, _CHUNK):
         e = E[i:i + _CHUNK]
-        lo, hi = q2_range(e, m, M)
+        eu, inv = np.unique(e, return_inverse=True)  # the bin fit once per distinct energy
+        lo, hi = q2_range(eu, m, M)
         if component == "coherent":
             hi = np.minimum(hi, np.maximum(_Q2_CUT_COHERENT, lo))
         ylo, span = np.log(lo), np.log(hi / lo)
         yc = ylo[:, None] + span[:, None] * u[None, :]
-        g = np.exp(yc) * _dsigma_dQ2_gev(e[:, None], np.exp(yc), m, t, component)
-        g = np.maximum(g, 1e-3 * g.max(axis=1, keepdims=True))  # keep every bin reachable
+        g = np.exp(yc) * dsigma(eu[:, None], np.exp(yc))
+        g = np.maximum(g, 1e-3 * g.max(axis=1, keepdims=True))[inv]  # keep every bin reachable
+        ylo, span = ylo[inv], span[inv]
         cdf = np.cumsum(g, axis=1)
         cdf /= cdf[:, -1:]
         k = np.minimum((cdf < rng.random(e.size)[:, None]).sum(axis=1), n_bins - 1)
@@ -290,7 +296,7 @@ def _sample_q2(E, m, t, component, sigma, rng, n_bins=32):
         q2 = np.exp(ylo + span * (k + rng.random(e.size)) / n_bins)
         density = p_bin * n_bins / span  # sampling density in y = ln Q^2
         Q2[i:i + _CHUNK] = q2
-        weight[i:i + _CHUNK] = q2 * _dsigma_dQ2_gev(e, q2, m, t, component) / (density * sigma[i:i + _CHUNK])
+        weight[i:i + _CHUNK] = q2 * dsigma(e, q2) / (density * sigma[i:i + _CHUNK])
     return Q2, weight
 
 
@@ -329,3 +335,244 @@ def sample_upscattering(E_nu, m_N, target, component="total", rng=None, return_c
         index = np.array([COMPONENTS.index(c) for c in comps] or [-1])
         return p4, weight, np.where(tot > 0, index[np.minimum(which, index.size - 1)], -1)
     return p4, weight
+
+
+# --- dark-sector models: Z', Z, h' and dipole exchange with interference, per helicity ----------
+# The amplitude is evaluated from the Feynman rules of the Lagrangian in hnlreach.models.dark_sector
+# (Abdullahi et al. arXiv:2207.04137 sec. 2-3 for the model; Ballett et al. arXiv:1903.07589 for the light
+# Z'), numerically with helicity spinors (hnlreach.physics.helicity_amplitudes), in the CM frame:
+#   M = sum_X g_nu^X g_had^X (L_X . H_X)/(t - m_X^2)            X = Z', Z (vector, vertex i g gamma^mu)
+#     + 2 i d e (L_sigma . H_gamma)/t                            dipole: vertex -2 d sigma^{mu nu} q_mu P_L
+#     - S y (L_S H_S)/(t - m_h'^2)                               scalar h'
+# with L the lepton currents ubar_N Gamma u_nu (nu) or vbar_nu Gamma' v_N (nu-bar, h.c. vertices) and the
+# hadron currents: coherent (spin 0) Q_X F(Q^2) (p + p')^mu and 2 M_A y_A F(Q^2) (F the nuclear charge form
+# factor for every mediator, as DarkNews), nucleons ubar' [F1 gamma^mu + i F2 sigma^{mu nu} q_nu/2M
+# - G_A gamma^mu gamma5] u with F1, F2 from the proton/neutron EM form factors by isospin
+# (DarkSector.nucleon_vector) and ubar' u F1^p(Q^2) y_N for h'.  dsigma/dQ^2 = |M|^2 / (16 pi (s - M^2)^2),
+# target spins averaged.  The HNL helicity h = -1, +1 is defined in the CM frame (as DarkNews's
+# 'conserving'/'flipping' for a neutrino).
+G_AXIAL, M_AXIAL = 1.2754, 1.026  # nucleon axial charge (PDG 2022) and dipole axial mass [GeV] (Bernard et al. 2002)
+
+
+def _cm_momenta(E, Q2, m, M):
+    """Four-momenta k1, p2, k3, p4 (n, 4) in the CM frame, neutrino along +z, and the N polar angle."""
+    s = M * M + 2.0 * M * E
+    rs = np.sqrt(s)
+    k = (s - M * M) / (2.0 * rs)
+    E3 = (s + m * m - M * M) / (2.0 * rs)
+    p3 = np.sqrt(np.maximum((s - (M + m) ** 2) * (s - (M - m) ** 2), 0.0)) / (2.0 * rs)
+    cos = np.clip((2.0 * k * E3 - m * m - Q2) / (2.0 * k * np.maximum(p3, 1e-300)), -1.0, 1.0)
+    sin = np.sqrt(1.0 - cos * cos)
+    z = np.zeros_like(k)
+    k1 = np.stack([k, z, z, k], -1)
+    p2 = np.stack([np.sqrt(k * k + M * M), z, z, -k], -1)
+    k3 = np.stack([E3, p3 * sin, z, p3 * cos], -1)
+    p4 = np.stack([np.sqrt(p3 * p3 + M * M), -p3 * sin, z, -p3 * cos], -1)
+    return k1, p2, k3, p4, np.arccos(cos), k, E3, p3
+
+
+def _lepton_currents(k1, k3, theta, k, E3, p3, hel, antineutrino):
+    """(vector, dipole, scalar) lepton currents for an HNL of helicity hel; see the block comment."""
+    from hnlreach.physics import helicity_amplitudes as ha
+    q_low = ha.lower(k1 - k3)
+    sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, q_low)  # sigma^{mu nu} q_mu, free index nu
+    if not antineutrino:
+        left = ha.bar(ha.u_helicity(E3, p3, theta, hel))
+        right = ha.u_helicity(k, k, np.zeros_like(k), -1)
+        chiral = ha.PL
+    else:
+        left = ha.bar(ha.v_helicity(k, k, np.zeros_like(k), +1))
+        right = ha.v_helicity(E3, p3, theta, hel)
+        chiral = ha.PR
+    vec = ha.current(left, np.einsum("mab,bc->mac", ha.GAMMA, ha.PL), right)
+    dip = np.einsum("na,nvab,bc,nc->nv", left, sq, chiral, right)
+    sca = ha.scalar(left, chiral, right)
+    return vec, dip, sca
+
+
+def _couplings(model, a: int, j: int):
+    return (model.zprime_vertex[a, j - 1], model.z_vertex[a, j - 1], model.scalar_vertex[a, j - 1],
+            model.dipole_vertex[a, j - 1])
+
+
+def _model_msq(E, Q2, model, a, j, t: Nucleus, component, hel, antineutrino, form_factor="auto"):
+    """|M|^2 (target spins averaged) for nu_a -> N_j of helicity hel, flat arrays E, Q2."""
+    from hnlreach.models.dark_sector import E_EM, M_Z
+    from hnlreach.physics import helicity_amplitudes as ha
+    m = model.mass(j)
+    M = target_mass(t, component)
+    k1, p2, k3, p4, theta, k, E3, p3 = _cm_momenta(E, Q2, m, M)
+    Lv, Ld, Ls = _lepton_currents(k1, k3, theta, k, E3, p3, hel, antineutrino)
+    V, C, S, d = _couplings(model, a, j)
+    tt = -Q2
+    mzp2 = model.mzprime ** 2 if model.mzprime is not None else np.inf
+    mh2 = model.mhprime ** 2 if model.mhprime is not None else np.inf
+    prop_zp = 0.0 if not V or not np.isfinite(mzp2) else V / (tt - mzp2)
+    prop_z = C / (tt - M_Z ** 2)
+    prop_h = 0.0 if not S or not np.isfinite(mh2) else -S / (tt - mh2)
+    dip = 2j * d / tt  # the photon-hadron vertex carries e
+    if component == "coherent":
+        F = coherent_form_factor(Q2, t, form_factor)
+        P = ha.lower(p2 + p4)
+        charge = {X: t.Z * model.nucleon_vector(X, "proton")[0] + t.N * model.nucleon_vector(X, "neutron")[0]
+                  for X in ("zprime", "z")}
+        y_A = t.Z * model.nucleon_scalar("proton") + t.N * model.nucleon_scalar("neutron")
+        LP = np.einsum("nm,nm->n", Lv, P)
+        LdP = np.einsum("nm,nm->n", Ld, P)
+        amp = F * ((prop_zp * charge["zprime"] + prop_z * charge["z"]) * LP + dip * E_EM * t.Z * LdP
+                   + prop_h * y_A * 2.0 * M * Ls)
+        return np.abs(amp) ** 2
+    nucleon = component
+    F1p, F2p = nucleon_dirac_pauli(Q2, "proton")
+    F1n, F2n = nucleon_dirac_pauli(Q2, "neutron")
+    GA = G_AXIAL / (1.0 + Q2 / M_AXIAL ** 2) ** 2
+    q_low = ha.lower(p4 - p2)
+    sq = np.einsum("mvab,nv->nmab", ha.SIGMA_MUNU, q_low)  # sigma^{mu nu} q_nu, free index mu
+    g5 = np.einsum("mab,bc->mac", ha.GAMMA, ha.GAMMA5)
+    total = 0.0
+    for s2 in (1, -1):
+        u2 = ha.u_spin(p2, M, s2)
+        for s4 in (1, -1):
+            ub4 = ha.bar(ha.u_spin(p4, M, s4))
+            Jg = ha.current(ub4, ha.GAMMA, u2)
+            Js = np.einsum("na,nmab,nb->nm", ub4, sq, u2) * (1j / (2.0 * M))
+            J5 = ha.current(ub4, g5, u2)
+            amp = 0.0
+            for X, prop in (("zprime", prop_zp), ("z", prop_z), ("photon", None)):
+                ap, an = model.nucleon_vector(X, nucleon)
+                H = (ap * F1p + an * F1n)[:, None] * Jg + (ap * F2p + an * F2n)[:, None] * Js
+                H = H - (model.nucleon_axial(X, nucleon) * GA)[..., None] * J5 if X != "photon" else H
+                H = ha.lower(H)
+                if X == "photon":
+                    amp = amp + dip * np.einsum("nm,nm->n", Ld, H)
+                else:
+                    amp = amp + prop * np.einsum("nm,nm->n", Lv, H)
+            amp = amp + prop_h * model.nucleon_scalar(nucleon) * F1p * ha.scalar(ub4, np.eye(4), u2) * Ls
+            total = total + np.abs(amp) ** 2
+    return 0.5 * total
+
+
+def _model_dsigma_gev(E, Q2, model, a, j, t, component, hel, antineutrino, form_factor="auto"):
+    M = target_mass(t, component)
+    shape = np.broadcast(E, Q2).shape
+    e, q = (np.broadcast_to(x, shape).ravel() for x in (E, Q2))
+    helicities = (-1, 1) if hel is None else (hel,)
+    msq = sum(_model_msq(e, q, model, a, j, t, component, h, antineutrino, form_factor) for h in helicities)
+    return (msq / (16.0 * math.pi * (2.0 * M * e) ** 2)).reshape(shape)
+
+
+def _model_args(model, flavour, hnl, helicity):
+    from hnlreach.models.dark_sector import FLAVOURS, DarkSector
+    if not isinstance(model, DarkSector):
+        raise HNLInputError("model must be a hnlreach.models.DarkSector (see hnlreach.load_model)")
+    if flavour not in FLAVOURS:
+        raise HNLInputError(f"projectile flavour must be one of {FLAVOURS}, got {flavour!r}")
+    model.mass(hnl)
+    if helicity not in (None, -1, 1):
+        raise HNLInputError(f"helicity must be -1, +1 or None (both), got {helicity!r}")
+    return FLAVOURS.index(flavour), int(hnl)
+
+
+def model_dsigma_dQ2(E_nu, Q2, model, target, *, flavour="mu", hnl=4, component="total", helicity=None,
+                     antineutrino=False, form_factor="auto"):
+    """dsigma/dQ^2 [cm^2/GeV^2] per nucleus of nu_flavour (or nu-bar) + target -> N_hnl + target in a
+    dark-sector model (every mediator and their interference); helicity -1/+1 of N (CM frame) or None (sum)."""
+    a, j = _model_args(model, flavour, hnl, helicity)
+    E = _check_energy(E_nu)
+    Q2 = np.asarray(Q2, dtype=float)
+    t = _target(target)
+    E, Q2 = np.broadcast_arrays(E, Q2)
+    out = np.zeros(E.shape)
+    m = model.mass(j)
+    for comp in _check_component(component):
+        n = multiplicity(t, comp)
+        if n == 0:
+            continue
+        lo, hi = q2_range(E, m, target_mass(t, comp))
+        ok = (Q2 >= lo) & (Q2 <= hi) & (Q2 > 0)
+        q = np.where(ok, Q2, 1.0)
+        e = np.where(ok, E, 1.0)
+        out += np.where(ok, n * _model_dsigma_gev(e, q, model, a, j, t, comp, helicity, antineutrino, form_factor), 0.0)
+    return out * GEV2_TO_CM2
+
+
+def model_xsec(E_nu, model, target, *, flavour="mu", hnl=4, component="total", helicity=None, antineutrino=False,
+               n_nodes=2 * N_NODES, form_factor="auto"):
+    """Total nu_flavour (nu-bar) + target -> N_hnl + target cross section [cm^2] per nucleus in a dark-sector model.
+
+    component 'coherent' | 'proton' | 'neutron' | 'total' (nucleon terms x Z or x (A - Z)); helicity of the
+    HNL -1 | +1 | None (sum).  Zero below threshold.  Gauss-Legendre in ln Q^2 (n_nodes)."""
+    a, j = _model_args(model, flavour, hnl, helicity)
+    E = _check_energy(E_nu)
+    t = _target(target)
+    m = model.mass(j)
+    flat = E.ravel()
+    out = np.zeros(flat.shape)
+    for comp in _check_component(component):
+        n = multiplicity(t, comp)
+        if not n:
+            continue
+        Q2, wq, open_ = _log_q2_grid(flat, m, target_mass(t, comp), comp, n_nodes)
+        f = _model_dsigma_gev(flat[:, None], Q2, model, a, j, t, comp, helicity, antineutrino, form_factor)
+        out += n * np.where(open_, np.sum(wq * f, axis=1), 0.0)
+    return (out * GEV2_TO_CM2).reshape(E.shape)
+
+
+def model_xsec_components(E_nu, model, target, *, flavour="mu", hnl=4, antineutrino=False):
+    """{component: {'h-': sigma, 'h+': sigma, 'total': sigma}} [cm^2] per nucleus in a dark-sector model,
+    components 'coherent', 'proton', 'neutron' and 'total' (what `hnlreach xsec --model` prints)."""
+    out = {}
+    for comp in COMPONENTS:
+        hm, hp = (model_xsec(E_nu, model, target, flavour=flavour, hnl=hnl, component=comp, helicity=h,
+                             antineutrino=antineutrino) for h in (-1, 1))
+        out[comp] = {"h-": hm, "h+": hp, "total": hm + hp}
+    out["total"] = {k: sum(out[c][k] for c in COMPONENTS) for k in ("h-", "h+", "total")}
+    return out
+
+
+def sample_model_upscattering(E_nu, model, target, *, flavour="mu", hnl=4, component="total", antineutrino=False,
+                              rng=None):
+    """HNL four-momenta for a dark-sector model: neutrinos of energies E_nu along +z upscatter to N_hnl.
+
+    The component and the HNL helicity (CM frame) are chosen per event in proportion to their cross
+    sections, Q^2 from dsigma/dQ^2 of that helicity (importance sampling, mean weight 1), azimuth uniform;
+    an event of energy E_nu represents model_xsec(E_nu) * weight.  Returns (p4 (n, 4), weight (n,),
+    helicity (n,) in {-1, +1} (0 below threshold), component index into COMPONENTS (-1 below threshold))."""
+    a, j = _model_args(model, flavour, hnl, None)
+    E = _check_energy(E_nu).ravel()
+    t = _target(target)
+    m = model.mass(j)
+    rng = np.random.default_rng() if rng is None else rng
+    cases = [(c, h) for c in _check_component(component) if multiplicity(t, c) for h in (-1, 1)]
+    sig = []
+    eu, inv = np.unique(E, return_inverse=True)  # cross sections once per distinct energy
+    for c, h in cases:
+        Q2, wq, open_ = _log_q2_grid(eu, m, target_mass(t, c), c, 2 * N_NODES)
+        f = _model_dsigma_gev(eu[:, None], Q2, model, a, j, t, c, h, antineutrino)
+        sig.append(np.where(open_, np.sum(wq * f, axis=1), 0.0)[inv])
+    sig = np.array(sig) if sig else np.zeros((1, E.size))
+    mult = np.array([multiplicity(t, c) for c, _ in cases] or [0])[:, None]
+    tot = (mult * sig).sum(axis=0)
+    which = (np.cumsum(mult * sig, axis=0) / np.where(tot > 0, tot, 1.0) < rng.random(E.size)).sum(axis=0)
+    which = np.minimum(which, max(len(cases) - 1, 0))
+    p4 = np.zeros((E.size, 4))
+    weight = np.zeros(E.size)
+    helicity = np.zeros(E.size, dtype=int)
+    comp_index = np.full(E.size, -1)
+    for k, (c, h) in enumerate(cases):
+        sel = (which == k) & (tot > 0)
+        if not np.any(sel):
+            continue
+        M = target_mass(t, c)
+
+        def dsigma(e, q, c=c, h=h):
+            return _model_dsigma_gev(e, q, model, a, j, t, c, h, antineutrino)
+        Q2, w = _sample_q2(E[sel], m, t, c, sig[k, sel], rng, dsigma=dsigma)
+        E_N, p_N, cos = lab_kinematics(E[sel], Q2, m, M)
+        sin = np.sqrt(1.0 - cos * cos)
+        phi = rng.uniform(0.0, 2.0 * np.pi, sel.sum())
+        p4[sel] = np.column_stack([E_N, p_N * sin * np.cos(phi), p_N * sin * np.sin(phi), p_N * cos])
+        weight[sel] = w
+        helicity[sel] = h
+        comp_index[sel] = COMPONENTS.index(c)
+    return p4, weight, helicity, comp_index
