@@ -257,17 +257,19 @@ def _run_local(tasks, n_jobs, progress):
             out.append(_run_task(t))
             progress.update(out[-1])
         return out
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
+
+    from hnlreach.procs import process_pool, stop_pool
 
     out = [None] * len(tasks)
-    pool = ProcessPoolExecutor(max_workers=n_jobs)
+    pool = process_pool(n_jobs)  # workers exit if this process is killed (hnlreach.procs)
     try:
         futures = {pool.submit(_run_task, t): t.index for t in tasks}
         for fut in as_completed(futures):
             out[futures[fut]] = fut.result()
             progress.update(out[futures[fut]])
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # an error at one mass stops the scan promptly
+        stop_pool(pool)  # an error or an interrupt at one mass stops the scan and its workers now
         raise
     pool.shutdown(wait=True)
     return out

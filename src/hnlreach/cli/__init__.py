@@ -55,6 +55,9 @@ def fail(message: str) -> None:
 
 
 def main(argv=None) -> None:
+    from hnlreach.outputs.atomic import install_signal_handlers
+
+    install_signal_handlers()  # SIGTERM: clean exit (temporary files removed, workers stopped)
     try:
         cli.main(args=argv, prog_name="hnlreach", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # bare `hnlreach`: show help
@@ -67,5 +70,7 @@ def main(argv=None) -> None:
         fail("aborted")
     except HNLInputError as exc:
         fail(str(exc))
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
         fail(str(exc))
+    except MemoryError:
+        fail("out of memory: ask for a smaller sample (--n, --n-hnl)")

@@ -356,9 +356,11 @@ def write_hepmc(df, path, workers: int | None = None) -> Path:
                 fh.write(_format_events(col, cache))
         else:  # spawned processes (no fork of a possibly threaded parent); at most 2 chunks each in flight
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            from hnlreach.procs import process_pool, stop_pool
+
+            pool = process_pool(workers, mp_context=multiprocessing.get_context("spawn"))
+            try:
                 pending: deque = deque()
                 for col in chunks:
                     pending.append(pool.submit(_format_events, col))
@@ -366,6 +368,10 @@ def write_hepmc(df, path, workers: int | None = None) -> Path:
                         fh.write(pending.popleft().result())
                 while pending:
                     fh.write(pending.popleft().result())
+            except BaseException:
+                stop_pool(pool)
+                raise
+            pool.shutdown(wait=True)
         fh.write("HepMC::Asciiv3-END_EVENT_LISTING\n\n")
     return Path(path)
 

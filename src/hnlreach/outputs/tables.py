@@ -122,19 +122,34 @@ def sidecar_dict(result) -> dict:
     return jsonable(out)
 
 
-def write_json(path: str | os.PathLike, result, csv_name: str | None = None) -> Path:
+def write_json(path: str | os.PathLike, result, csv_name: str | None = None,
+               csv_sha256: str | None = None) -> Path:
     """Write the sidecar of a LimitResult atomically."""
     meta = sidecar_dict(result)
     if csv_name:
         meta["csv"] = csv_name
+    if csv_sha256:
+        meta["csv_sha256"] = csv_sha256  # detects a CSV/sidecar mismatch
     return atomic_write_text(path, json.dumps(meta, indent=1, allow_nan=False) + "\n")
 
 
-def write_limit_outputs(csv_path: str | os.PathLike, result) -> tuple[Path, Path]:
-    """Write the CSV and its JSON sidecar atomically; returns (csv_path, json_path)."""
+def write_limit_outputs(csv_path: str | os.PathLike, result) -> tuple[Path, Path | None]:
+    """Write the CSV and its JSON sidecar atomically and together (outputs.atomic.commit_group);
+    returns (csv_path, json_path).  A device or FIFO (e.g. /dev/null, /dev/stdout) gets the CSV
+    written directly and no sidecar (json_path None): nothing is ever created next to a device."""
+    import hashlib
+
+    from hnlreach.outputs.atomic import commit_group, special_file
+
     csv_path = Path(csv_path)
-    atomic_write_text(csv_path, limit_csv_text(result))
-    json_path = write_json(sidecar_path(csv_path), result, csv_name=csv_path.name)
+    text = limit_csv_text(result)
+    if special_file(csv_path):
+        atomic_write_text(csv_path, text)
+        return csv_path, None
+    with commit_group():
+        atomic_write_text(csv_path, text)
+        json_path = write_json(sidecar_path(csv_path), result, csv_name=csv_path.name,
+                               csv_sha256=hashlib.sha256(text.encode()).hexdigest())
     return csv_path, json_path
 
 
