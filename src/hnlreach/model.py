@@ -15,6 +15,8 @@ MASS_RANGE_GEV = (1e-3, 6.5)  # validity range of the decay physics (physics.dec
 
 def flavour_pattern(spec: str) -> tuple[float, float, float]:
     """Parse 'e' | 'mu' | 'tau' | 'A:B:C' into weights normalised to sum 1 (e, mu, tau)."""
+    if not isinstance(spec, str):
+        raise HNLInputError(f"flavour pattern must be e, mu, tau or A:B:C, got {spec!r}")
     s = spec.strip().lower()
     if s in FLAVOURS:
         return tuple(1.0 if f == s else 0.0 for f in FLAVOURS)
@@ -25,14 +27,18 @@ def flavour_pattern(spec: str) -> tuple[float, float, float]:
         w = [float(p) for p in parts]
     except ValueError:
         raise HNLInputError(f"malformed flavour ratio {spec!r}: A:B:C must be numbers") from None
-    if any(not math.isfinite(x) or x < 0 for x in w) or sum(w) <= 0:
+    if any(not math.isfinite(x) or x < 0 for x in w) or max(w) <= 0:
         raise HNLInputError(f"flavour ratio {spec!r} must be non-negative with a positive sum")
+    w = [x / max(w) for x in w]  # scale first: 1e308:1e308:0 must not overflow to inf
     tot = sum(w)
     return tuple(x / tot for x in w)
 
 
 def _couplings(values, what: str) -> tuple[float, float, float]:
-    vals = tuple(float(v) for v in values)
+    try:
+        vals = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        raise HNLInputError(f"{what} must be three numbers (e, mu, tau), got {values!r}") from None
     if len(vals) != 3:
         raise HNLInputError(f"{what} needs three entries (e, mu, tau), got {len(vals)}")
     if any(not math.isfinite(v) for v in vals):
@@ -85,7 +91,10 @@ class HNL:
         elif coupling is not None:
             raise HNLInputError("coupling= goes with a flavour pattern (e.g. mixing='tau'), not with "
                                 "(e, mu, tau) tuples")
-        m = float(self.mass)
+        try:
+            m = float(self.mass)
+        except (TypeError, ValueError):
+            raise HNLInputError(f"HNL mass must be a number of GeV, got {self.mass!r}") from None
         if not math.isfinite(m) or m <= 0:
             raise HNLInputError(f"HNL mass must be a positive number of GeV, got {self.mass!r}")
         lo, hi = MASS_RANGE_GEV
@@ -95,6 +104,8 @@ class HNL:
         mix = _couplings(self.mixing, "mixing |U|^2")
         if any(u < 0 for u in mix):
             raise HNLInputError(f"mixing |U|^2 must be non-negative, got {mix}")
+        if sum(mix) > 1.0 + 1e-12:  # unitarity of the lepton mixing matrix: sum_alpha |U_alpha|^2 <= 1
+            raise HNLInputError(f"mixing |U_e|^2 + |U_mu|^2 + |U_tau|^2 = {sum(mix):g} exceeds 1 (unitarity)")
         object.__setattr__(self, "mixing", mix)
         object.__setattr__(self, "dipole", _couplings(self.dipole, "dipole d"))
         from hnlreach.physics.dipole import check_normalisation
@@ -128,9 +139,16 @@ class HNL:
             for ch, w in mixing_partial_widths(self.mass, self.mixing, self.majorana).items():
                 out[ch] = out.get(ch, 0.0) + w
         if any(self.dipole):
-            for ch, w in dipole_partial_widths(self.mass, self.dipole, self.majorana,
-                                               self.dipole_normalisation).items():
-                out[ch] = out.get(ch, 0.0) + w
+            with np.errstate(all="ignore"):  # huge d: overflow is reported below as a range error
+                for ch, w in dipole_partial_widths(self.mass, self.dipole, self.majorana,
+                                                   self.dipole_normalisation).items():
+                    out[ch] = out.get(ch, 0.0) + w
+        total = math.fsum(out.values())
+        if not (math.isfinite(total) and total < self.mass):
+            # a particle whose width reaches its mass is no longer a resonance (narrow-width
+            # description breaks down): the couplings are out of range
+            raise HNLInputError(f"couplings out of range: total width {total:.3g} GeV at m = {self.mass:g} GeV "
+                                f"is not smaller than the mass (mixing {self.mixing}, dipole {self.dipole} GeV^-1)")
         return {ch: w for ch, w in out.items() if w > 0.0}
 
     @property

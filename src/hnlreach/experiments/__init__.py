@@ -272,6 +272,8 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise HNLInputError(f"{path}: malformed TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise HNLInputError(f"{path}: not a text (TOML) file") from None
     except OSError as exc:
         raise HNLInputError(f"cannot read {path}: {exc.strerror}") from None
 
@@ -356,11 +358,14 @@ def _volume(v, materials, compositions, where, origin=(0.0, 0.0, 0.0)):
     center = np.asarray(v["center_m"], dtype=float)
     if v.get("frame") == "detector":
         center = center + np.asarray(origin, dtype=float)
-    if v["shape"] == "box":
-        return Box(v["name"], center, v["size_m"], mat)
-    if v["shape"] == "sphere":
-        return Sphere(v["name"], center, v["radius_m"], mat)
-    return Cylinder(v["name"], center, v["radius_m"], v["length_m"], v.get("axis", [0.0, 0.0, 1.0]), mat)
+    try:
+        if v["shape"] == "box":
+            return Box(v["name"], center, v["size_m"], mat)
+        if v["shape"] == "sphere":
+            return Sphere(v["name"], center, v["radius_m"], mat)
+        return Cylinder(v["name"], center, v["radius_m"], v["length_m"], v.get("axis", [0.0, 0.0, 1.0]), mat)
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {exc}") from None
 
 
 def load_geometry(path: str | Path, materials: dict | None = None):
@@ -419,19 +424,28 @@ def _decay_region(s, where):
 
 
 def _flux(f, base, where, key="fluxes"):
+    from hnlreach.checks import read_number_table
+
     path = _data(f["file"], base, where, f"{key}.file")
     try:
-        a = np.loadtxt(path, comments="#", ndmin=2)
-    except (OSError, ValueError) as exc:
-        raise HNLInputError(f"{where}: {key}.file: cannot read {path}: {exc}") from None
+        a = read_number_table(path, "file", min_columns=2, min_rows=2)
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {key}.file: {str(exc).partition(': ')[2]}") from None
     col = f.get("column", 1)
     if col >= a.shape[1]:
-        raise HNLInputError(f"{where}: {key}.column: column {col} not in {path}")
+        raise HNLInputError(f"{where}: {key}.column: column {col} not in {path} ({a.shape[1]} columns)")
     e, v = a[:, 0], a[:, col] * f.get("normalisation", 1.0)
+    if np.any(e <= 0) or np.any(np.diff(e) <= 0):
+        raise HNLInputError(f"{where}: {key}.file: energies must be positive and strictly increasing "
+                            "(no duplicates)")
+    if np.any(v < 0) or not np.any(v > 0):
+        raise HNLInputError(f"{where}: {key}.file: flux values must be >= 0 and not all zero")
     if f["units"] == "per_cm2_per_pot_per_bin":
         v = v / np.gradient(e)
-    return Flux(f["name"], f["flavour"], f.get("antineutrino", False), e, v,
-                np.asarray(f.get("direction", [0.0, 0.0, 1.0]), dtype=float))
+    direction = np.asarray(f.get("direction", [0.0, 0.0, 1.0]), dtype=float)
+    if not np.linalg.norm(direction) > 0:
+        raise HNLInputError(f"{where}: {key}.direction: must be a non-zero vector")
+    return Flux(f["name"], f["flavour"], f.get("antineutrino", False), e, v, direction)
 
 
 def _source_makes(sources, flavour: str) -> bool:
@@ -478,7 +492,12 @@ def _beamline_sources(cfg, base, beam_cfg, where, fiducial_center, production=No
 
 
 def _signal(sig, world, where):
+    from hnlreach.checks import check_decay_channels
+
+    check_decay_channels(sig["channels"], where, "signal.channels")  # non-empty, strings, known, no repeats
     fid_names = tuple(sig.get("fiducial", list(world.fiducial)))
+    if not fid_names:
+        raise HNLInputError(f"{where}: signal.fiducial: is empty: name at least one fiducial volume")
     for n in fid_names:
         if n not in world.fiducial:
             raise HNLInputError(f"{where}: signal.fiducial: no fiducial volume {n!r}")
@@ -498,19 +517,15 @@ def _efficiency(eff, base, where, channels=()):
     tx = te = None
     if "table" in eff:
         path = _data(eff["table"], base, where, "efficiency.table")
-        try:
-            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
-        except (OSError, ValueError) as exc:
-            raise HNLInputError(f"{where}: efficiency.table: cannot read {path}: {exc}") from None
-        tx, te = a[:, 0], a[:, 1]
+        tx, te = _efficiency_table(path, eff.get("by", "mass"), where)
     check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(channels))
+    for name, factor in eff.get("channels", {}).items():
+        if factor > 1:
+            raise HNLInputError(f"{where}: efficiency.channels.{name!r}: an efficiency must be <= 1, got {factor}")
     tables = {}
     for i, t in enumerate(eff.get("channel_tables", [])):
         path = _data(t["file"], base, where, f"efficiency.channel_tables[{i}].file")
-        try:
-            a = np.loadtxt(path, delimiter=",", comments="#", ndmin=2)
-        except (OSError, ValueError) as exc:
-            raise HNLInputError(f"{where}: efficiency.channel_tables: cannot read {path}: {exc}") from None
+        a = np.column_stack(_efficiency_table(path, "x", where, f"efficiency.channel_tables[{i}].file"))
         check_channels(t["channels"], where, f"efficiency.channel_tables[{i}].channels", frozenset(channels))
         scale = 1e-3 if t.get("x_unit", "GeV") == "MeV" else 1.0
         for ch in t["channels"]:
@@ -574,6 +589,8 @@ def _build(cfg: dict, path: Path) -> Experiment:
     if "pot" in beam_cfg:
         runs = runs + (("default", beam_cfg["pot"]),) if not runs else runs
     beam = Beam(beam_cfg["particle"], beam_cfg["energy_GeV"], runs)
+    if beam.pot <= 0 and "sampler" not in cfg:  # a dedicated sampler sets its own exposure
+        raise HNLInputError(f"{where}: beam.pot: the exposure must be > 0 protons on target")
 
     materials = _materials(cfg, where)
     sites = {}
@@ -651,6 +668,22 @@ def _half_extent(v):
     if hasattr(v, "size"):
         return 0.5 * np.asarray(v.size, dtype=float)
     return np.full(3, max(v.radius, 0.5 * v.length))
+
+
+def _efficiency_table(path: Path, by: str, where: str, key: str = "efficiency.table"):
+    """Two-column efficiency table (x = mass or energy in GeV, strictly increasing; 0 <= eff <= 1)."""
+    from hnlreach.checks import read_number_table
+
+    try:
+        a = read_number_table(path, "file", min_columns=2)
+    except HNLInputError as exc:
+        raise HNLInputError(f"{where}: {key}: {str(exc).partition(': ')[2]}") from None
+    x, e = a[:, 0], a[:, 1]
+    if np.any(np.diff(x) <= 0):
+        raise HNLInputError(f"{where}: {key}: the {by} column must be strictly increasing")
+    if np.any(e < 0) or np.any(e > 1):
+        raise HNLInputError(f"{where}: {key}: efficiencies must lie in [0, 1]")
+    return x, e
 
 
 def _sampler(cfg: dict, where: str, base: Path):

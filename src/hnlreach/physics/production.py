@@ -302,6 +302,10 @@ def _check_mass(mass) -> float:
         raise HNLInputError(f"HNL mass must be a number, got {mass!r}") from None
     if not np.isfinite(m) or m <= 0:
         raise HNLInputError(f"HNL mass must be a positive number of GeV, got {mass!r}")
+    from hnlreach.physics.decays import MASS_RANGE_GEV  # the range `hnlreach decay` enforces
+
+    if m > MASS_RANGE_GEV[1]:  # lighter masses are fine here (m -> 0 limits are used in tests)
+        raise HNLInputError(f"HNL mass {m:g} GeV above the supported range (<= {MASS_RANGE_GEV[1]:g} GeV)")
     return m
 
 
@@ -309,7 +313,10 @@ def production_branching_ratios(mass: float, mixing=(1.0, 0.0, 0.0)) -> dict[str
     """Channel -> BR(parent -> ... N) for the given (|U_e|^2, |U_mu|^2, |U_tau|^2); open channels only,
     sorted by parent then decreasing BR."""
     m = _check_mass(mass)
-    mix = tuple(float(u) for u in mixing)
+    try:
+        mix = tuple(float(u) for u in mixing)
+    except (TypeError, ValueError):
+        raise HNLInputError(f"mixing must be three numbers (e, mu, tau), got {mixing!r}") from None
     if len(mix) != 3 or any(not np.isfinite(u) or u < 0 for u in mix):
         raise HNLInputError(f"mixing must be three non-negative numbers (e, mu, tau), got {mixing!r}")
     u2 = dict(zip(FLAVOURS, mix))

@@ -49,18 +49,42 @@ _Q2_CUT_COHERENT = (5.0 / HELM_SKIN_FM * HBARC_GEV_FM) ** 2
 
 
 # --- input checks ------------------------------------------------------------------------------
+E_MAX_GEV = 1e7  # neutrino energies up to 10 PeV (atmospheric and beam fluxes end far below)
+
+
 def _check_mass(m_N) -> float:
-    m = float(m_N)
+    from hnlreach.physics.decays import MASS_RANGE_GEV  # the range `hnlreach decay` enforces
+
+    try:
+        m = float(m_N)
+    except (TypeError, ValueError):
+        raise HNLInputError(f"HNL mass must be a number of GeV, got {m_N!r}") from None
     if not math.isfinite(m) or m <= 0.0:
         raise HNLInputError(f"HNL mass must be a positive number of GeV, got {m_N}")
+    if m > MASS_RANGE_GEV[1]:  # lighter masses are fine here (m -> 0 is the magnetic-moment limit)
+        raise HNLInputError(f"HNL mass {m:g} GeV above the supported range (<= {MASS_RANGE_GEV[1]:g} GeV)")
     return m
 
 
 def _check_energy(E_nu) -> np.ndarray:
-    E = np.asarray(E_nu, dtype=float)
-    if not np.all(np.isfinite(E)) or np.any(E < 0.0):
-        raise HNLInputError("neutrino energy must be finite and non-negative (GeV)")
+    try:
+        E = np.asarray(E_nu, dtype=float)
+    except (TypeError, ValueError):
+        raise HNLInputError(f"neutrino energy must be a number of GeV, got {E_nu!r}") from None
+    if not np.all(np.isfinite(E)) or np.any(E < 0.0) or np.any(E > E_MAX_GEV):
+        raise HNLInputError(f"neutrino energy must be finite, non-negative and at most {E_MAX_GEV:g} GeV")
     return E
+
+
+def _d2(d) -> float:
+    """d^2 for a dipole coupling d [GeV^-1]: finite and small enough that sigma stays finite."""
+    try:
+        g = abs(float(d))
+    except (TypeError, ValueError):
+        raise HNLInputError(f"dipole coupling must be a number of GeV^-1, got {d!r}") from None
+    if not math.isfinite(g) or g > 1e100:
+        raise HNLInputError(f"dipole coupling d = {d} GeV^-1 out of range (|d| <= 1e100)")
+    return g * g
 
 
 def _check_component(component: str) -> tuple[str, ...]:
@@ -123,11 +147,12 @@ def q2_range(E_nu, m_N: float, M: float):
     """(Q2_min, Q2_max) of nu(E) + M at rest -> N(m) + M; NaN below threshold.
 
     Q2_max = 2 E1 (E3 + p3) - m^2 in the CM frame; Q2_min from Q2_min Q2_max = m^4 M^2 / s
-    (numerically stable for m^2 << s)."""
+    (numerically stable for m^2 << s).  Open for s > (m + M)^2 only: the Kallen function is also
+    positive for s < (m - M)^2, which is unphysical here (nu N -> N_HNL N needs sqrt(s) >= m + M)."""
     E = np.asarray(E_nu, dtype=float)
     s = M * M + 2.0 * M * E
     lam = (s - (M + m_N) ** 2) * (s - (M - m_N) ** 2)
-    open_ = lam > 0.0
+    open_ = (s > (M + m_N) ** 2) & (lam > 0.0)
     rs = np.sqrt(s)
     E1 = (s - M * M) / (2.0 * rs)
     E3 = (s + m_N * m_N - M * M) / (2.0 * rs)
@@ -183,7 +208,7 @@ def dsigma_dQ2(E_nu, Q2, m_N, target, *, d=1.0, component="total", antineutrino=
         q = np.where(ok, Q2, 1.0)
         e = np.where(ok, E, 1.0)
         out += np.where(ok, n * _dsigma_dQ2_gev(e, q, m, t, comp, form_factor), 0.0)
-    return out * float(d) ** 2 * GEV2_TO_CM2
+    return out * _d2(d) * GEV2_TO_CM2
 
 
 def dsigma_dEN(E_nu, E_N, m_N, target, *, d=1.0, component="total", antineutrino=False, majorana=False):
@@ -244,8 +269,7 @@ def dipole_xsec(E_nu, m_N, target, *, d=1.0, component="total", antineutrino=Fal
     form factor of the coherent term, 'auto' (Fourier-Bessel if tabulated, else Helm) | 'helm' | 'fourier-bessel'."""
     m = _check_mass(m_N)
     E = _check_energy(E_nu)
-    if not math.isfinite(float(d)):
-        raise HNLInputError(f"dipole coupling must be finite, got {d}")
+    d2 = _d2(d)
     t = _target(target)
     flat = E.ravel()
     out = np.zeros(flat.shape)
@@ -253,7 +277,7 @@ def dipole_xsec(E_nu, m_N, target, *, d=1.0, component="total", antineutrino=Fal
         n = multiplicity(t, comp)
         if n:
             out += n * _sigma_component_gev(flat, m, t, comp, n_nodes, form_factor)
-    return (out * float(d) ** 2 * GEV2_TO_CM2).reshape(E.shape)
+    return (out * d2 * GEV2_TO_CM2).reshape(E.shape)
 
 
 def dipole_xsec_components(E_nu, m_N, target, *, d=1.0, antineutrino=False, majorana=False):

@@ -96,7 +96,7 @@ class TabulatedSpectrum:
         pe, te, c = (np.asarray(a, dtype=float) for a in (self.p_edges, self.theta_edges, self.counts))
         if c.shape != (pe.size - 1, te.size - 1) or np.any(np.diff(pe) <= 0) or np.any(np.diff(te) <= 0):
             raise HNLInputError("spectrum table: counts must be (n_p, n_theta) on increasing edges")
-        if np.any(c < 0) or c.sum() <= 0 or pe[0] < 0 or te[0] < 0 or te[-1] > np.pi:
+        if not np.all(np.isfinite(c)) or np.any(c < 0) or c.sum() <= 0 or pe[0] < 0 or te[0] < 0 or te[-1] > np.pi:
             raise HNLInputError("spectrum table: counts must be >= 0 with positive sum, p >= 0, "
                                 "0 <= theta <= pi")
         object.__setattr__(self, "p_edges", pe)
@@ -116,11 +116,19 @@ class TabulatedSpectrum:
             raise HNLInputError(f"cannot read spectrum table {path}: {exc}") from None
         if a.shape[1] != 5:
             raise HNLInputError(f"spectrum table {path}: expected 5 columns p_lo,p_hi,theta_lo,theta_hi,weight")
+        if not np.all(np.isfinite(a)):
+            raise HNLInputError(f"spectrum table {path}: contains NaN or infinite values")
+        if np.any(a[:, 1] <= a[:, 0]) or np.any(a[:, 3] <= a[:, 2]):
+            raise HNLInputError(f"spectrum table {path}: every bin needs p_lo < p_hi and theta_lo < theta_hi")
+        if np.any(a[:, 4] < 0):
+            raise HNLInputError(f"spectrum table {path}: weights must be >= 0")
         pe = np.unique(np.concatenate([a[:, 0], a[:, 1]]))
         te = np.unique(np.concatenate([a[:, 2], a[:, 3]]))
         counts = np.zeros((pe.size - 1, te.size - 1))
         ip = np.searchsorted(pe, a[:, 0])
         it = np.searchsorted(te, a[:, 2])
+        if np.any(pe[ip + 1] != a[:, 1]) or np.any(te[it + 1] != a[:, 3]):
+            raise HNLInputError(f"spectrum table {path}: bins overlap (each bin must span adjacent edges of one grid)")
         np.add.at(counts, (ip, it), a[:, 4])
         return cls(mass, pe, te, counts)
 
