@@ -233,9 +233,16 @@ def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.ra
     MassResult (in completion order); without it, a progress line goes to stderr only if it is a
     TTY and not quiet.
     """
+    from hnlreach.checks import check_scheduler, check_seed
+
     masses = np.asarray(masses, dtype=float)
     if masses.ndim != 1 or masses.size == 0:
         raise HNLInputError("no masses to scan")
+    seed = check_seed(seed)
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
+        raise HNLInputError(f"--jobs must be a positive integer, got {jobs!r}")
+    if scheduler is not None:
+        check_scheduler(scheduler)  # malformed or unreachable: fail in ~2 s, not after a 30 s timeout
     seeds = per_mass_seeds(seed, masses.size)
     tasks = [_Task(i, float(m), seeds[i], expected_events, float(n_limit), g_range, int(points_per_decade))
              for i, m in enumerate(masses)]

@@ -37,6 +37,9 @@ def command(experiment, mass, mixing, dipole, coupling, majorana, n, out, unweig
     fmt = ev.file_format(out)  # bad extension: fail before any work
     if fmt == "parquet":
         ev.require("parquet")
+    from hnlreach.outputs.atomic import check_output_path
+
+    check_output_path(out, "--out")  # a directory, under a file, not writable: fail now
     if n < 1:
         raise HNLInputError(f"--n-events must be positive, got {n}")
     check_seed(seed)

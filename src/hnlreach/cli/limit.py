@@ -37,12 +37,16 @@ def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refin
             jobs, scheduler, quiet, verbose):
     """Excluded coupling interval per HNL mass for EXPERIMENT (a preset name or a TOML file)."""
     from hnlreach import api
+    from hnlreach.outputs.atomic import check_output_path, commit_group
     from hnlreach.outputs.plot import check_plot_path, load_overlay
 
     plan = api.plan_limit(experiment, mixing=mixing, dipole=dipole, majorana=majorana, cl=cl, masses=masses,
                           n_hnl=n_hnl, seed=seed, jobs=jobs, scheduler=scheduler, refine=refine)
+    if out:
+        check_output_path(out, "--out")  # a directory, under a file, not writable: fail now
     if plot:
         check_plot_path(plot)
+        check_output_path(plot, "--plot")
     elif overlays or style:
         raise click.UsageError("--overlay and --style need --plot FILE")
     for item in overlays:  # unknown name, unreadable file, other coupling or unit: fail now
@@ -53,12 +57,13 @@ def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refin
         _style(style)
     result = api.run_limit(plan, progress=progress_mode(quiet, verbose))
     files = []
-    if out:
-        files += result.to_csv(out)
-    else:
+    with commit_group():  # CSV, sidecar and plot appear together (hnlreach.outputs.atomic)
+        if out:
+            files += [f for f in result.to_csv(out) if f is not None]
+        if plot:
+            files.append(result.plot(plot, overlays=overlays, style=style))
+    if not out:
         click.echo(result.to_csv_text(), nl=False)
-    if plot:
-        files.append(result.plot(plot, overlays=overlays, style=style))
     if not quiet:
         click.echo(result.summary(files=files), err=True)
         sys.stderr.flush()

@@ -42,7 +42,8 @@ LABELS = ("source", "production", "material", "decay_channel", "target_component
 """Text labels of an event, stored as integer codes into per-label category lists."""
 _MAX_HNL_PER_BATCH = 2_000_000
 _MAX_BATCHES = 200
-_MAX_POOL = 30_000_000  # entries kept in memory for unweighting
+_MAX_POOL = 30_000_000  # entries kept in memory for unweighting (also capped by the available memory)
+BYTES_PER_EVENT = 2_000  # peak memory per written or pooled event (measured: ~1.2 kB, toy-dump, 49 float columns)
 
 
 @cache
@@ -412,6 +413,13 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         raise HNLInputError(f"number of events must be positive, got {n}")
     if not (np.isfinite(coupling) and coupling > 0):
         raise HNLInputError(f"coupling must be positive and finite, got {coupling}")
+    from hnlreach.checks import available_memory_bytes, check_memory, check_seed, MEMORY_FRACTION
+
+    check_memory(n, BYTES_PER_EVENT, "number of events", "ask for fewer events (--n)")
+    avail = available_memory_bytes()
+    max_pool = _MAX_POOL if avail is None else min(_MAX_POOL, MEMORY_FRACTION * avail / BYTES_PER_EVENT)
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        check_seed(seed)
     rng = as_generator(seed)
     hnl_g = HNL.from_pattern(mass, mixing=mixing, dipole=dipole, coupling=coupling, majorana=majorana)
     kind = "mixing" if mixing is not None else "dipole"
@@ -461,9 +469,16 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
                     break
             per_hnl = max(expected_kept, 1.0) / n_hnl_total
             need_hnl = max(1.2 * (n - expected_kept) / per_hnl, 0.1 * n_hnl_total)
-            if m_pool > _MAX_POOL:
-                raise HNLInputError(f"unweighting efficiency too low ({expected_kept:.3g} kept of {m_pool} "
-                                    "events): ask for weighted events")
+            # efficiency from the sample so far, optimistic: sum(w)/max(w) only falls as max(w) grows,
+            # and fewer than 3 kept is read as 3 (the 95 % CL upper limit for none seen)
+            need_pool = n * m_pool / max(expected_kept, 3.0)
+            if need_pool > max_pool:
+                raise HNLInputError(
+                    f"--unweighted: unweighting efficiency about {expected_kept / m_pool:.2g} ({expected_kept:.3g} "
+                    f"kept of {m_pool} events in the selection) at m = {mass:g} GeV: {n} events would need "
+                    f"~{need_pool:.3g} pooled events (~{need_pool * BYTES_PER_EVENT / 1e9:.3g} GB); ask for "
+                    "fewer or weighted events")
+            need_hnl = min(need_hnl, 8.0 * n_hnl_total)  # grow geometrically: re-estimate often
         if len(batches) >= _MAX_BATCHES:
             raise HNLInputError(f"could not reach {n} events with positive weight after {n_hnl_total} "
                                 "HNLs (selection too tight at this point?)")
