@@ -333,10 +333,13 @@ def _materials(cfg, where):
     for name, m in cfg.get("materials", {}).items():
         if ("mass_fractions" in m) == ("atoms" in m):
             raise HNLInputError(f"{where}: materials.{name}: give exactly one of mass_fractions or atoms")
-        if "atoms" in m:
-            out[name] = Material.from_atoms(name, m["density_g_cm3"], m["atoms"])
-        else:
-            out[name] = Material(name, m["density_g_cm3"], m["mass_fractions"])
+        try:
+            if "atoms" in m:
+                out[name] = Material.from_atoms(name, m["density_g_cm3"], m["atoms"])
+            else:
+                out[name] = Material(name, m["density_g_cm3"], m["mass_fractions"])
+        except HNLInputError as exc:
+            raise HNLInputError(f"{where}: materials.{name}: {exc}") from None
     return out
 
 
@@ -398,7 +401,10 @@ def _spectrum(s, parent, beam, base, where, key="spectrum"):
     if spec["kind"] == "xf_pt2":
         if "n" not in spec or "b_GeV2" not in spec:
             raise HNLInputError(f"{where}: {key}: spectrum kind xf_pt2 needs n and b_GeV2")
-        return XfPt2Spectrum(MASS[parent], beam["energy_GeV"], spec["n"], spec["b_GeV2"])
+        try:
+            return XfPt2Spectrum(MASS[parent], beam["energy_GeV"], spec["n"], spec["b_GeV2"])
+        except HNLInputError as exc:
+            raise HNLInputError(f"{where}: {key}: {exc}") from None
     if "file" not in spec:
         raise HNLInputError(f"{where}: {key}: spectrum kind table needs file")
     path = _data(spec["file"], base, where, f"{key}.file")
@@ -648,7 +654,10 @@ def _build(cfg: dict, path: Path) -> Experiment:
     if model.masses:
         from hnlreach.scan import parse_mass_grid
 
-        parse_mass_grid(model.masses)  # validate early
+        try:
+            parse_mass_grid(model.masses)  # validate early
+        except HNLInputError as exc:
+            raise HNLInputError(f"{where}: model.masses: {exc}") from None
     sampler = _sampler(cfg["sampler"], where, base) if "sampler" in cfg else None
     fids = [world.fiducial[n] for n in signal.fiducial]
     lo = np.min([v.center - _half_extent(v) for v in fids], axis=0)

@@ -49,6 +49,7 @@ _Q2_CUT_COHERENT = (5.0 / HELM_SKIN_FM * HBARC_GEV_FM) ** 2
 
 
 # --- input checks ------------------------------------------------------------------------------
+M_MIN_GEV = 1e-6  # below ~1e-80 GeV, Q2_min = m^4 M^2 / (s Q2_max) underflows; 1 keV is far below any use
 E_MAX_GEV = 1e7  # neutrino energies up to 10 PeV (atmospheric and beam fluxes end far below)
 
 
@@ -61,8 +62,8 @@ def _check_mass(m_N) -> float:
         raise HNLInputError(f"HNL mass must be a number of GeV, got {m_N!r}") from None
     if not math.isfinite(m) or m <= 0.0:
         raise HNLInputError(f"HNL mass must be a positive number of GeV, got {m_N}")
-    if m > MASS_RANGE_GEV[1]:  # lighter masses are fine here (m -> 0 is the magnetic-moment limit)
-        raise HNLInputError(f"HNL mass {m:g} GeV above the supported range (<= {MASS_RANGE_GEV[1]:g} GeV)")
+    if not M_MIN_GEV <= m <= MASS_RANGE_GEV[1]:  # lighter than decays allow: m -> 0 is the magnetic-moment limit
+        raise HNLInputError(f"HNL mass {m:g} GeV outside {M_MIN_GEV:g}-{MASS_RANGE_GEV[1]:g} GeV")
     return m
 
 
