@@ -16,7 +16,7 @@ def mass_sq(p4):
 
 
 MODELS = [
-    HNL(1.2, mixing=(1.0, 0.5, 0.1), majorana=True),
+    HNL(1.2, mixing=(0.625, 0.3125, 0.0625), majorana=True),
     HNL(0.3, mixing=(0.0, 1.0, 0.0)),
     HNL(0.5, dipole=(0.0, 1e-6, 0.0), majorana=True),
     HNL(0.1, dipole=(0.0, 1e-6, 0.0), mixing=(0.0, 1e-3, 0.0)),
@@ -49,7 +49,7 @@ def test_every_visible_channel_conserves_four_momentum(hnl):
 
 
 def test_pdg_ids_and_order():
-    h = HNL(1.0, mixing=(1.0, 1.0, 0.0), majorana=True)
+    h = HNL(1.0, mixing=(0.5, 0.5, 0.0), majorana=True)
     assert list(sample_decay(h, "N -> nu e+ e-", 1, 0)[0]) == [12, -11, 11]
     assert list(sample_decay(h, "N -> e- mu+ nu", 1, 0)[0]) == [11, -13, 14]
     assert list(sample_decay(h, "N -> mu+ e- nu", 1, 0)[0]) == [-13, 11, -12]
