@@ -27,6 +27,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 
 MASS_RANGE_GEV = (1e-3, 6.5)
+MAX_GRID_POINTS = 10_000  # masses per scan (one sample each: more is never needed, and N = 1e10 exhausts memory)
 LOG_SPACING_RATIO = 3.0  # MIN:MAX:N is log-spaced if MAX/MIN > 3, else linear
 
 
@@ -51,8 +52,8 @@ def parse_mass_grid(text: str) -> np.ndarray:
             n = int(parts[2])
         except ValueError:
             raise HNLInputError(f"mass grid {text!r}: N must be an integer, got {parts[2]!r}") from None
-        if n < 1:
-            raise HNLInputError(f"mass grid {text!r}: N must be >= 1")
+        if not 1 <= n <= MAX_GRID_POINTS:
+            raise HNLInputError(f"mass grid {text!r}: N must be between 1 and {MAX_GRID_POINTS}")
         if lo >= hi:
             raise HNLInputError(f"mass grid {text!r}: MIN must be smaller than MAX")
         _check_masses(np.array([lo, hi]), text)
