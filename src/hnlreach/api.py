@@ -167,6 +167,12 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
         raise HNLInputError(f"--jobs must be a positive integer, got {jobs}")
     if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or not 0 <= refine <= 20:
         raise HNLInputError(f"--refine must be an integer between 0 and 20, got {refine}")
+    from hnlreach.checks import check_memory, check_scheduler
+    from hnlreach.rates.engine import BYTES_PER_HNL
+
+    parallel = 1 if scheduler is not None else min(jobs or os.cpu_count() or 1, grid.size)
+    check_memory(n_hnl * parallel, BYTES_PER_HNL, "--n-hnl x parallel jobs", "lower --n-hnl or --jobs")
+    check_scheduler(scheduler)  # malformed or unreachable: fail in ~2 s, not after a 30 s timeout
     n_limit = st.events_limit(cl)
     return LimitPlan(exp, mixing, dipole, majorana, cl, float(n_limit), grid, int(n_hnl), check_seed(seed),
                      None if jobs is None else int(jobs), scheduler, int(refine))
@@ -413,7 +419,7 @@ class LimitResult:
         from hnlreach.outputs.atomic import atomic_write_text
 
         if sidecar:
-            return list(tables.write_limit_outputs(path, self))
+            return [p for p in tables.write_limit_outputs(path, self) if p is not None]  # no sidecar by a device
         return [atomic_write_text(path, tables.limit_csv_text(self))]
 
     def to_csv_text(self) -> str:

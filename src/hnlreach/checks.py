@@ -16,9 +16,6 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 
-SEED_MAX = 2 ** 63 - 1  # numpy SeedSequence accepts any non-negative integer; keep it an int64
-
-
 def _prefix(where: str | None, key: str | None) -> str:
     return ": ".join(x for x in (where, key) if x) + ": " if (where or key) else ""
 
@@ -61,12 +58,10 @@ def check_decay_channels(names, where: str | None = None, key: str = "signal.cha
 
 # --- numbers ----------------------------------------------------------------------------------
 def check_seed(seed, what: str = "--seed") -> int:
-    """A random seed: an integer 0 <= seed <= 2^63 - 1."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise HNLInputError(f"{what} must be an integer, got {seed!r}")
-    if not 0 <= int(seed) <= SEED_MAX:
-        raise HNLInputError(f"{what} must be between 0 and 2^63 - 1, got {seed}")
-    return int(seed)
+    """A random seed: an integer 0 <= seed < 2**32 (the rule of hnlreach.api.check_seed)."""
+    from hnlreach.api import check_seed as api_check_seed
+
+    return api_check_seed(seed)
 
 
 def check_count(n, what: str, maximum: float | None = None) -> int:

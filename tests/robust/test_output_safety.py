@@ -14,12 +14,22 @@ import pytest
 
 from hnlreach.outputs import atomic
 from hnlreach.outputs.tables import read_limit_csv, write_limit_outputs
-from hnlreach.scan import MassResult, ScanResult
 
 
 def _result():
-    rs = [MassResult(0.5, [(1e-8, 1e-3)]), MassResult(1.0, [])]
-    return ScanResult(np.array([0.5, 1.0]), rs, 2.3, 1)
+    from hnlreach.api import LimitResult
+    from hnlreach.outputs.coupling import Coupling
+
+    return LimitResult(experiment="toy-dump", coupling=Coupling.parse("|U_mu|^2"),
+                       model={"mixing": "mu", "dipole": None, "nature": "Dirac"}, cl=0.9, n_limit=2.3,
+                       masses=np.array([0.5, 1.0]), intervals=[[(1e-8, 1e-3)], []],
+                       open_lower=np.array([False, False]), open_upper=np.array([False, False]), seed=1)
+
+
+def _result_csv():
+    from hnlreach.outputs.tables import limit_csv_text
+
+    return limit_csv_text(_result())
 
 
 def _reader(path, sink):
@@ -34,14 +44,20 @@ def test_fifo_stands_in_for_dev_null(tmp_path):
     fifo = tmp_path / "null"
     os.mkfifo(fifo)
     got: list = []
-    t = threading.Thread(target=_reader, args=(fifo, got))
+    t = threading.Thread(target=_reader, args=(fifo, got), daemon=True)
     t.start()
-    csv, js = write_limit_outputs(fifo, _result(), model={"mixing": "mu"})
+    try:
+        csv, js = write_limit_outputs(fifo, _result())
+    finally:
+        if t.is_alive() and not got:  # unblock the reader if nothing opened the FIFO for writing
+            with open(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK), "wb", closefd=True):
+                pass
     t.join(10)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert js is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
-    assert got[0].decode().startswith("mass_GeV,lower,upper\n0.5,")
+    text = got[0].decode()
+    assert "\n0.5,1.000000e-08," in text and text == _result_csv()
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
@@ -78,7 +94,7 @@ def test_sidecar_records_csv_hash(tmp_path):
     csv, js = write_limit_outputs(tmp_path / "lim.csv", _result())
     meta = json.loads(js.read_text())
     assert meta["csv_sha256"] == hashlib.sha256(csv.read_bytes()).hexdigest()
-    assert read_limit_csv(csv)[0].tolist() == [0.5, 1.0]
+    assert read_limit_csv(csv)["masses"].tolist() == [0.5, 1.0]
 
 
 def test_commit_group_all_or_nothing(tmp_path):

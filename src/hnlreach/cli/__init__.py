@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
@@ -58,6 +59,13 @@ def main(argv=None) -> None:
     from hnlreach.outputs.atomic import install_signal_handlers
 
     install_signal_handlers()  # SIGTERM: clean exit (temporary files removed, workers stopped)
+    with warnings.catch_warnings(record=True) as caught:  # shown after success, never before an error
+        _run(argv)
+    for w in caught:
+        click.echo(f"hnlreach: warning: {w.message}".splitlines()[0], err=True)
+
+
+def _run(argv) -> None:
     try:
         cli.main(args=argv, prog_name="hnlreach", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # bare `hnlreach`: show help

@@ -59,7 +59,7 @@ def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refin
     files = []
     with commit_group():  # CSV, sidecar and plot appear together (hnlreach.outputs.atomic)
         if out:
-            files += [f for f in result.to_csv(out) if f is not None]
+            files += result.to_csv(out)
         if plot:
             files.append(result.plot(plot, overlays=overlays, style=style))
     if not out:
