@@ -5,7 +5,6 @@ Each check raises HNLInputError with a one-line message (for TOML inputs in the 
 """
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -44,14 +43,16 @@ def check_decay_channels(names, where: str | None = None, key: str = "signal.cha
     seen = set()
     for i, name in enumerate(names):
         if not isinstance(name, str):
-            raise HNLInputError(f"{_prefix(where, f'{key}[{i}]')}expected a channel name, got {name!r}")
+            raise HNLInputError(f"{_prefix(where, key)}expected channel names, got {name!r} (item {i + 1})")
         if name not in known:
             norm = " ".join(name.replace("->", " -> ").split())
-            close = [norm] if norm in known else difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else " (names as in `hnlreach decay`, e.g. 'N -> mu- pi+')"
-            raise HNLInputError(f"{_prefix(where, f'{key}[{i}]')}unknown decay channel {name!r}{hint}")
+            if norm in known:  # spacing only: 'N->nu e+ e-'
+                raise HNLInputError(f"{_prefix(where, key)}unknown decay channel {name!r} (did you mean {norm!r}?)")
+            from hnlreach.experiments.vocabulary import check_channels
+
+            check_channels([name], where, key)  # the vocabulary's message, with its nearest-name hint
         if name in seen:
-            raise HNLInputError(f"{_prefix(where, f'{key}[{i}]')}channel {name!r} listed twice")
+            raise HNLInputError(f"{_prefix(where, key)}channel {name!r} listed twice")
         seen.add(name)
     return tuple(names)
 

@@ -234,12 +234,13 @@ def scan_masses(masses: Sequence[float], expected_events: Callable[[float, np.ra
     MassResult (in completion order); without it, a progress line goes to stderr only if it is a
     TTY and not quiet.
     """
-    from hnlreach.checks import check_scheduler, check_seed
+    from hnlreach.checks import check_scheduler
 
     masses = np.asarray(masses, dtype=float)
     if masses.ndim != 1 or masses.size == 0:
         raise HNLInputError("no masses to scan")
-    seed = check_seed(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise HNLInputError(f"seed must be a non-negative integer, got {seed!r}")  # SeedSequence's rule
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
         raise HNLInputError(f"--jobs must be a positive integer, got {jobs!r}")
     if scheduler is not None:
