@@ -208,3 +208,28 @@ def test_fiducial_out_of_neutrino_beam_reach(tmp_path, capsys, monkeypatch):
     line = _run_bad(["limit", "exp.toml", "--dipole", "mu", "--masses", "0.1", "--n-hnl", "2000", "--jobs", "1"], tmp_path,
                     capsys, monkeypatch)
     assert "exp.toml: geometry.fiducial" in line and "reach" in line
+
+
+def test_warning_never_printed_before_an_error(capsys, monkeypatch):
+    """A warning raised while a command runs is shown only if the command succeeds: a failing
+    command prints its one error line and nothing else."""
+    import warnings
+
+    import hnlreach.cli as cli_mod
+    from hnlreach.errors import HNLInputError
+
+    def warn_then(fail):
+        def run(**kwargs):
+            warnings.warn("signal channel 'N -> nu nu nu' is invisible (neutrinos only)", UserWarning)
+            if fail:
+                raise HNLInputError("x.toml: efficiency.table: efficiencies must lie in [0, 1]")
+        return run
+
+    monkeypatch.setattr(cli_mod.cli, "main", warn_then(True))
+    with pytest.raises(SystemExit) as exc:
+        main(["limit", "x"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == "hnlreach: error: x.toml: efficiency.table: efficiencies must lie in [0, 1]\n"
+    monkeypatch.setattr(cli_mod.cli, "main", warn_then(False))
+    main(["limit", "x"])
+    assert capsys.readouterr().err == "hnlreach: warning: signal channel 'N -> nu nu nu' is invisible (neutrinos only)\n"

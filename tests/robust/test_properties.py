@@ -40,7 +40,7 @@ def test_widths_and_brs_physical(m, u, majorana, scale):
     assert HNL(m, mixing=tuple(0.5 * scale * x for x in u), majorana=majorana).width == pytest.approx(0.5 * hnl.width, rel=1e-12)
 
 
-@SETTINGS
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # 3-body dipole widths: slow
 @given(m=masses, d=st.floats(1e-12, 1e-1), flavour=st.sampled_from(("e", "mu", "tau")), majorana=st.booleans())
 def test_dipole_widths_physical(m, d, flavour, majorana):
     hnl = HNL.from_pattern(m, dipole=flavour, coupling=d, majorana=majorana)
