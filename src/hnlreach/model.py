@@ -144,11 +144,9 @@ class HNL:
                                                    self.dipole_normalisation).items():
                     out[ch] = out.get(ch, 0.0) + w
         total = math.fsum(out.values())
-        if not (math.isfinite(total) and total < self.mass):
-            # a particle whose width reaches its mass is no longer a resonance (narrow-width
-            # description breaks down): the couplings are out of range
-            raise HNLInputError(f"couplings out of range: total width {total:.3g} GeV at m = {self.mass:g} GeV "
-                                f"is not smaller than the mass (mixing {self.mixing}, dipole {self.dipole} GeV^-1)")
+        if not math.isfinite(total):  # e.g. d = 1e154 GeV^-1: d^2 m^3 overflows
+            raise HNLInputError(f"couplings out of range: the total width overflows at m = {self.mass:g} GeV "
+                                f"(mixing {self.mixing}, dipole {self.dipole} GeV^-1)")
         return {ch: w for ch, w in out.items() if w > 0.0}
 
     @property

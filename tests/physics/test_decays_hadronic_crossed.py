@@ -165,7 +165,7 @@ def test_crossed_decay_sampling():
     from hnlreach.model import HNL
     from hnlreach.physics.decay_sampling import sample_decay
 
-    h = HNL(0.9, mixing=(1.0, 1.0, 0.0))
+    h = HNL(0.9, mixing=(0.5, 0.5, 0.0))
     ids, p4 = sample_decay(h, "N -> e- pi+ pi0", 5000, np.random.default_rng(2))
     assert list(ids) == [11, 211, 111]
     np.testing.assert_allclose(p4.sum(axis=1), np.tile([0.9, 0, 0, 0], (5000, 1)), atol=1e-9)
