@@ -80,7 +80,7 @@ def test_production_any_input(m, u):
     except HNLInputError:
         return
     assert _finite_nonneg(brs.values())
-    assert m <= MASS_RANGE_GEV[1]
+    assert m <= MASS_RANGE_GEV[1] and sum(u) <= 1 + 1e-9
 
 
 @SETTINGS

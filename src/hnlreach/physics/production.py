@@ -319,6 +319,8 @@ def production_branching_ratios(mass: float, mixing=(1.0, 0.0, 0.0)) -> dict[str
         raise HNLInputError(f"mixing must be three numbers (e, mu, tau), got {mixing!r}") from None
     if len(mix) != 3 or any(not np.isfinite(u) or u < 0 for u in mix):
         raise HNLInputError(f"mixing must be three non-negative numbers (e, mu, tau), got {mixing!r}")
+    if sum(mix) > 1.0 + 1e-9:  # unitarity of the lepton mixing matrix (a pattern per unit |U|^2 sums to 1)
+        raise HNLInputError(f"mixing |U_e|^2 + |U_mu|^2 + |U_tau|^2 = {sum(mix):g} exceeds 1 (unitarity)")
     u2 = dict(zip(FLAVOURS, mix))
     out = {}
     for name, c in CHANNELS.items():
