@@ -255,7 +255,8 @@ def _sigma_component_gev(E, m, t: Nucleus, component, n_nodes, form_factor="auto
     for i in range(0, E.size, _CHUNK):
         e = E[i:i + _CHUNK]
         Q2, wq, open_ = _log_q2_grid(e, m, M, component, n_nodes)
-        f = _dsigma_dQ2_gev(e[:, None], Q2, m, t, component, form_factor)
+        e_safe = np.where(open_, e, 1.0)  # closed rows (e.g. E = 0: s - M^2 = 0) are masked below
+        f = _dsigma_dQ2_gev(e_safe[:, None], Q2, m, t, component, form_factor)
         out[i:i + _CHUNK] = np.where(open_, np.sum(wq * f, axis=1), 0.0)
     return out
 
