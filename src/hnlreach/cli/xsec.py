@@ -30,7 +30,8 @@ def command(mass, dipole, majorana, coupling, model_file, target, energy, antine
         raise HNLInputError(f"neutrino energy must be a positive number of GeV, got {energy}")
     from hnlreach.physics.decays import _check_mass
 
-    _check_mass(mass)  # the mass range `hnlreach decay` enforces
+    if mass is not None:  # (--model files carry their masses)
+        _check_mass(mass)  # the mass range `hnlreach decay` enforces
     if model_file is not None:
         return _model_command(model_file, mass, dipole, majorana, target, energy, antineutrino, flavour, hnl, as_json)
     if flavour is not None or hnl is not None:
