@@ -411,6 +411,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     energy ``E_nu``, flux ``direction``, ``nuclei`` names and ``nucleus`` index into them,
     world ``volume`` index, scattering ``component`` (index into physics.upscattering.COMPONENTS,
     -1 if a custom sampler returns only (p4, weight))); only HNLs with positive weight are returned."""
+    from hnlreach.geometry.raytable import ray_table
     from hnlreach.geometry.volumes import rotation_matrix
     from hnlreach.rates import interaction_points as ip
 
@@ -478,15 +479,13 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     t = np.zeros(n)
     vol_idx = np.full(n, -1)
     r_over_p = np.zeros(n)
-    sig = np.zeros((n, len(nuclei)))
-    for i in range(0, n, _RAY_CHUNK):  # blocks of rays (memory: segments x rays)
-        sl = slice(i, min(n, i + _RAY_CHUNK))
-        sig[sl] = np.column_stack([np.interp(E[sl], egrid, s) for s in sig_grid])
-        seg = experiment.world.trace(starts[sl], zhat, 0.0, length)
-        rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sig[sl].shape[0])])  # column -1: outside
-        rate_seg = rate_v[np.arange(rate_v.shape[0])[:, None], seg.volume]
-        t[sl], k, r_over_p[sl] = ip.sample_depths(seg.edges, rate_seg, t_hi[sl], fid_ranges, rng)
-        vol_idx[sl] = seg.volume[np.arange(k.size), k]
+    sig = np.column_stack([np.interp(E, egrid, s) for s in sig_grid])
+    # rays traced once per process (geometry/raytable.py), in groups of similar segment count
+    for sl, edges, labels in ray_table(experiment.world, rot, z_min, length).groups(xy, _RAY_CHUNK):
+        rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sl.size)])  # column -1: outside
+        rate_seg = rate_v[np.arange(sl.size)[:, None], labels]
+        t[sl], k, r_over_p[sl] = ip.sample_depths(edges, rate_seg, t_hi[sl], fid_ranges, rng)
+        vol_idx[sl] = labels[np.arange(k.size), k]
     points = starts + zhat * t[:, None]
     rate = np.where(vol_idx[:, None] >= 0, dens_vn[vol_idx] * sig, 0.0)
     tot_rate = rate.sum(axis=1)
