@@ -183,13 +183,64 @@ def _production_history(kind: str, channel: str, mass: float, parents, rng, pare
             "mother": mother, "grandmother": grand}
 
 
+_PILOT = 2000  # parents per (source, channel) in the pilot that picks the direction sampling
+
+
+def _hit_fiducial(experiment, origins, p4) -> np.ndarray:
+    """Whether each HNL's line of flight crosses a fiducial volume."""
+    from hnlreach.geometry.volumes import ray_interval
+
+    pn = np.linalg.norm(p4[:, 1:], axis=1)
+    ok = pn > 0
+    hit = np.zeros(pn.size, dtype=bool)
+    dirs = np.where(ok[:, None], p4[:, 1:], [[0.0, 0.0, 1.0]]) / np.where(ok, pn, 1.0)[:, None]
+    for name in experiment.signal.fiducial:
+        l1, l2 = ray_interval(experiment.fiducial[name], origins, dirs)
+        hit |= l2 > l1
+    return hit & ok
+
+
+def use_directed(experiment, src, kind, ch, mass, rng) -> bool:
+    """Pilot for one (source, channel): whether directions forced into the cone around the
+    fiducial volumes (sources.directed) estimate the rate of HNLs crossing them with a smaller
+    relative variance than directions from the decay itself.  Directed wins for a distant
+    detector when the N's rest-frame momentum spreads it over angles wider than the detector;
+    near threshold the N follows its parent and the decay's own directions are better."""
+    from hnlreach.sources.decay_in_flight import source_parents
+    from hnlreach.sources.directed import directed_hnls
+    from hnlreach.sources.meson_decays import hnl_momenta_from_chain, hnl_momenta_from_parents
+
+    targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
+    if not targets:
+        return False
+    parents, origin, w_src = source_parents(src, _PILOT, rng)
+    if kind == "direct":
+        p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
+    else:
+        p4 = hnl_momenta_from_chain(kind, mass, parents, rng, parent=src.parent)
+    x_nat = w_src * _hit_fiducial(experiment, origin, p4)
+    p4_d, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+    x_dir = w_src * w_dir * _hit_fiducial(experiment, origin, p4_d)
+
+    def rel_var(x):
+        m = x.mean()
+        return np.inf if m <= 0 else float(np.mean(x * x) / (m * m))
+
+    return rel_var(x_dir) < rel_var(x_nat)
+
+
 def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=None, sources=None,
-            keep_events: bool = False):
+            keep_events: bool = False, directed: bool | None = None):
     """Weighted HNLs from all sources: (weights per unit |U|^2, origins (n, 3), p4 (n, 4), labels).
 
     keep_events: also return, as a fifth element, the production history of each label's block
-    of HNLs (list of ``_production_history`` dicts, in label order) for event records."""
+    of HNLs (list of ``_production_history`` dicts, in label order) for event records.
+    directed: force HNL directions into the cone around the fiducial volumes (importance
+    sampling, sources/directed.py; the weights carry the direction density, so every estimate is
+    unchanged on average); None: per (source, channel) where the pilot ``use_directed`` says so,
+    never with keep_events (the event records need every decay product)."""
     from hnlreach.sources.decay_in_flight import source_parents
+    from hnlreach.sources.directed import directed_hnls
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -210,6 +261,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         return (*empty, []) if keep_events else empty
     alloc = _allocate(n_hnl, np.array([t[3] for t in todo]))
     ws, os_, ps, labels, history = [], [], [], [], []
+    targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
     for (src, ch, kind, rate), n in zip(todo, alloc):
         parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
         if getattr(src, "beamline", None) is not None:  # distant detector: directions forced into it
@@ -235,6 +287,9 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
+        elif directed or (directed is None and use_directed(experiment, src, kind, ch, mass, rng)):
+            p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+            w_src = w_src * w_dir
         elif kind == "direct":
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
         else:
@@ -305,6 +360,9 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
     from hnlreach.rates.selection import acceptance
 
     chans = signal_channels(experiment, hnl)
+    live = np.flatnonzero((weights > 0) & np.any(p4[:, 1:] != 0, axis=1))  # directed: no solution -> 0
+    if live.size < weights.size:
+        weights, origins, p4 = weights[live], origins[live], p4[live]
     idx, l1, l2, points = _entries(experiment, weights, origins, p4, strata, rng)
     acc = acceptance(experiment, hnl, chans, p4[idx], points, rng)
     keep = np.nonzero(acc > 0)[0]
@@ -316,11 +374,12 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
 
 def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
                   n_hnl: int = 100_000, rng=None, strata: int | None = None,
-                  only_channels=None, sources=None, hnl=None) -> ReweightableSample:
+                  only_channels=None, sources=None, hnl=None, directed: bool | None = None) -> ReweightableSample:
     """One weighted sample for an HNL with mass mixing (coupling g = total |U|^2 spread as the
     pattern says) at an experiment with meson/tau sources.  hnl: optional HNL-like object at unit
     coupling whose widths, branching ratios and decays replace the reference model's (e.g.
-    physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern."""
+    physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern.  directed:
+    HNL directions forced towards the fiducial volumes (``produce``; None: where it helps)."""
     from hnlreach.model import flavour_pattern
 
     rng = as_generator(rng)
@@ -328,7 +387,7 @@ def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
         raise HNLInputError(f"number of HNLs per mass must be positive, got {n_hnl}")
     hnl = reference_hnl(mass, mixing=mixing, majorana=majorana) if hnl is None else hnl
     pattern = flavour_pattern(mixing)
-    w, o, p4, labels = produce(experiment, mass, pattern, n_hnl, rng, only_channels, sources)
+    w, o, p4, labels = produce(experiment, mass, pattern, n_hnl, rng, only_channels, sources, directed=directed)
     strata = experiment.signal.strata if strata is None else strata
     info = {"mass": mass, "channels": labels, "n_hnl": int(w.size)}
     if w.size == 0:
