@@ -71,3 +71,34 @@ def test_identical_whatever_jobs():
     b = scan_masses([0.6, 0.8, 1.0], f, 2.3, (1e-12, 1.0), jobs=2, **kw)
     assert [x.intervals for x in a.results] == [x.intervals for x in b.results]
     assert [x.stats for x in a.results] == [x.stats for x in b.results]
+
+
+class Closing:
+    """N(g) = A(m) x^4 e^-x with A falling through N_limit at m = 1: the contour closes there."""
+
+    def __init__(self, mass):
+        self.A, self.g0 = 1e4 * (1.0 - mass) if mass < 1.0 else 0.0, 1e-3
+        self.stats = {}
+
+    def n(self, g):
+        x = np.asarray(g) / self.g0
+        return self.A * x ** 4 * np.exp(-x)
+
+
+def closing_events(mass, rng):
+    return Closing(mass)
+
+
+def test_adaptive_grid_resolves_the_tip():
+    from hnlreach.scan import refine_masses, scan_adaptive
+
+    grid = np.geomspace(0.1, 2.0, 8)
+    base = scan_masses(grid, closing_events, 2.3, (1e-9, 1.0), jobs=1)
+    new = refine_masses(base)
+    assert new.size and all(0.7 < m < 1.3 for m in new)  # between the last excluding mass and the next
+    r = scan_adaptive(grid, closing_events, 2.3, (1e-9, 1.0), rounds=4, jobs=1)
+    assert np.all(np.diff(r.masses) > 0) and r.masses.size <= 16
+    last = max(m for m, lo in zip(r.masses, r.lower) if lo is not None)
+    first_open = min(m for m, lo in zip(r.masses, r.lower) if lo is None and m > last)
+    assert first_open / last < 1.2  # the tip is bracketed 4x finer than the initial grid
+    assert last < 1.0 < first_open + 1e-12

@@ -437,3 +437,60 @@ class _Progress:
         if self.enabled:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+# ----------------------------------------------------------------------------- adaptive mass grids
+def refine_masses(result: ScanResult, bend: float = 0.1, min_ratio: float = 1.002) -> np.ndarray:
+    """New masses (geometric midpoints) where a scan's contour needs resolution: between two
+    neighbours of which only one excludes anything (the contour closes there: its tip), and on
+    both sides of a mass where a boundary of the main interval bends -- its ln g departs by more
+    than `bend` from the straight line (in ln m) through its two neighbours.  Neighbours closer
+    than min_ratio in mass are not split again."""
+    m = np.asarray(result.masses, dtype=float)
+    order = np.argsort(m)
+    m = m[order]
+    excl = np.array([result.results[i].intervals != [] for i in order])
+    new = set()
+
+    def split(i):  # between m[i] and m[i+1]
+        if 0 <= i < m.size - 1 and m[i + 1] / m[i] > min_ratio:
+            new.add(float(np.sqrt(m[i] * m[i + 1])))
+
+    for i in range(m.size - 1):
+        if excl[i] != excl[i + 1]:
+            split(i)
+    for bound in ("lower", "upper"):
+        vals = [getattr(result.results[i], bound) for i in order]
+        for i in range(1, m.size - 1):
+            trio = vals[i - 1:i + 2]
+            if any(v is None or v <= 0 for v in trio):
+                continue
+            x = np.log(m[i - 1:i + 2])
+            y = np.log(np.array(trio, dtype=float))
+            line = y[0] + (y[2] - y[0]) * (x[1] - x[0]) / (x[2] - x[0])
+            if abs(y[1] - line) > bend:
+                split(i - 1)
+                split(i)
+    return np.array(sorted(new))
+
+
+def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_range, *, rounds: int = 2,
+                  max_masses: int | None = None, bend: float = 0.1, **scan_kwargs) -> ScanResult:
+    """scan_masses on `masses`, then up to `rounds` refinements (refine_masses) scanned and merged
+    in mass order, at most max_masses masses in all (default 2 x the initial grid).  With
+    ``precision`` the seeds depend on (seed, mass) only, so a refined scan repeats the initial
+    grid's results exactly; without it, every round spawns its own per-mass seeds."""
+    masses = np.asarray(masses, dtype=float)
+    max_masses = 2 * masses.size if max_masses is None else int(max_masses)
+    result = scan_masses(masses, expected_events, n_limit, g_range, **scan_kwargs)
+    for _ in range(int(rounds)):
+        extra = refine_masses(result, bend=bend)
+        extra = extra[~np.isin(extra, result.masses)][:max(0, max_masses - result.masses.size)]
+        if extra.size == 0:
+            break
+        more = scan_masses(extra, expected_events, n_limit, g_range, **scan_kwargs)
+        allm = np.r_[result.masses, more.masses]
+        allr = result.results + more.results
+        order = np.argsort(allm, kind="stable")
+        result = ScanResult(allm[order], [allr[i] for i in order], result.n_limit, result.seed, result.g_range)
+    return result
