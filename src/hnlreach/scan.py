@@ -281,6 +281,15 @@ def _combine(samples, sizes):
     return parts[0] if len(parts) == 1 else type(parts[0]).merge(parts)
 
 
+def _round_sample(factory, mass: float, seed: int, round_: int, n: int):
+    """One round's sample of the precision loop: from the factory's disk cache if it has one
+    (hnlreach.cache.CachedFactory), else simulated with the seed of (seed, mass, round)."""
+    rng = np.random.default_rng(mass_seed(seed, mass, round_))
+    if hasattr(factory, "cached_sample"):
+        return factory.cached_sample(mass, seed, round_, n, rng)
+    return factory(mass, rng, n_hnl=n)
+
+
 def _run_task_precise(task: _Task) -> MassResult:
     """One mass, sample grown until every closed boundary coupling has a relative MC error <=
     task.precision.target (or a cap is hit): rounds of n_start, n_start, 2 n_start, 4 n_start...
@@ -292,8 +301,7 @@ def _run_task_precise(task: _Task) -> MassResult:
     samples, sizes, round_ = [], [], 0
     while True:
         n_new = prec.n_start if round_ == 0 else sum(sizes)
-        rng = np.random.default_rng(mass_seed(seed, task.mass, round_))
-        samples.append(task.expected_events(task.mass, rng, n_hnl=int(n_new)))
+        samples.append(_round_sample(task.expected_events, task.mass, seed, round_, int(n_new)))
         sizes.append(int(n_new))
         ev = _combine(samples, sizes)
         intervals, open_lo, open_hi = find_excluded_intervals(ev.n, task.n_limit, g_range, task.points_per_decade)
