@@ -597,6 +597,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
                 comp[sel] = c_j[0]
             p4[sel] = p4_j
             w_q[sel] = wq_j
+    w_q = w_q * ip.aim_azimuths(p4, xy, f_lo[:2], f_hi[:2], rng)  # towards the fiducial volumes
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
     w = w * w_q
     good = (w > 0) & (p4[:, 0] > 0)
