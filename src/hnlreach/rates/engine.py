@@ -20,6 +20,8 @@ decay positions drawn explicitly at one coupling.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -492,6 +494,27 @@ def _flux_integral(flux) -> float:
     return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(flux.energies)))
 
 
+@functools.lru_cache(maxsize=64)
+def _dipole_xsec_table(mass: float, nuclei: tuple, e_lo: float, e_hi: float, n: int) -> np.ndarray:
+    """physics.upscattering.dipole_xsec (d = 1) [cm^2] per nucleus and component on geomspace(e_lo, e_hi, n):
+    computed once per (mass, energy grid) and process, shared by fluxes with the same range."""
+    from hnlreach.physics import upscattering as ups
+
+    egrid = np.geomspace(e_lo, e_hi, n)
+    out = np.array([[np.asarray(ups.dipole_xsec(egrid, mass, nuc, d=1.0, component=c), dtype=float)
+                     for c in ups.COMPONENTS] for nuc in nuclei])
+    out.flags.writeable = False
+    return out  # (nuclei, COMPONENTS, n)
+
+
+def _interp_rows(x, xp, table):
+    """np.interp of every row of table (k, m) at x (n,) -> (n, k); flat beyond the ends."""
+    x = np.clip(x, xp[0], xp[-1])
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+    f = (x - xp[j]) / (xp[j + 1] - xp[j])
+    return table[:, j].T * (1.0 - f)[:, None] + table[:, j + 1].T * f[:, None]
+
+
 def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000, rng=None,
                       flux_name: str | None = None, margin_m: float | None = None, xsec=None, sampler=None,
                       n_energy_grid: int = 64):
@@ -505,9 +528,10 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     from hnlreach.rates import interaction_points as ip
 
     rng = as_generator(rng)
-    if xsec is None or sampler is None:
-        from hnlreach.physics import upscattering as ups
+    from hnlreach.physics import upscattering as ups
 
+    default_xsec, default_sampler = xsec is None, sampler is None
+    if xsec is None or sampler is None:
         xsec = xsec or (lambda E, m, t: ups.dipole_xsec(E, m, t, d=1.0))
         sampler = sampler or (lambda E, m, t, rng: ups.sample_upscattering(E, m, t, rng=rng,
                                                                            return_component=True))
@@ -551,7 +575,12 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     # cross sections per nucleus on an energy grid over the flux table
     nuclei = sorted({nuc for v in vols for nuc in v.material.mass_fractions})
     egrid = np.geomspace(max(flux.energies.min(), 1e-3), flux.energies.max() * 1.0001, n_energy_grid)
-    sig_grid = np.array([np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei])
+    comp_grid = None
+    if default_xsec:  # the same table for every flux with the same energy range (memoised)
+        comp_grid = _dipole_xsec_table(float(mass), tuple(nuclei), float(egrid[0]), float(egrid[-1]), egrid.size)
+        sig_grid = comp_grid.sum(axis=1)
+    else:
+        sig_grid = np.array([np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei])
     peak = sig_grid.max(axis=1, keepdims=True)
     shape = np.sum(np.divide(sig_grid, peak, out=np.zeros_like(sig_grid), where=peak > 0), axis=0)
     E, phi_over_q = ip.sample_energies(flux.energies, flux.values, n, rng,
@@ -568,7 +597,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     t = np.zeros(n)
     vol_idx = np.full(n, -1)
     r_over_p = np.zeros(n)
-    sig = np.column_stack([np.interp(E, egrid, s) for s in sig_grid])
+    sig = _interp_rows(E, egrid, sig_grid)  # (n, nuclei)
     # rays traced once per process (geometry/raytable.py), in groups of similar segment count
     for sl, edges, labels in ray_table(experiment.world, rot, z_min, length).groups(xy, _RAY_CHUNK):
         rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sl.size)])  # column -1: outside
@@ -591,12 +620,17 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     comp = np.full(n, -1)  # physics.upscattering.COMPONENTS index, if the sampler reports it
     for j, nuc in enumerate(nuclei):
         sel = np.nonzero(which == j)[0]
-        if sel.size:
+        if sel.size == 0:
+            continue
+        if default_sampler and comp_grid is not None:  # sigma of the rate's own table: exact weights
+            p4_j, wq_j, *c_j = ups.sample_upscattering(E[sel], mass, nuc, rng=rng, return_component=True,
+                                                       sigma=_interp_rows(E[sel], egrid, comp_grid[j]).T)
+        else:
             p4_j, wq_j, *c_j = sampler(E[sel], mass, nuc, rng)
-            if c_j:
-                comp[sel] = c_j[0]
-            p4[sel] = p4_j
-            w_q[sel] = wq_j
+        if c_j:
+            comp[sel] = c_j[0]
+        p4[sel] = p4_j
+        w_q[sel] = wq_j
     w_q = w_q * ip.aim_azimuths(p4, xy, f_lo[:2], f_hi[:2], rng)  # towards the fiducial volumes
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
     w = w * w_q
