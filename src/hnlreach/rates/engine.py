@@ -202,7 +202,26 @@ def _hit_fiducial(experiment, origins, p4) -> np.ndarray:
     return hit & ok
 
 
-def use_directed(experiment, src, kind, ch, mass, rng) -> bool:
+_DIRECTED_CHOICE: dict = {}  # per process: (experiment, source, channel, mass) -> bool
+
+
+def use_directed(experiment, src, kind, ch, mass, rng=None) -> bool:
+    """``_use_directed`` memoised per process; the pilot draws from its own generator seeded by
+    (source, channel, mass), so the choice is a pure function of them (whatever the scheduling)
+    and the sample's random stream is untouched.  rng is ignored (kept for the signature)."""
+    import zlib
+
+    key = (id(experiment), src.name, ch, kind, float(mass))
+    hit = _DIRECTED_CHOICE.get(key)
+    if hit is None or hit[0] is not experiment:
+        bits = int(np.float64(mass).view(np.uint64))
+        pilot = np.random.default_rng(np.random.SeedSequence(
+            [zlib.crc32(f"{src.name}|{ch}|{kind}".encode()), bits & 0xFFFFFFFF, bits >> 32]))
+        hit = _DIRECTED_CHOICE[key] = (experiment, _use_directed(experiment, src, kind, ch, mass, pilot))
+    return hit[1]
+
+
+def _use_directed(experiment, src, kind, ch, mass, rng) -> bool:
     """Pilot for one (source, channel): whether directions forced into the cone around the
     fiducial volumes (sources.directed) estimate the rate of HNLs crossing them with a smaller
     relative variance than directions from the decay itself.  Directed wins for a distant
