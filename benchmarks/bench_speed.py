@@ -80,9 +80,11 @@ def exp_floor(result, g_range, points_per_decade: int = 16, per_boundary: int = 
         n_g += per_boundary * sum(len(iv) for iv in r.intervals)
         n_exp += 2 * entries * int(n_g)  # exp(-lam l1) and expm1(-lam (l2 - l1))
     x = np.random.default_rng(0).uniform(-5.0, 0.0, 1 << 20)
-    t0 = time.perf_counter()
-    np.exp(x)
-    t1 = time.perf_counter() - t0
+    t1 = float("inf")
+    for _ in range(7):  # best of 7 (shared machine)
+        t0 = time.perf_counter()
+        np.exp(x)
+        t1 = min(t1, time.perf_counter() - t0)
     return t1 * n_exp / x.size
 
 

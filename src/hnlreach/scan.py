@@ -247,7 +247,14 @@ def boundary_coupling_errors(ev, intervals, open_lower: bool, open_upper: bool, 
     """Relative MC error of each boundary coupling: the relative error of N there divided by
     |d ln N / d ln g| (central difference over ±step in ln g).  One entry per boundary, in
     interval order; None for an open end (the bound lies outside the searched range) or where
-    the sample has no error estimate; inf where N is flat at the boundary (a contour tip)."""
+    the sample has no error estimate; inf where N is flat at the boundary (a contour tip).
+
+    The error of N is made conservative where a few HNLs carry it (short lifetimes: the fastest
+    HNLs of a heavy-tailed spectrum): the largest single-HNL contribution t_max (``max_contribution``)
+    is added in quadrature, weighted by its share t_max^2 / sum t^2 of the variance -- it stands for
+    the next tail event the sample has not seen, and vanishes where many HNLs contribute alike.
+    (Measured over independent seeds, CHARM at 1 GeV, upper boundary: the plain estimate said 6 %
+    for a true spread of 15 % without tail enrichment, 5.6 % for 4.9 % with it.)"""
     ends = [g for iv in intervals for g in iv]
     out = []
     if not ends or not hasattr(ev, "mc_error"):
@@ -255,6 +262,10 @@ def boundary_coupling_errors(ev, intervals, open_lower: bool, open_upper: bool, 
     g = np.array(ends, dtype=float)
     n0 = np.asarray(ev.n(g), dtype=float)
     err = np.asarray(ev.mc_error(g), dtype=float)
+    if hasattr(ev, "max_contribution"):  # + t_max^2 x (t_max^2 / sum t^2): only where one HNL dominates
+        t_max = np.asarray(ev.max_contribution(g), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            err = np.sqrt(err * err + np.where(err > 0, t_max ** 4 / (err * err), 0.0))
     up = np.asarray(ev.n(g * math.exp(step)), dtype=float)
     dn = np.asarray(ev.n(g * math.exp(-step)), dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

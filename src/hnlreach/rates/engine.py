@@ -144,6 +144,13 @@ class ReweightableSample:
         starts = np.flatnonzero(np.r_[True, np.diff(self.hnl_index) != 0])
         return self._reduce(g, lambda t: np.sqrt(np.sum(np.add.reduceat(t, starts, axis=1) ** 2, axis=1)))
 
+    def max_contribution(self, g):
+        """Largest contribution of one generated HNL to n(g) (its entries summed)."""
+        if self.hnl_index is None or self.hnl_index.size == 0:
+            return self._reduce(g, lambda t: t.max(axis=1, initial=0.0))
+        starts = np.flatnonzero(np.r_[True, np.diff(self.hnl_index) != 0])
+        return self._reduce(g, lambda t: np.add.reduceat(t, starts, axis=1).max(axis=1, initial=0.0))
+
     @classmethod
     def merge(cls, samples: list[ReweightableSample]) -> ReweightableSample:
         s0 = samples[0]
