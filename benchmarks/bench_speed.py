@@ -149,6 +149,13 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-darknews", action="store_true")
     args = ap.parse_args()
+    if len(args.scenarios) > 1:  # one process per scenario: peak memory and caches of its own
+        import subprocess
+
+        for name in args.scenarios:
+            cmd = [sys.executable, __file__, name, "--precision", str(args.precision), "--jobs", str(args.jobs)]
+            subprocess.run(cmd + (["--no-darknews"] if args.no_darknews else []), check=True)
+        return
     t_dn = None if args.no_darknews else darknews_point()
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.scenarios:

@@ -287,9 +287,11 @@ def _scaled(sample, factor: float):
 def _combine(samples, sizes):
     """One sample from independent samples of sizes n_i (each normalised per its own size):
     weights scaled by n_i / sum n, entries concatenated (hnl_index kept apart)."""
+    if len(samples) == 1:  # any sample object (no merging needed)
+        return samples[0]
     total = float(sum(sizes))
     parts = [_scaled(s, n / total) for s, n in zip(samples, sizes)]
-    return parts[0] if len(parts) == 1 else type(parts[0]).merge(parts)
+    return type(parts[0]).merge(parts)
 
 
 def _round_sample(factory, mass: float, seed: int, round_: int, n: int):
