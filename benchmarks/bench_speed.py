@@ -105,7 +105,7 @@ def darknews_point() -> float | None:
 
 
 def run(name: str, precision: float, jobs: int, tmp: Path, t_darknews) -> dict:
-    from hnlreach.cli.limit import G_RANGE, sample_at
+    from hnlreach.api import G_RANGE, sample_at
     from hnlreach.experiments import load_experiment
     from hnlreach.scan import scan_masses
 

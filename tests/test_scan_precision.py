@@ -111,7 +111,7 @@ def test_adaptive_grid_resolves_the_tip():
 def test_real_engine_identical_whatever_jobs():
     """CHARM and the ND280 dipole through the engine (directed pilot, tilted parents, ray tables,
     memoised cross sections: all per-process caches): same intervals and errors with 1 or 2 workers."""
-    from hnlreach.cli.limit import G_RANGE, sample_at
+    from hnlreach.api import G_RANGE, sample_at
 
     for path, mixing, dipole, majorana, masses in (("charm", "tau", None, True, [0.5, 1.2]),
                                                    ("nd280", None, "mu", False, [0.1, 0.4])):
