@@ -27,6 +27,6 @@ def test_directed_and_natural_directions_agree(charm, mass):
 
 def test_directed_default_reduces_the_error_far_off_axis(charm):
     g = np.array([1e-9])
-    auto = mixing_sample(charm, 0.35, "tau", True, 20_000, rng=3)
-    nat = mixing_sample(charm, 0.35, "tau", True, 20_000, rng=3, directed=False)
+    auto = mixing_sample(charm, 0.35, "tau", True, 8_000, rng=3)
+    nat = mixing_sample(charm, 0.35, "tau", True, 8_000, rng=3, directed=False)
     assert auto.mc_error(g)[0] / auto.n(g)[0] < 0.5 * nat.mc_error(g)[0] / nat.n(g)[0]
