@@ -13,8 +13,9 @@ import hnlreach
 from hnlreach.errors import HNLInputError
 
 # a small CHARM scan: 0.2 GeV (excluded up to the |U|^2 = 1 cap), 1.0, 1.4 and 1.75 GeV (beyond the reach)
-SMALL = dict(masses="0.2,1.0,1.4,1.75", n_hnl=6000, jobs=1, refine=3)
-SMALL_CLI = ["--masses", "0.2,1.0,1.4,1.75", "--n-hnl", "6000", "--jobs", "1", "--refine", "3"]
+# (precision 10 %: the sample-growing loop runs, cheaply)
+SMALL = dict(masses="0.2,1.0,1.4,1.75", n_hnl=6000, jobs=1, refine=3, precision=0.1)
+SMALL_CLI = ["--masses", "0.2,1.0,1.4,1.75", "--n-hnl", "6000", "--jobs", "1", "--refine", "3", "--precision", "0.1"]
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ __all__ = ["limit", "LimitResult", "read_limit", "resolve_model", "check_seed"]
 G_RANGE = {"mixing": (1e-16, 1.0), "dipole": (1e-12, 1e-1)}
 SEED_MAX = 2**32  # numpy seeds: 0 <= seed < 2**32
 REFINE_STEPS = 5  # bisections of the mass at each excluded / not-excluded transition
+PRECISION = 0.03  # target relative MC error of the boundary couplings (hnlreach.scan.Precision)
 FLAVOURS = ("e", "mu", "tau")
 
 
@@ -135,6 +136,8 @@ class LimitPlan:
     jobs: int | None
     scheduler: Any
     refine: int
+    precision: float | None = None
+    cache: bool = False
 
     @property
     def coupling(self) -> Coupling:
@@ -142,7 +145,8 @@ class LimitPlan:
 
 
 def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=None, cl=None, masses=None,
-               n_hnl=None, seed=1, jobs=None, scheduler=None, refine=REFINE_STEPS) -> LimitPlan:
+               n_hnl=None, seed=1, jobs=None, scheduler=None, refine=REFINE_STEPS, precision=PRECISION,
+               cache=True) -> LimitPlan:
     """Check every input of :func:`limit` (HNLInputError with a one-line message) without scanning."""
     from hnlreach.experiments import Experiment, load_experiment
 
@@ -167,6 +171,9 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
         raise HNLInputError(f"--jobs must be a positive integer, got {jobs}")
     if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or not 0 <= refine <= 20:
         raise HNLInputError(f"--refine must be an integer between 0 and 20, got {refine}")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, (int, float))
+                                  or not (math.isfinite(precision) and precision >= 0)):
+        raise HNLInputError(f"--precision must be a non-negative relative error, got {precision}")
     from hnlreach.checks import check_memory, check_scheduler
     from hnlreach.rates.engine import BYTES_PER_HNL
 
@@ -175,7 +182,8 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
     check_scheduler(scheduler)  # malformed or unreachable: fail in ~2 s, not after a 30 s timeout
     n_limit = st.events_limit(cl)
     return LimitPlan(exp, mixing, dipole, majorana, cl, float(n_limit), grid, int(n_hnl), check_seed(seed),
-                     None if jobs is None else int(jobs), scheduler, int(refine))
+                     None if jobs is None else int(jobs), scheduler, int(refine),
+                     float(precision) if precision else None, bool(cache))
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -233,7 +241,7 @@ class _Feedback:
 def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, model=None,
           majorana: bool | None = None, cl: float | None = None, masses=None, n_hnl: int | None = None,
           seed: int = 1, jobs: int | None = None, scheduler=None, progress=None,
-          refine: int = REFINE_STEPS) -> "LimitResult":
+          refine: int = REFINE_STEPS, precision: float | None = PRECISION, cache: bool = True) -> "LimitResult":
     """Excluded coupling interval(s) per HNL mass for `experiment` (preset name, TOML path or
     Experiment).
 
@@ -246,13 +254,17 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
     processes (None = all cores); scheduler: Dask address or Client.  progress: 'auto' (a bar
     with ETA on a terminal, one line per mass otherwise), 'bar', 'lines', 'none'/False or a
     callable(hnlreach.scan.MassResult).  refine: bisections of the mass where the exclusion
-    starts or ends between two grid masses (0: grid only).
+    starts or ends between two grid masses (0: grid only).  precision: target relative MC error of
+    every boundary coupling; each mass's sample grows from n_hnl until it is met (hnlreach.scan,
+    capped at 64 x n_hnl); 0 or None: one sample of n_hnl.  cache: reuse and store the per-mass
+    samples of precision scans on disk (hnlreach.cache, $XDG_CACHE_HOME/hnlreach).
 
     Bad input raises HNLInputError before any scan. Returns a LimitResult.
     """
     return run_limit(plan_limit(experiment, mixing=mixing, dipole=dipole, model=model, majorana=majorana,
                                 cl=cl, masses=masses, n_hnl=n_hnl, seed=seed, jobs=jobs,
-                                scheduler=scheduler, refine=refine), progress=progress)
+                                scheduler=scheduler, refine=refine, precision=precision, cache=cache),
+                     progress=progress)
 
 
 def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
@@ -264,9 +276,13 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
     factory = functools.partial(sample_at, path=str(exp.path), mixing=plan.mixing, dipole=plan.dipole,
                                 majorana=plan.majorana, n_hnl=plan.n_hnl)
+    if plan.precision and plan.cache:  # samples of (mass, seed, round) reused across runs
+        from hnlreach.cache import cached_factory
+
+        factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana)
     feedback = _Feedback(progress, len(plan.grid), plan.coupling)
     run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=G_RANGE[kind],
-                            jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback)
+                            jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
     try:
         scan = run(plan.grid, seed=plan.seed)
         results = list(scan.results)

@@ -76,3 +76,11 @@ def test_bad_references(tmp_path):
 def test_bad_default_mass_grid(tmp_path):
     msg = _error(tmp_path, TOY.replace('masses = "0.2:1.8:20"', 'masses = "1.8:0.2:20"'))
     assert "mass grid" in msg
+
+
+def test_experiment_path_is_its_own_toml():
+    """Experiment.path is the TOML file (workers reload it from there), also with an efficiency table."""
+    from hnlreach.experiments import load_experiment, preset_paths
+
+    for name in ("nd280", "charm"):
+        assert load_experiment(name).path == preset_paths()[name]

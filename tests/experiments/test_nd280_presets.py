@@ -65,10 +65,10 @@ def test_engine_sums_all_fluxes(exps):
     from hnlreach.rates.engine import build_sample, upscattering_sample
 
     e = exps["nd280"]
-    s = build_sample(e, 0.05, dipole="mu", n_hnl=8000, rng=3)
+    s = build_sample(e, 0.05, dipole="mu", n_hnl=32000, rng=3)
     assert len(s.info["parts"]) == 4
     assert {p["flux"] for p in s.info["parts"]} == {f.name for f in e.fluxes}
-    fhc = upscattering_sample(e, 0.05, "mu", False, 4000, rng=4, flux_name="FHC numu")
+    fhc = upscattering_sample(e, 0.05, "mu", False, 16000, rng=4, flux_name="FHC numu")
     r = float(s.n(1e-7) / fhc.n(1e-7))
     # FHC numu carries ~ 0.66 x 1.0 of the nu_mu-like integral; the other three add ~ 25-60 %
     assert 1.1 < r < 2.0, r

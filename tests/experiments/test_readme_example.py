@@ -15,7 +15,7 @@ def test_worked_example_loads_and_runs(tmp_path):
     p.write_text("\n".join(blocks))
     e = load_experiment(p)
     assert e.beam.pot == 2.4e18 and len(e.sources) == 3 and e.selection.reach_volume.name == "end_face"
-    res = run_cli("limit", str(p), "--masses", "0.9:1.0:2", "--n-hnl", "4000", "--jobs", "1")
+    res = run_cli("limit", str(p), "--masses", "0.9:1.0:2", "--n-hnl", "4000", "--jobs", "1", "--precision", "0.1")
     assert res.returncode == 0, res.stderr
     rows = [ln for ln in res.stdout.splitlines() if not ln.startswith("#")]  # '# coupling: ...' lines
     lower = float(rows[2].split(",")[1])

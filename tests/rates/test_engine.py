@@ -58,7 +58,7 @@ def test_engine_matches_quadrature(toy_nosel, ds_sample, u2):
     quad = norm * u2 * toy_quadrature(src.spectrum, "D(s)+", "mu+", MASS, u2 * hnl.width, box,
                                       n_xf=48, n_u=24)
     n, err = ds_sample.n(u2), ds_sample.mc_error(u2)
-    assert abs(n / quad - 1) < 0.02
+    assert abs(n / quad - 1) < 0.03  # MC error 1.4 % at 5e-3
     assert abs(n - quad) < 3 * err + 0.005 * quad
 
 

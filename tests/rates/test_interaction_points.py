@@ -147,3 +147,30 @@ def test_transverse_windows_density_normalised():
     # E_q[1/q] = area of the union of the windows (the outermost one)
     est = 1.0 / w.density(xy)
     assert est.mean() == pytest.approx(40.0 * 10.0, rel=4 * est.std() / est.mean() / np.sqrt(xy.shape[0]))
+
+
+def test_aimed_azimuths_unbiased_and_efficient():
+    """aim_azimuths: |p_T| and p_z kept; the weighted fraction of lines crossing the fiducial
+    rectangle's plane region equals the one with uniform azimuths; far-off-axis points all aim in."""
+    rng = np.random.default_rng(8)
+    n = 200_000
+    lo, hi = np.array([-1.0, -0.5]), np.array([1.0, 0.5])
+    xy = rng.uniform(-15.0, 15.0, size=(n, 2))
+    th = rng.exponential(0.1, n)
+    ph = rng.uniform(0.0, 2.0 * np.pi, n)
+    p4 = np.column_stack([np.ones(n), np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)])
+    depth = rng.uniform(0.0, 100.0, n)
+
+    def hits(p):  # transverse position after flying `depth` along z, inside the rectangle?
+        at = xy + p[:, 1:3] / p[:, 3:4] * depth[:, None]
+        return np.all((at >= lo) & (at <= hi), axis=1)
+
+    ref = hits(p4).astype(float)
+    aimed = p4.copy()
+    w = ip.aim_azimuths(aimed, xy, lo, hi, rng)
+    np.testing.assert_allclose(np.hypot(aimed[:, 1], aimed[:, 2]), np.hypot(p4[:, 1], p4[:, 2]))
+    np.testing.assert_array_equal(aimed[:, 3], p4[:, 3])
+    est = w * hits(aimed)
+    err = np.hypot(ref.std(), est.std()) / np.sqrt(n)
+    assert abs(est.mean() - ref.mean()) < 4 * err
+    assert est.std() / est.mean() < 0.75 * ref.std() / ref.mean()  # fewer wasted HNLs (here 0.63)

@@ -32,16 +32,22 @@ from hnlreach.cli.common import feedback_options, progress_mode
 @click.option("--style", default=None, type=click.Choice(["mplhep"]), help="plot style (needs mplhep)")
 @click.option("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address")
+@click.option("--precision", type=float, default=0.03, show_default=True,
+              help="target relative MC error of the boundary couplings: each mass's sample grows from "
+                   "--n-hnl until it is met (0: one sample of --n-hnl)")
+@click.option("--no-cache", "no_cache", is_flag=True, default=False,
+              help="do not read or write the per-mass sample cache ($XDG_CACHE_HOME/hnlreach)")
 @feedback_options
 def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refine, out, plot, overlays, style,
-            jobs, scheduler, quiet, verbose):
+            jobs, scheduler, precision, no_cache, quiet, verbose):
     """Excluded coupling interval per HNL mass for EXPERIMENT (a preset name or a TOML file)."""
     from hnlreach import api
     from hnlreach.outputs.atomic import check_output_path, commit_group
     from hnlreach.outputs.plot import check_plot_path, load_overlay
 
     plan = api.plan_limit(experiment, mixing=mixing, dipole=dipole, majorana=majorana, cl=cl, masses=masses,
-                          n_hnl=n_hnl, seed=seed, jobs=jobs, scheduler=scheduler, refine=refine)
+                          n_hnl=n_hnl, seed=seed, jobs=jobs, scheduler=scheduler, refine=refine,
+                          precision=precision, cache=not no_cache)
     if out:
         check_output_path(out, "--out")  # a directory, under a file, not writable: fail now
     if plot:

@@ -97,7 +97,9 @@ def gamma_nu_ll(mass: float, m_l: float, d2: float = 1.0, majorana: bool = False
         return 0.0
     lo, hi = math.log(4.0 * m_l**2), math.log(mass**2)
     # substitution q^2 = 4 m^2 + s^2 removes the sqrt threshold; then split in ln
-    nodes, weights = np.polynomial.legendre.leggauss(200)
+    from hnlreach.physics.kinematics import gauss_legendre
+
+    nodes, weights = gauss_legendre(200)  # computed once per process
     # first part: q^2 in [4m^2, 16m^2 or m^2] with q^2 = 4 m_l^2 + s^2
     q2_mid = min(16.0 * m_l**2, mass**2)
     s_max = math.sqrt(q2_mid - 4.0 * m_l**2)

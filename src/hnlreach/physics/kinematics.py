@@ -7,6 +7,8 @@ Three-body sampling follows the Dalitz-plot construction of PDG Review "Kinemati
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Callable
 
 import numpy as np
@@ -292,6 +294,14 @@ def sample_three_body(M: float, masses, n: int, rng=None,
     return (p4, (x, y)) if return_dalitz else p4
 
 
+@functools.lru_cache(maxsize=32)
+def gauss_legendre(n: int):
+    """Gauss-Legendre nodes and weights on [-1, 1] (numpy leggauss), computed once per n and process."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
+
+
 def three_body_width(M: float, masses, msq: Callable[[np.ndarray, np.ndarray], np.ndarray],
                      n: int = 96, log_m23: bool = False) -> float:
     """Gamma = 1/((2 pi)^3 32 M^3) \\int |M|^2 dm12^2 dm23^2 (PDG Kinematics eq. 49.22), |M|^2 spin-averaged.
@@ -300,7 +310,7 @@ def three_body_width(M: float, masses, msq: Callable[[np.ndarray, np.ndarray], n
     m23^2, in m12^2 between its Dalitz limits.  msq(m12sq, m23sq) must be vectorised."""
     m1, m2, m3 = (float(m) for m in masses)
     _check_masses(M, (m1, m2, m3))
-    x, w = np.polynomial.legendre.leggauss(n)
+    x, w = gauss_legendre(n)
     lo, hi = (m2 + m3) ** 2, (M - m1) ** 2
     if log_m23 and lo > 0:
         a, b = np.log(lo), np.log(hi)

@@ -326,7 +326,7 @@ def _sample_q2(E, m, t, component, sigma, rng, n_bins=32, dsigma=None):
     return Q2, weight
 
 
-def sample_upscattering(E_nu, m_N, target, component="total", rng=None, return_component=False):
+def sample_upscattering(E_nu, m_N, target, component="total", rng=None, return_component=False, sigma=None):
     """HNL four-momenta (E, px, py, pz) for neutrinos of energies E_nu along +z, and weights.
 
     Q^2 is drawn from dsigma/dQ^2 (importance sampling in ln Q^2; mean weight 1), the component
@@ -334,14 +334,22 @@ def sample_upscattering(E_nu, m_N, target, component="total", rng=None, return_c
     E_nu represents sigma(E_nu) * weight.  Below threshold: zero four-momentum and weight 0.
     Returns (p4 of shape (n, 4), weight of shape (n,)); with return_component also the index
     into COMPONENTS of the process chosen per event (-1 below threshold): the recoil is then the
-    nucleus (coherent) or the nucleon, at rest before, of mass ``target_mass(target, component)``."""
+    nucleus (coherent) or the nucleon, at rest before, of mass ``target_mass(target, component)``.
+    sigma: optional (3, n) cross sections per nucleus [cm^2] of COMPONENTS at E_nu used instead of
+    the exact ones to pick the component and normalise the Q^2 weight (e.g. interpolated from a
+    table): each event then represents sigma_c(E) / sigma_given_c(E) on average, so a caller whose
+    rate uses the same sigma stays exactly unbiased."""
     m = _check_mass(m_N)
     E = _check_energy(E_nu).ravel()
     t = _target(target)
     rng = np.random.default_rng() if rng is None else rng
     comps = [c for c in _check_component(component) if multiplicity(t, c)]
-    sig = np.stack([multiplicity(t, c) * _sigma_component_gev(E, m, t, c, N_NODES) for c in comps]) \
-        if comps else np.zeros((1, E.size))
+    if sigma is not None:
+        given = np.asarray(sigma, dtype=float).reshape(len(COMPONENTS), E.size) / GEV2_TO_CM2
+        sig = np.stack([given[COMPONENTS.index(c)] for c in comps]) if comps else np.zeros((1, E.size))
+    else:
+        sig = np.stack([multiplicity(t, c) * _sigma_component_gev(E, m, t, c, N_NODES) for c in comps]) \
+            if comps else np.zeros((1, E.size))
     tot = sig.sum(axis=0)
     which = (np.cumsum(sig, axis=0) / np.where(tot > 0, tot, 1.0) < rng.random(E.size)).sum(axis=0)
     p4 = np.zeros((E.size, 4))

@@ -20,6 +20,8 @@ decay positions drawn explicitly at one coupling.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +30,8 @@ from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import FLAVOURS, HBARC_GEV_M
 from hnlreach.physics.kinematics import as_generator
 
+_SERIES_X = 1e-3  # lambda l2 below which n(g) uses the series (next term < x^4/5! = 1e-14)
+_SERIES_TERMS = 4
 _CHUNK = 1 << 21  # (couplings x entries) evaluated per block
 _RAY_CHUNK = 8192  # rays traced per block in upscattering_hnls
 
@@ -89,8 +93,47 @@ class ReweightableSample:
                 "width_at_unit_coupling_GeV": float(self.width1)}
 
     def n(self, g):
-        """Expected signal events at coupling(s) g (vectorised)."""
-        return self._reduce(g, lambda t: t.sum(axis=1))
+        """Expected signal events at coupling(s) g (vectorised).  Entries whose decay probability
+        is in the long-lifetime regime at g (lambda l2 < _SERIES_X) are summed through the power
+        series of exp(-lambda l1) - exp(-lambda l2) (moments accumulated once per sample,
+        truncation < 1e-14 relative), the others exactly."""
+        g = np.asarray(g, dtype=float)
+        flat = g.ravel()
+        if flat.size < 4 or self.p.size < 1024:
+            return self._reduce(g, lambda t: t.sum(axis=1))
+        if np.any(~np.isfinite(flat)) or np.any(flat < 0):
+            raise HNLInputError("couplings must be finite and non-negative")
+        x, moments, lam, wa, l1, l2 = self._series()
+        out = np.empty(flat.size)
+        for i, gi in enumerate(flat):
+            gk = gi ** self.power
+            k = int(np.searchsorted(x, _SERIES_X / gk, side="left")) if gk > 0 else x.size
+            series = 0.0
+            if k > 0:
+                powers = (-1.0) ** np.arange(_SERIES_TERMS) * gk ** np.arange(1, _SERIES_TERMS + 1)
+                series = float(powers @ moments[:, k - 1])
+            exact = 0.0
+            if k < x.size:
+                exact = float(np.sum(wa[k:] * segment_decay_probability(gk * lam[k:], l1[k:], l2[k:])))
+            out[i] = gk * (series + exact)
+        return out.reshape(g.shape)
+
+    def _series(self):
+        """Entries sorted by lambda l2 at g = 1 and the cumulative moments
+        M_j = sum w a lambda^j (l2^j - l1^j) / j!, j = 1.._SERIES_TERMS (cached on the sample)."""
+        cache = self.__dict__.get("_series_cache")
+        if cache is None:
+            from math import factorial
+
+            lam = self.width1 * self.mass / (self.p * HBARC_GEV_M)
+            x = lam * self.l2
+            order = np.argsort(x, kind="stable")
+            lam, l1, l2 = lam[order], self.l1[order], self.l2[order]
+            wa = (self.weight * self.acceptance)[order]
+            moments = np.array([np.cumsum(wa * lam ** j * (l2 ** j - l1 ** j)) / factorial(j)
+                                for j in range(1, _SERIES_TERMS + 1)])
+            cache = self.__dict__["_series_cache"] = (x[order], moments, lam, wa, l1, l2)
+        return cache
 
     def mc_error(self, g):
         """Monte Carlo error of n(g): sqrt(sum of squared contributions of the generated HNLs);
@@ -100,6 +143,13 @@ class ReweightableSample:
             return self._reduce(g, lambda t: np.sqrt(np.sum(t * t, axis=1)))
         starts = np.flatnonzero(np.r_[True, np.diff(self.hnl_index) != 0])
         return self._reduce(g, lambda t: np.sqrt(np.sum(np.add.reduceat(t, starts, axis=1) ** 2, axis=1)))
+
+    def max_contribution(self, g):
+        """Largest contribution of one generated HNL to n(g) (its entries summed)."""
+        if self.hnl_index is None or self.hnl_index.size == 0:
+            return self._reduce(g, lambda t: t.max(axis=1, initial=0.0))
+        starts = np.flatnonzero(np.r_[True, np.diff(self.hnl_index) != 0])
+        return self._reduce(g, lambda t: np.add.reduceat(t, starts, axis=1).max(axis=1, initial=0.0))
 
     @classmethod
     def merge(cls, samples: list[ReweightableSample]) -> ReweightableSample:
@@ -183,13 +233,109 @@ def _production_history(kind: str, channel: str, mass: float, parents, rng, pare
             "mother": mother, "grandmother": grand}
 
 
+_PILOT = 2000  # parents per (source, channel) in the pilot that picks the direction sampling
+
+
+def _hit_fiducial(experiment, origins, p4) -> np.ndarray:
+    """Whether each HNL's line of flight crosses a fiducial volume."""
+    from hnlreach.geometry.volumes import ray_interval
+
+    pn = np.linalg.norm(p4[:, 1:], axis=1)
+    ok = pn > 0
+    hit = np.zeros(pn.size, dtype=bool)
+    dirs = np.where(ok[:, None], p4[:, 1:], [[0.0, 0.0, 1.0]]) / np.where(ok, pn, 1.0)[:, None]
+    for name in experiment.signal.fiducial:
+        l1, l2 = ray_interval(experiment.fiducial[name], origins, dirs)
+        hit |= l2 > l1
+    return hit & ok
+
+
+_DIRECTED_CHOICE: dict = {}  # per process: (experiment, source, channel, mass) -> bool
+
+
+def use_directed(experiment, src, kind, ch, mass, rng=None) -> bool:
+    """``_use_directed`` memoised per process; the pilot draws from its own generator seeded by
+    (source, channel, mass), so the choice is a pure function of them (whatever the scheduling)
+    and the sample's random stream is untouched.  rng is ignored (kept for the signature)."""
+    import zlib
+
+    key = (id(experiment), src.name, ch, kind, float(mass))
+    hit = _DIRECTED_CHOICE.get(key)
+    if hit is None or hit[0] is not experiment:
+        bits = int(np.float64(mass).view(np.uint64))
+        pilot = np.random.default_rng(np.random.SeedSequence(
+            [zlib.crc32(f"{src.name}|{ch}|{kind}".encode()), bits & 0xFFFFFFFF, bits >> 32]))
+        hit = _DIRECTED_CHOICE[key] = (experiment, _use_directed(experiment, src, kind, ch, mass, pilot))
+    return hit[1]
+
+
+def _use_directed(experiment, src, kind, ch, mass, rng) -> bool:
+    """Pilot for one (source, channel): whether directions forced into the cone around the
+    fiducial volumes (sources.directed) estimate the rate of HNLs crossing them with a smaller
+    relative variance than directions from the decay itself.  Directed wins for a distant
+    detector when the N's rest-frame momentum spreads it over angles wider than the detector;
+    near threshold the N follows its parent and the decay's own directions are better."""
+    from hnlreach.sources.decay_in_flight import source_parents
+    from hnlreach.sources.directed import directed_hnls
+    from hnlreach.sources.meson_decays import hnl_momenta_from_chain, hnl_momenta_from_parents
+
+    targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
+    if not targets:
+        return False
+    parents, origin, w_src = source_parents(src, _PILOT, rng)
+    if kind == "direct":
+        p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
+    else:
+        p4 = hnl_momenta_from_chain(kind, mass, parents, rng, parent=src.parent)
+    x_nat = w_src * _hit_fiducial(experiment, origin, p4)
+    p4_d, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+    x_dir = w_src * w_dir * _hit_fiducial(experiment, origin, p4_d)
+
+    def rel_var(x):
+        m = x.mean()
+        return np.inf if m <= 0 else float(np.mean(x * x) / (m * m))
+
+    return rel_var(x_dir) < rel_var(x_nat)
+
+
+TILT_POOL = 8  # candidate parents per sampled one in tilted_parents (0: no tilt)
+TILT_POWER = 2.0
+
+
+def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | None = None):
+    """n parents of a source with large momenta favoured (importance resampling): pool x n
+    candidates are drawn from the source (sources.decay_in_flight.source_parents) and n of them
+    picked with probabilities pi_j = 1/(2M) + |p_j|^k / (2 sum |p|^k) (M = pool x n candidates,
+    k = power), each with weight w_j / (M pi_j).  Unbiased for every observable:
+    E[g(x_j) / (M pi_j)] = (1/M) sum_j g(x_j).  Short-lived HNLs reach a distant detector only
+    from the fastest parents, so the high-coupling boundary is sampled where its rate is, while
+    half of the picks keep the natural spectrum (defensive mixture, Hesterberg, Technometrics
+    37 (1995) 185)."""
+    from hnlreach.sources.decay_in_flight import source_parents
+
+    pool = TILT_POOL if pool is None else pool
+    power = TILT_POWER if power is None else power
+    m = int(pool) * int(n)
+    parents, origin, w_src = source_parents(src, m, rng)
+    h = np.linalg.norm(parents[:, 1:], axis=1) ** power * (w_src > 0)
+    pi = 0.5 / m + (0.5 * h / h.sum() if h.sum() > 0 else 0.5 / m)
+    pi = pi / pi.sum()
+    k = rng.choice(m, size=int(n), p=pi)
+    return parents[k], np.asarray(origin)[k], w_src[k] / (m * pi[k]) * 1.0
+
+
 def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=None, sources=None,
-            keep_events: bool = False):
+            keep_events: bool = False, directed: bool | None = None):
     """Weighted HNLs from all sources: (weights per unit |U|^2, origins (n, 3), p4 (n, 4), labels).
 
     keep_events: also return, as a fifth element, the production history of each label's block
-    of HNLs (list of ``_production_history`` dicts, in label order) for event records."""
+    of HNLs (list of ``_production_history`` dicts, in label order) for event records.
+    directed: force HNL directions into the cone around the fiducial volumes (importance
+    sampling, sources/directed.py; the weights carry the direction density, so every estimate is
+    unchanged on average); None: per (source, channel) where the pilot ``use_directed`` says so,
+    never with keep_events (the event records need every decay product)."""
     from hnlreach.sources.decay_in_flight import source_parents
+    from hnlreach.sources.directed import directed_hnls
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -210,9 +356,14 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         return (*empty, []) if keep_events else empty
     alloc = _allocate(n_hnl, np.array([t[3] for t in todo]))
     ws, os_, ps, labels, history = [], [], [], [], []
+    targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
     for (src, ch, kind, rate), n in zip(todo, alloc):
-        parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
-        if getattr(src, "beamline", None) is not None:  # distant detector: directions forced into it
+        beamline = getattr(src, "beamline", None)
+        if keep_events or not TILT_POOL or beamline is not None:
+            parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
+        else:  # high momenta favoured (short lifetimes), weights exact
+            parents, origin, w_src = tilted_parents(src, n, rng)
+        if beamline is not None:  # distant detector: directions forced into it
             from hnlreach.sources.directed import directed_hnls
 
             targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
@@ -235,6 +386,9 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
+        elif directed or (directed is None and use_directed(experiment, src, kind, ch, mass, rng)):
+            p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+            w_src = w_src * w_dir
         elif kind == "direct":
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
         else:
@@ -305,6 +459,9 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
     from hnlreach.rates.selection import acceptance
 
     chans = signal_channels(experiment, hnl)
+    live = np.flatnonzero((weights > 0) & np.any(p4[:, 1:] != 0, axis=1))  # directed: no solution -> 0
+    if live.size < weights.size:
+        weights, origins, p4 = weights[live], origins[live], p4[live]
     idx, l1, l2, points = _entries(experiment, weights, origins, p4, strata, rng)
     acc = acceptance(experiment, hnl, chans, p4[idx], points, rng)
     keep = np.nonzero(acc > 0)[0]
@@ -316,11 +473,12 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
 
 def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
                   n_hnl: int = 100_000, rng=None, strata: int | None = None,
-                  only_channels=None, sources=None, hnl=None) -> ReweightableSample:
+                  only_channels=None, sources=None, hnl=None, directed: bool | None = None) -> ReweightableSample:
     """One weighted sample for an HNL with mass mixing (coupling g = total |U|^2 spread as the
     pattern says) at an experiment with meson/tau sources.  hnl: optional HNL-like object at unit
     coupling whose widths, branching ratios and decays replace the reference model's (e.g.
-    physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern."""
+    physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern.  directed:
+    HNL directions forced towards the fiducial volumes (``produce``; None: where it helps)."""
     from hnlreach.model import flavour_pattern
 
     rng = as_generator(rng)
@@ -328,7 +486,7 @@ def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
         raise HNLInputError(f"number of HNLs per mass must be positive, got {n_hnl}")
     hnl = reference_hnl(mass, mixing=mixing, majorana=majorana) if hnl is None else hnl
     pattern = flavour_pattern(mixing)
-    w, o, p4, labels = produce(experiment, mass, pattern, n_hnl, rng, only_channels, sources)
+    w, o, p4, labels = produce(experiment, mass, pattern, n_hnl, rng, only_channels, sources, directed=directed)
     strata = experiment.signal.strata if strata is None else strata
     info = {"mass": mass, "channels": labels, "n_hnl": int(w.size)}
     if w.size == 0:
@@ -403,6 +561,27 @@ def _flux_integral(flux) -> float:
     return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(flux.energies)))
 
 
+@functools.lru_cache(maxsize=64)
+def _dipole_xsec_table(mass: float, nuclei: tuple, e_lo: float, e_hi: float, n: int) -> np.ndarray:
+    """physics.upscattering.dipole_xsec (d = 1) [cm^2] per nucleus and component on geomspace(e_lo, e_hi, n):
+    computed once per (mass, energy grid) and process, shared by fluxes with the same range."""
+    from hnlreach.physics import upscattering as ups
+
+    egrid = np.geomspace(e_lo, e_hi, n)
+    out = np.array([[np.asarray(ups.dipole_xsec(egrid, mass, nuc, d=1.0, component=c), dtype=float)
+                     for c in ups.COMPONENTS] for nuc in nuclei])
+    out.flags.writeable = False
+    return out  # (nuclei, COMPONENTS, n)
+
+
+def _interp_rows(x, xp, table):
+    """np.interp of every row of table (k, m) at x (n,) -> (n, k); flat beyond the ends."""
+    x = np.clip(x, xp[0], xp[-1])
+    j = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, xp.size - 2)
+    f = (x - xp[j]) / (xp[j + 1] - xp[j])
+    return table[:, j].T * (1.0 - f)[:, None] + table[:, j + 1].T * f[:, None]
+
+
 def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000, rng=None,
                       flux_name: str | None = None, margin_m: float | None = None, xsec=None, sampler=None,
                       n_energy_grid: int = 64):
@@ -411,13 +590,15 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     energy ``E_nu``, flux ``direction``, ``nuclei`` names and ``nucleus`` index into them,
     world ``volume`` index, scattering ``component`` (index into physics.upscattering.COMPONENTS,
     -1 if a custom sampler returns only (p4, weight))); only HNLs with positive weight are returned."""
+    from hnlreach.geometry.raytable import ray_table
     from hnlreach.geometry.volumes import rotation_matrix
     from hnlreach.rates import interaction_points as ip
 
     rng = as_generator(rng)
-    if xsec is None or sampler is None:
-        from hnlreach.physics import upscattering as ups
+    from hnlreach.physics import upscattering as ups
 
+    default_xsec, default_sampler = xsec is None, sampler is None
+    if xsec is None or sampler is None:
         xsec = xsec or (lambda E, m, t: ups.dipole_xsec(E, m, t, d=1.0))
         sampler = sampler or (lambda E, m, t, rng: ups.sample_upscattering(E, m, t, rng=rng,
                                                                            return_component=True))
@@ -466,7 +647,12 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     # cross sections per nucleus on an energy grid over the flux table
     nuclei = sorted({nuc for v in vols for nuc in v.material.mass_fractions})
     egrid = np.geomspace(max(flux.energies.min(), 1e-3), flux.energies.max() * 1.0001, n_energy_grid)
-    sig_grid = np.array([np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei])
+    comp_grid = None
+    if default_xsec:  # the same table for every flux with the same energy range (memoised)
+        comp_grid = _dipole_xsec_table(float(mass), tuple(nuclei), float(egrid[0]), float(egrid[-1]), egrid.size)
+        sig_grid = comp_grid.sum(axis=1)
+    else:
+        sig_grid = np.array([np.asarray(xsec(egrid, mass, nuc), dtype=float) for nuc in nuclei])
     peak = sig_grid.max(axis=1, keepdims=True)
     shape = np.sum(np.divide(sig_grid, peak, out=np.zeros_like(sig_grid), where=peak > 0), axis=0)
     E, phi_over_q = ip.sample_energies(flux.energies, flux.values, n, rng,
@@ -483,15 +669,13 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     t = np.zeros(n)
     vol_idx = np.full(n, -1)
     r_over_p = np.zeros(n)
-    sig = np.zeros((n, len(nuclei)))
-    for i in range(0, n, _RAY_CHUNK):  # blocks of rays (memory: segments x rays)
-        sl = slice(i, min(n, i + _RAY_CHUNK))
-        sig[sl] = np.column_stack([np.interp(E[sl], egrid, s) for s in sig_grid])
-        seg = experiment.world.trace(starts[sl], zhat, 0.0, length)
-        rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sig[sl].shape[0])])  # column -1: outside
-        rate_seg = rate_v[np.arange(rate_v.shape[0])[:, None], seg.volume]
-        t[sl], k, r_over_p[sl] = ip.sample_depths(seg.edges, rate_seg, t_hi[sl], fid_ranges, rng)
-        vol_idx[sl] = seg.volume[np.arange(k.size), k]
+    sig = _interp_rows(E, egrid, sig_grid)  # (n, nuclei)
+    # rays traced once per process (geometry/raytable.py), in groups of similar segment count
+    for sl, edges, labels in ray_table(experiment.world, rot, z_min, length).groups(xy, _RAY_CHUNK):
+        rate_v = np.column_stack([sig[sl] @ dens_vn.T, np.zeros(sl.size)])  # column -1: outside
+        rate_seg = rate_v[np.arange(sl.size)[:, None], labels]
+        t[sl], k, r_over_p[sl] = ip.sample_depths(edges, rate_seg, t_hi[sl], fid_ranges, rng)
+        vol_idx[sl] = labels[np.arange(k.size), k]
     points = starts + zhat * t[:, None]
     rate = np.where(vol_idx[:, None] >= 0, dens_vn[vol_idx] * sig, 0.0)
     tot_rate = rate.sum(axis=1)
@@ -508,12 +692,18 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     comp = np.full(n, -1)  # physics.upscattering.COMPONENTS index, if the sampler reports it
     for j, nuc in enumerate(nuclei):
         sel = np.nonzero(which == j)[0]
-        if sel.size:
+        if sel.size == 0:
+            continue
+        if default_sampler and comp_grid is not None:  # sigma of the rate's own table: exact weights
+            p4_j, wq_j, *c_j = ups.sample_upscattering(E[sel], mass, nuc, rng=rng, return_component=True,
+                                                       sigma=_interp_rows(E[sel], egrid, comp_grid[j]).T)
+        else:
             p4_j, wq_j, *c_j = sampler(E[sel], mass, nuc, rng)
-            if c_j:
-                comp[sel] = c_j[0]
-            p4[sel] = p4_j
-            w_q[sel] = wq_j
+        if c_j:
+            comp[sel] = c_j[0]
+        p4[sel] = p4_j
+        w_q[sel] = wq_j
+    w_q = w_q * ip.aim_azimuths(p4, xy, f_lo[:2], f_hi[:2], rng)  # towards the fiducial volumes
     p4[:, 1:] = p4[:, 1:] @ rot.T  # sampler frame (nu along +z) -> flux direction
     w = w * w_q
     good = (w > 0) & (p4[:, 0] > 0)

@@ -8,10 +8,11 @@ for neutrinos travelling along the flux axis z (flux frame; φ uniform over the 
 drawn from q(x, y) p(z | x, y) and carry the weight 1/(q p) x r, so the estimate is unbiased for
 every f -- in particular for every coupling (DESIGN.md, "The speed idea").
 
-* Transverse: a mixture of nested rectangles around the fiducial volumes' bounding rectangle, the
-  innermost enlarged by ``margin`` and the others geometrically wider (ratio <= 3) up to ``reach``,
-  all clipped to the world's bounding rectangle (no material outside it, so nothing is lost).
-  Half of the rays go to the innermost window.  A mixture of nested uniform windows approximates
+* Transverse: a mixture of nested rectangles around the fiducial volumes' bounding rectangle: the
+  rectangle itself, the rectangle enlarged by ``margin`` and others geometrically wider (ratio
+  <= 3) up to ``reach``, all clipped to the world's bounding rectangle (no material outside it,
+  so nothing is lost).  A quarter of the rays go to each of the two innermost windows.  Azimuths
+  are then aimed at the fiducial volumes (``aim_azimuths``).  A mixture of nested uniform windows approximates
   the ~1/r transverse density of long-lived HNLs made far upstream.
 * Depth: along each ray z is drawn from a mixture whose components have density ∝ w(z) g(z) on a
   range: w = r (the interaction probability at the ray's energy: thin dense layers are found, a
@@ -90,7 +91,38 @@ def transverse_windows(fid_lo, fid_hi, world_lo, world_hi, margin: float, reach:
     lo, hi = lo[keep], hi[keep]
     beta = np.full(len(keep), 0.5 / max(len(keep) - 1, 1))
     beta[0] = 0.5 if len(keep) > 1 else 1.0
+    if margin > 0:  # the fiducial rectangle itself takes half of the innermost window's share:
+        exact_lo, exact_hi = np.maximum(fid_lo, world_lo), np.minimum(fid_hi, world_hi)
+        if np.all(exact_hi > exact_lo):  # short-lived HNLs made in the fiducial gas
+            lo, hi = np.vstack([exact_lo, lo]), np.vstack([exact_hi, hi])
+            beta = np.r_[0.5 * beta[0], 0.5 * beta[0], beta[1:]]
     return Windows(lo, hi, beta)
+
+
+def aim_azimuths(p4, xy, lo, hi, rng) -> np.ndarray:
+    """Azimuths of the HNLs (about the flux axis; p4 in the flux frame, modified in place) redrawn
+    uniformly in the range that can reach the fiducial rectangle [lo, hi]; returns the weights
+    delta_phi / (2 pi).
+
+    Seen across the beam, an HNL made at transverse position r moves along a straight line from r
+    in the direction of its azimuth, whatever its polar angle; it can enter the fiducial volumes
+    only if that line crosses the disc around the rectangle (centre c, radius a = half-diagonal),
+    i.e. within asin(a / |c - r|) of the direction to c.  The azimuth is uniform in the process
+    (no azimuthal dependence for an unpolarised beam along the axis), so drawing it in that range
+    with weight delta_phi / (2 pi) is exact for every observable that needs the HNL in the
+    fiducial volumes, and saves the HNLs made far off axis that would point away."""
+    c = 0.5 * (np.asarray(lo, float) + np.asarray(hi, float))
+    a = 0.5 * float(np.hypot(*(np.asarray(hi, float) - np.asarray(lo, float))))
+    to_c = c - xy
+    dist = np.hypot(to_c[:, 0], to_c[:, 1])
+    far = dist > a
+    half = np.where(far, np.arcsin(np.clip(a / np.where(far, dist, 1.0), 0.0, 1.0)), np.pi)
+    pt = np.hypot(p4[:, 1], p4[:, 2])
+    rows = np.flatnonzero(far & (pt > 0))
+    phi = np.arctan2(to_c[rows, 1], to_c[rows, 0]) + half[rows] * (2.0 * rng.uniform(size=rows.size) - 1.0)
+    p4[rows, 1] = pt[rows] * np.cos(phi)
+    p4[rows, 2] = pt[rows] * np.sin(phi)
+    return np.where(far & (pt > 0), half / np.pi, 1.0)
 
 
 def distance_outside(xy, lo, hi) -> np.ndarray:

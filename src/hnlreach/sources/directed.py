@@ -95,6 +95,9 @@ def target_cone(origins, volumes):
     lo, hi = corners.min(axis=0), corners.max(axis=0)
     box = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
     o = np.atleast_2d(np.asarray(origins, dtype=float))
+    if o.shape[0] > 1 and np.all(o == o[0]):  # one production point (a target): one cone
+        axis, half = target_cone(o[:1], volumes)
+        return np.repeat(axis, o.shape[0], axis=0), np.repeat(half, o.shape[0])
     axis = 0.5 * (lo + hi) - o
     axis_u = axis / np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-300)
     to_c = box[None, :, :] - o[:, None, :]

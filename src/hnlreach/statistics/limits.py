@@ -62,7 +62,9 @@ def truncated_gauss_nodes(mean: float, sigma: float, n_nodes: int = _N_NODES) ->
     if sigma == 0.0:
         return np.array([float(mean)]), np.array([1.0])
     lo, hi = max(0.0, mean - _N_SIGMA * sigma), mean + _N_SIGMA * sigma
-    x, w = np.polynomial.legendre.leggauss(n_nodes)
+    from hnlreach.physics.kinematics import gauss_legendre
+
+    x, w = gauss_legendre(n_nodes)
     x = 0.5 * (hi - lo) * x + 0.5 * (hi + lo)
     w = w * np.exp(-0.5 * ((x - mean) / sigma) ** 2)
     return x, w / w.sum()
