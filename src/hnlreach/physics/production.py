@@ -282,6 +282,7 @@ def _build_channels() -> dict[str, Channel]:
 
 
 CHANNELS: dict[str, Channel] = _build_channels()
+PARENTS = frozenset(c.parent for c in CHANNELS.values())  # every name a source may use as parent
 
 
 def get_channel(name: str) -> Channel:
