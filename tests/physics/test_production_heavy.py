@@ -22,7 +22,7 @@ def br(name, m):
 # PDG 2022 averages (l = e or mu) and their form-factor-limited tolerance: the CLN inputs are HFLAV's
 # fits to these very spectra, so agreement within the B+/B0 isospin spread (~5 %) is expected.
 @pytest.mark.parametrize("name, pdg, tol", [
-    ("B0 -> D- mu+ N", 2.24e-2, 0.08),
+    ("B0 -> D- mu+ N", 2.24e-2, 0.08),  # ours 2.08 %: B0/B+ = lifetime ratio 1.08, data 1.03-1.05
     ("B+ -> D~0 mu+ N", 2.35e-2, 0.08),
     ("B0 -> D*(2010)- mu+ N", 4.97e-2, 0.08),
     ("B+ -> D*(2007)~0 mu+ N", 5.58e-2, 0.08),
@@ -110,7 +110,7 @@ HNLCALC_SUM = {("B+", 2.0): 1.4384e-2, ("B+", 2.5): 3.6984e-3,
 
 @pytest.mark.parametrize("parent, m", list(HNLCALC_SUM))
 def test_total_b_production_agrees_with_hnlcalc_and_1805_08567(parent, m):
-    """Ours: B+ 1.322e-2 (2.0 GeV), 3.31e-3 (2.5); B0 1.217e-2, 2.98e-3: 8-11 % below.  The difference
+    """Ours: B+ 1.314e-2 (2.0 GeV), 3.28e-3 (2.5); B0 1.210e-2, 2.96e-3: 9-11 % below.  The difference
     is the B -> D* normalisation: the 1805.08567 pole form factors give BR(B0 -> D*- mu nu) = 5.9 %
     at m_N -> 0 (PDG 4.97 %), ours (HFLAV CLN) 4.9 %; B -> D is 18 % low there, ours 5 %."""
     brs = prod.production_branching_ratios(m, (0.0, 1.0, 0.0))

@@ -3,10 +3,11 @@
 The widths come from `production.semileptonic_width` (Richman-Burchat helicity amplitudes with two
 massive leptons); this module holds the channel list and its form factors, each with its source:
 - B -> D, B -> D* (and B_s -> D_s(*)): CLN parametrisation (Caprini, Lellouch, Neubert,
-  hep-ph/9712417) with the HFLAV 2019 averages of the measured B -> D(*) l nu spectra (arXiv:1909.12524,
-  sec. 5.2: eta_EW G(1)|V_cb| = 41.57e-3, rho^2 = 1.128; eta_EW F(1)|V_cb| = 35.27e-3, rho^2 = 1.122,
-  R1(1) = 1.270, R2(1) = 0.852) and the HQET value R0(1) = 1.14 (Fajfer, Kamenik, Nisandzic,
-  arXiv:1203.2654).  B_s -> D_s(*) uses the same functions (heavy-quark and SU(3) symmetry; the
+  hep-ph/9712417) with HFLAV's fits to the measured B -> D(*) l nu spectra: eta_EW G(1)|V_cb| =
+  41.21e-3, rho^2 = 1.128 (HFLAV evaluation quoted by the PDG, |V_cb| measurements from B -> D l nu);
+  eta_EW F(1)|V_cb| = 35.27e-3, rho^2 = 1.122, R1(1) = 1.270, R2(1) = 0.852 (HFLAV 2019,
+  arXiv:1909.12524, B -> D* l nu CLN average), and the HQET value R0(1) = 1.14 (Fajfer, Kamenik,
+  Nisandzic, arXiv:1203.2654).  B_s -> D_s(*) uses the same functions (heavy-quark and SU(3) symmetry; the
   lattice B_s -> D_s form factors agree with B -> D within errors, HPQCD arXiv:1906.00701).
 - B -> pi, B -> rho: light-cone sum rules of Ball & Zwicky (hep-ph/0406232 Table 8 for pi,
   hep-ph/0412079 Table 8 for rho), with |V_ub| = 3.82e-3.
@@ -22,7 +23,7 @@ from hnlreach.physics import form_factors as ff
 from hnlreach.physics.constants import MASS, V_CKM
 
 # --- b -> c ---------------------------------------------------------------------------------
-B_TO_D = ff.CLNPseudoscalar(41.57e-3, 1.128, "CLN; HFLAV 2019 arXiv:1909.12524")
+B_TO_D = ff.CLNPseudoscalar(41.21e-3, 1.128, "CLN; HFLAV evaluation (PDG)")
 B_TO_DSTAR = ff.CLNVector(35.27e-3, 1.122, 1.270, 0.852, 1.14,
                           "CLN; HFLAV 2019 arXiv:1909.12524; R0(1): arXiv:1203.2654")
 
