@@ -35,3 +35,4 @@ def test_b0_tau_chain_energies_stay_inside_each_dalitz_region():
     assert tau[:, 0].min() >= M_TAU - 1e-12 and tau[:, 0].max() <= end["pi-"] + 1e-9
     assert 0.0 < np.mean(tau[:, 0] > end["D-"]) < share_u
     assert np.mean(tau[:, 0] > end["D*(2010)-"]) < share_u + br["D-"] / sum(br.values())
+
