@@ -36,3 +36,34 @@ def test_b0_tau_chain_energies_stay_inside_each_dalitz_region():
     assert 0.0 < np.mean(tau[:, 0] > end["D-"]) < share_u
     assert np.mean(tau[:, 0] > end["D*(2010)-"]) < share_u + br["D-"] / sum(br.values())
 
+
+
+DATA = __import__("pathlib").Path(__import__("hnlreach").__file__).parent / "data"
+
+
+@pytest.mark.parametrize("energy", [120, 400, 800])
+def test_shipped_b_spectra_load_and_harden_with_beam_energy(energy):
+    """Every shipped B-hadron table reads through TabulatedSpectrum; B+ and B0 spectra from the same
+    b bbar events agree (isospin), and <p> grows with the beam energy."""
+    from hnlreach.sources.spectra import TabulatedSpectrum
+
+    mean_p = {}
+    for e in (120, 400, 800):
+        s = TabulatedSpectrum.from_csv(DATA / "beauty" / f"pythia8_pp_{e}GeV_Bplus.csv", MASS["B+"])
+        p4 = s.sample(4000, np.random.default_rng(e))
+        assert np.sqrt(p4[:, 0] ** 2 - np.sum(p4[:, 1:] ** 2, axis=1)) == pytest.approx(MASS["B+"], rel=1e-6)
+        mean_p[e] = np.linalg.norm(p4[:, 1:], axis=1).mean()
+    assert mean_p[120] < mean_p[400] < mean_p[800]
+    b0 = TabulatedSpectrum.from_csv(DATA / "beauty" / f"pythia8_pp_{energy}GeV_B0.csv", MASS["B0"])
+    p_b0 = np.linalg.norm(b0.sample(4000, np.random.default_rng(1))[:, 1:], axis=1).mean()
+    assert p_b0 == pytest.approx(mean_p[energy], rel=0.05)  # measured: within 1 %
+    for f in (DATA / "beauty").glob(f"pythia8_pp_{energy}GeV_*.csv"):
+        TabulatedSpectrum.from_csv(f, MASS["B0"])
+
+
+def test_charm_spectra_at_800_gev_load():
+    from hnlreach.sources.spectra import TabulatedSpectrum
+
+    for sp in ("Dsplus", "Dsminus", "Dplus", "Dminus", "D0", "Dbar0"):
+        s = TabulatedSpectrum.from_csv(DATA / "charm" / f"pythia8_pp_800GeV_{sp}.csv", MASS["D0"])
+        assert s.counts.sum() > 1000
