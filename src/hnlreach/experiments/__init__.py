@@ -385,9 +385,8 @@ def _data(value, base, where, key):
 
 def _spectrum(s, parent, beam, base, where, key="spectrum"):
     from hnlreach.physics.constants import MASS
-    from hnlreach.sources.spectra import TabulatedSpectrum, XfPt2Spectrum
-
     from hnlreach.physics.production import PARENTS
+    from hnlreach.sources.spectra import TabulatedSpectrum, XfPt2Spectrum
 
     if parent not in PARENTS:
         raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r} "
