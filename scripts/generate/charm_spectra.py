@@ -32,17 +32,20 @@ def theta_edges() -> np.ndarray:
     return np.concatenate([np.linspace(0.0, 0.3, 31), np.linspace(0.35, 1.0, 14), [1.5, 2.2, np.pi]])
 
 
-def generate(energy: float, events: int, seed: int):
+def generate(energy: float, events: int, seed: int, process: str = "HardQCD:hardccbar",
+             species: dict = SPECIES):
+    """Fixed-target p p events of `process` (a PYTHIA switch turned on), the `species` kept stable:
+    (rows (pdg id, px, py, pz) of those hadrons, sigmaGen [mb], accepted events)."""
     import pythia8mc
 
     py = pythia8mc.Pythia("", False)
     for line in (
         "Beams:frameType = 2", "Beams:idA = 2212", "Beams:idB = 2212",
         f"Beams:eA = {energy}", "Beams:eB = 0.",  # eB below the mass: target at rest
-        "HardQCD:hardccbar = on",
+        f"{process} = on",
         "Random:setSeed = on", f"Random:seed = {seed}",
         "Print:quiet = on",
-        *[f"{abs(pid)}:mayDecay = off" for pid in SPECIES if pid > 0],
+        *[f"{abs(pid)}:mayDecay = off" for pid in species if pid > 0],
     ):
         py.readString(line)
     if not py.init():
@@ -52,13 +55,14 @@ def generate(energy: float, events: int, seed: int):
         if not py.next():
             continue
         for prt in py.event:
-            if prt.isFinal() and prt.id() in SPECIES:
+            if prt.isFinal() and prt.id() in species:
                 rows.append((prt.id(), prt.px(), prt.py(), prt.pz()))
     sigma_mb = py.infoPython().sigmaGen()
-    return np.array(rows), sigma_mb, py.infoPython().nAccepted()
+    return np.array(rows, dtype=float).reshape(-1, 4), sigma_mb, py.infoPython().nAccepted()
 
 
-def write_species_tables(outdir: str, rows: np.ndarray, p_max: float, filename: str, header) -> None:
+def write_species_tables(outdir: str, rows: np.ndarray, p_max: float, filename: str, header,
+                         species: dict = SPECIES) -> None:
     """One CSV per species in the TabulatedSpectrum format (p_lo,p_hi,theta_lo,theta_hi,weight),
     written atomically.  rows: (pdg id, px, py, pz); filename: format string with {species};
     header(name, count) -> the '#' provenance lines of that species' file (without '# ')."""
@@ -67,7 +71,7 @@ def write_species_tables(outdir: str, rows: np.ndarray, p_max: float, filename: 
     theta = np.arccos(np.clip(rows[:, 3] / p, -1.0, 1.0))
     p_edges = np.geomspace(0.3, p_max, N_LOGP + 1)
     th_edges = theta_edges()
-    for code, name in SPECIES.items():
+    for code, name in species.items():
         sel = pid == code
         h, _, _ = np.histogram2d(np.clip(p[sel], p_edges[0], None), theta[sel], bins=[p_edges, th_edges])
         lines = [f"# {line}" for line in header(name, int(sel.sum()))] + ["p_lo,p_hi,theta_lo,theta_hi,weight"]

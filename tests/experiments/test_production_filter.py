@@ -26,7 +26,10 @@ def test_charm_original_excludes_ds_and_can_switch_it_back(original):
     assert without == {"D+ -> e+ N", "D+ -> K~0 e+ N", "D+ -> pi0 e+ N", "D0 -> K- e+ N", "D0 -> pi- e+ N"}
     full = copy.deepcopy(cfg)
     del full["production"]
-    assert _channels(full, path) - without == {"D(s)+ -> e+ N", "D(s)+ -> tau+ nu(tau), tau- -> nu(tau) e- N"}
+    ds_semileptonic = {"D(s)+ -> eta e+ N", "D(s)+ -> eta'(958) e+ N", "D(s)+ -> K0 e+ N",
+                       "D(s)+ -> K*(892)0 e+ N"}  # D(s)+ -> phi e+ N is closed at 1 GeV
+    assert _channels(full, path) - without == {"D(s)+ -> e+ N", "D(s)+ -> tau+ nu(tau), tau- -> nu(tau) e- N",
+                                               *ds_semileptonic}
     # tau mixing: the D_s -> tau -> N chains are what the exclusion removes
     assert not any("tau" in c for c in _channels(cfg, path, 1.0, (0, 0, 1.0)))
     assert any(c.startswith("D(s)+ -> tau+ nu(tau), tau- -> ") for c in _channels(full, path, 1.0, (0, 0, 1.0)))
@@ -37,7 +40,9 @@ def test_charm_original_excludes_ds_and_can_switch_it_back(original):
     ({"include": ["D+"], "exclude": ["semileptonic"]}, {"D+ -> e+ N"}),
     ({"include": ["D0 -> K- e+ N"]}, {"D0 -> K- e+ N"}),
     ({"exclude": ["leptonic", "D0"]}, {"D+ -> K~0 e+ N", "D+ -> pi0 e+ N",
-                                       "D(s)+ -> tau+ nu(tau), tau- -> nu(tau) e- N"}),  # tau_leptonic
+                                       "D(s)+ -> tau+ nu(tau), tau- -> nu(tau) e- N",  # tau_leptonic
+                                       "D(s)+ -> eta e+ N", "D(s)+ -> eta'(958) e+ N", "D(s)+ -> K0 e+ N",
+                                       "D(s)+ -> K*(892)0 e+ N"}),
 ])
 def test_include_exclude_by_parent_channel_and_kind(original, prod, expected):
     cfg = copy.deepcopy(original[0])

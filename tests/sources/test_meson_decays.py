@@ -49,7 +49,10 @@ def _q2_cdf_check(q2, dgamma, lo, hi):
 
 
 @pytest.mark.parametrize("channel,m", [("K+ -> pi0 mu+ N", 0.15), ("D0 -> K- e+ N", 0.8),
-                                       ("D+ -> K*(892)~0 mu+ N", 0.5), ("K(L)0 -> pi+ e- N", 0.3)])
+                                       ("D+ -> K*(892)~0 mu+ N", 0.5), ("K(L)0 -> pi+ e- N", 0.3),
+                                       ("B0 -> D*(2010)- mu+ N", 2.0), ("B+ -> D~0 tau+ N", 1.0),
+                                       ("B(c)+ -> J/psi(1S) e+ N", 1.5), ("B0 -> pi- mu+ N", 3.0),
+                                       ("D(s)+ -> phi(1020) e+ N", 0.3)])
 def test_semileptonic_q2_spectrum_matches_width_formula(channel, m):
     """The sampler uses the matrix element behind the width: the sampled q^2 = (p_l + p_N)^2 follows
     dGamma/dq^2 (Kolmogorov distance < 1.5 % with 40k events; pure phase space fails this)."""

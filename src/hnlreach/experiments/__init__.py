@@ -393,10 +393,12 @@ def _data(value, base, where, key):
 
 def _spectrum(s, parent, beam, base, where, key="spectrum"):
     from hnlreach.physics.constants import MASS
+    from hnlreach.physics.production import PARENTS
     from hnlreach.sources.spectra import TabulatedSpectrum, XfPt2Spectrum
 
-    if parent not in MASS:
-        raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r}")
+    if parent not in PARENTS:
+        raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r} "
+                            f"(parents with HNL production channels: {', '.join(sorted(PARENTS))})")
     spec = s["spectrum"]
     if spec["kind"] == "xf_pt2":
         if "n" not in spec or "b_GeV2" not in spec:

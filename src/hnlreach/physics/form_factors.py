@@ -17,8 +17,17 @@ from hnlreach.physics.constants import MASS
 M_PI_CH = MASS["pi+"]
 
 
+class PseudoscalarFormFactors:
+    """P -> P' form factors: form(q2, M, m) -> (|V| f+(q^2), |V| f0(q^2)) for parent mass M and
+    daughter mass m (subclasses)."""
+
+
+class VectorFormFactors:
+    """P -> V form factors: form(q2, M, m) -> (|V| V, |V| A0, |V| A1, |V| A2) (subclasses)."""
+
+
 @dataclass(frozen=True)
-class PseudoscalarFF:
+class PseudoscalarFF(PseudoscalarFormFactors):
     """f+ and f0 for P -> P'; `norm` = |V_CKM| f+(0)."""
 
     norm: float
@@ -28,8 +37,8 @@ class PseudoscalarFF:
     c: float = 0.0  # kl3: lambda_0 ; pole: Becirevic-Kaidalov alpha
     source: str = ""
 
-    def __call__(self, q2):
-        """(|V| f+(q^2), |V| f0(q^2)) as arrays."""
+    def __call__(self, q2, M=None, m=None):
+        """(|V| f+(q^2), |V| f0(q^2)) as arrays (M, m unused: the shape is in q^2 alone)."""
         q2 = np.asarray(q2, dtype=float)
         if self.kind == "kl3":
             t = q2 / M_PI_CH**2  # PDG expansion variable t/m_pi+^2
@@ -44,7 +53,7 @@ class PseudoscalarFF:
 
 
 @dataclass(frozen=True)
-class VectorFF:
+class VectorFF(VectorFormFactors):
     """V, A0, A1, A2 for P -> V as single poles; `norm` = |V_CKM| A1(0), ratios r_V = V(0)/A1(0),
     r_2 = A2(0)/A1(0); A0(0) from the q^2 = 0 constraint A0(0) = [(M+m)A1(0) - (M-m)A2(0)]/(2m)."""
 
@@ -87,3 +96,112 @@ D_TO_PI = PseudoscalarFF(0.1436, "pole", MASS["D*(2010)+"], 2.343, 0.21,
 # poles m_V = 2.1 GeV, m_A = 2.5 GeV; A1(0) = 0.573 (same paper) times |V_cs| = 0.975.
 D_TO_KSTAR = VectorFF(0.573 * 0.975, 1.411, 0.788, 2.1, 2.5, MASS["D(s)+"],
                       "BESIII PRD 94 (2016) 032001")
+
+
+# --- heavy-meson form factors (B, B_s, B_c, D_s) ----------------------------------------------
+def _recoil(q2, M, m):
+    """w = v.v' = (M^2 + m^2 - q^2) / (2 M m) and the CLN conformal variable
+    z = (sqrt(w+1) - sqrt2)/(sqrt(w+1) + sqrt2) (Caprini, Lellouch, Neubert, hep-ph/9712417)."""
+    w = (M * M + m * m - np.asarray(q2, dtype=float)) / (2.0 * M * m)
+    a = np.sqrt(w + 1.0)
+    return w, (a - np.sqrt(2.0)) / (a + np.sqrt(2.0))
+
+
+@dataclass(frozen=True)
+class CLNPseudoscalar(PseudoscalarFormFactors):
+    """B -> D in the CLN parametrisation (hep-ph/9712417): V1(w) = V1(1)[1 - 8 rho^2 z +
+    (51 rho^2 - 10) z^2 - (252 rho^2 - 84) z^3], the scalar S1(w) = V1(w) 1.0036 [1 - 0.0068 (w-1)
+    + 0.0017 (w-1)^2 - 0.0013 (w-1)^3] (CLN, as used by Fajfer, Kamenik, Nisandzic arXiv:1203.2654
+    sec. 2); f+ = V1 / r, f0 = r (w+1)/2 S1 with r = 2 sqrt(M m)/(M + m).  `norm` = eta_EW |V_cb| V1(1)."""
+
+    norm: float
+    rho2: float
+    source: str = ""
+
+    def __call__(self, q2, M, m):
+        w, z = _recoil(q2, M, m)
+        r = self.rho2
+        v1 = self.norm * (1.0 - 8.0 * r * z + (51.0 * r - 10.0) * z * z - (252.0 * r - 84.0) * z**3)
+        s1 = v1 * 1.0036 * (1.0 - 0.0068 * (w - 1) + 0.0017 * (w - 1) ** 2 - 0.0013 * (w - 1) ** 3)
+        rr = 2.0 * np.sqrt(M * m) / (M + m)
+        return v1 / rr, rr * 0.5 * (w + 1.0) * s1
+
+
+@dataclass(frozen=True)
+class CLNVector(VectorFormFactors):
+    """B -> D* in the CLN parametrisation (hep-ph/9712417): h_A1(w) = h_A1(1)[1 - 8 rho^2 z +
+    (53 rho^2 - 15) z^2 - (231 rho^2 - 91) z^3], R1(w) = R1(1) - 0.12 (w-1) + 0.05 (w-1)^2,
+    R2(w) = R2(1) + 0.11 (w-1) - 0.06 (w-1)^2, R0(w) = R0(1) - 0.11 (w-1) + 0.01 (w-1)^2;
+    A1 = (w+1)/2 r h_A1, V = R1 h_A1 / r, A2 = R2 h_A1 / r, A0 = R0 h_A1 / r, r = 2 sqrt(Mm)/(M+m)
+    (Fajfer, Kamenik, Nisandzic arXiv:1203.2654 eqs. (6)-(9)).  `norm` = eta_EW |V_cb| h_A1(1)."""
+
+    norm: float
+    rho2: float
+    r1: float
+    r2: float
+    r0: float
+    source: str = ""
+
+    def __call__(self, q2, M, m):
+        w, z = _recoil(q2, M, m)
+        r = self.rho2
+        ha1 = self.norm * (1.0 - 8.0 * r * z + (53.0 * r - 15.0) * z * z - (231.0 * r - 91.0) * z**3)
+        d = w - 1.0
+        rr = 2.0 * np.sqrt(M * m) / (M + m)
+        v = (self.r1 - 0.12 * d + 0.05 * d * d) * ha1 / rr
+        a2 = (self.r2 + 0.11 * d - 0.06 * d * d) * ha1 / rr
+        a0 = (self.r0 - 0.11 * d + 0.01 * d * d) * ha1 / rr
+        return v, a0, 0.5 * (w + 1.0) * rr * ha1, a2
+
+
+@dataclass(frozen=True)
+class Poles:
+    """One form factor as a sum of poles: sum_k c_k / (1 - q^2/m_k^2)^n_k; terms = ((c, m, n), ...)."""
+
+    terms: tuple
+
+    def __call__(self, q2):
+        q2 = np.asarray(q2, dtype=float)
+        return sum(c / (1.0 - q2 / (m * m)) ** n for c, m, n in self.terms)
+
+
+@dataclass(frozen=True)
+class QuadraticPole:
+    """One form factor f(0) / (1 - x - delta x^2), x = q^2 / M_fit^2 (the B_c form-factor fits
+    tabulated in arXiv:1805.08567 appendix C)."""
+
+    f0: float
+    mass: float
+    delta: float
+
+    def __call__(self, q2):
+        x = np.asarray(q2, dtype=float) / self.mass**2
+        return self.f0 / (1.0 - x - self.delta * x * x)
+
+
+@dataclass(frozen=True)
+class ShapePseudoscalar(PseudoscalarFormFactors):
+    """f+ and f0 from shape functions of q^2, times `ckm` = |V_CKM|."""
+
+    ckm: float
+    fplus: object
+    fzero: object
+    source: str = ""
+
+    def __call__(self, q2, M=None, m=None):
+        return self.ckm * self.fplus(q2), self.ckm * self.fzero(q2)
+
+
+@dataclass(frozen=True)
+class ShapeVector(VectorFormFactors):
+    """V, A0, A1, A2 from shape functions of q^2, times `ckm` = |V_CKM|."""
+
+    ckm: float
+    v: object
+    a0: object
+    a1: object
+    a2: object
+    source: str = ""
+
+    def __call__(self, q2, M=None, m=None):
+        return tuple(self.ckm * f(q2) for f in (self.v, self.a0, self.a1, self.a2))

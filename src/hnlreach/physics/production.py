@@ -21,6 +21,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics import form_factors as ff
 from hnlreach.physics import tau_decays
+from hnlreach.physics.production_semileptonic import SEMILEPTONIC_HEAVY
 from hnlreach.physics.constants import (
     F_PSEUDOSCALAR, F_VECTOR, FLAVOURS, G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM,
     kallen,
@@ -124,7 +125,7 @@ def _lepton_factors(q2, m1, m2):
     return 1.0 - s / (2 * q2) - d / (2 * q2 * q2), s / (2 * q2) - d / (2 * q2 * q2)
 
 
-def semileptonic_dgamma_dq2(parent: str, daughter: str, form: ff.PseudoscalarFF | ff.VectorFF,
+def semileptonic_dgamma_dq2(parent: str, daughter: str, form: ff.PseudoscalarFormFactors | ff.VectorFormFactors,
                             m_lepton: float, mass, q2, isospin: float = 1.0):
     """dGamma/dq^2 / |U|^2 [GeV^-1] for P -> P'/V l N (Richman-Burchat RMP 67 eqs. (47)-(53) for the
     helicity amplitudes; lepton masses via `_lepton_factors`):
@@ -134,8 +135,8 @@ def semileptonic_dgamma_dq2(parent: str, daughter: str, form: ff.PseudoscalarFF 
     mass = np.asarray(mass, dtype=float)
     p_had = _sqrt_kallen(M * M, m * m, q2) / (2 * M)
     p_lep = _sqrt_kallen(q2, m_lepton**2, mass**2) / (2 * np.sqrt(q2))
-    if isinstance(form, ff.PseudoscalarFF):
-        fp, f0 = form(q2)
+    if isinstance(form, ff.PseudoscalarFormFactors):
+        fp, f0 = form(q2, M, m)
         h_spatial = (2 * M * p_had * fp) ** 2 / q2  # |H_0|^2
         h_t = (f0 * (M * M - m * m)) ** 2 / q2
     else:
@@ -164,7 +165,7 @@ def semileptonic_width(parent: str, daughter: str, form, m_lepton: float, mass,
 
 
 # --- matrix elements on the Dalitz plot (for event sampling) ------------------------------
-def semileptonic_matrix_element(parent: str, daughter: str, form: ff.PseudoscalarFF,
+def semileptonic_matrix_element(parent: str, daughter: str, form: ff.PseudoscalarFormFactors,
                                 m_lepton: float, mass: float, m12sq, m23sq):
     """|M|^2 (up to a constant) of P -> P'(1) l(2) N(3) at Dalitz point m12^2 = (p_P'+p_l)^2,
     m23^2 = (p_l+p_N)^2 = q^2:  2(H.p_l)(H.p_N) - H^2 (p_l.p_N), H = f+ (p+k) + f- q.
@@ -173,7 +174,7 @@ def semileptonic_matrix_element(parent: str, daughter: str, form: ff.Pseudoscala
     ml2, mn2 = m_lepton**2, mass**2
     q2 = np.asarray(m23sq, dtype=float)
     m13sq = M * M + m * m + ml2 + mn2 - m12sq - q2
-    fp, f0 = form(q2)
+    fp, f0 = form(q2, M, m)
     fm = (f0 - fp) * (M * M - m * m) / q2
     kp1 = 0.5 * (m12sq - m * m - ml2)
     kp2 = 0.5 * (m13sq - m * m - mn2)
@@ -255,6 +256,7 @@ def _build_channels() -> dict[str, Channel]:
         ("D+", "pi0", ff.D_TO_PI, 0.5, 1.0, "+"),
         ("D0", "K*(892)-", ff.D_TO_KSTAR, 1.0, 1.0, "+"),
         ("D+", "K*(892)~0", ff.D_TO_KSTAR, 1.0, 1.0, "+"),
+        *SEMILEPTONIC_HEAVY,
     ]
     for parent, daughter, form, iso, corr, charge in semi:
         for fl in FLAVOURS:
@@ -280,6 +282,7 @@ def _build_channels() -> dict[str, Channel]:
 
 
 CHANNELS: dict[str, Channel] = _build_channels()
+PARENTS = frozenset(c.parent for c in CHANNELS.values())  # every name a source may use as parent
 
 
 def get_channel(name: str) -> Channel:

@@ -11,19 +11,21 @@ distribution in the tau frame, not the rates).
 """
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics import production as prod
-from hnlreach.physics.constants import LEPTON_MASS, MASS, V_CKM
-from hnlreach.physics.form_factors import VectorFF
+from hnlreach.physics.constants import LEPTON_MASS, MASS
+from hnlreach.physics.form_factors import VectorFormFactors
 from hnlreach.physics.kinematics import (
     as_generator, boost_to_lab, dalitz_limits_m23sq, isotropic_directions, sample_n_body,
     sample_three_body, sample_two_body, two_body_momentum,
 )
 
 __all__ = ["sample_channel_rest_frame", "hnl_momenta_rest_frame", "hnl_momenta_from_parents", "hnl_momenta_from_chain",
-           "tau_from_parent", "chain_branching_ratio"]
+           "tau_from_parent", "tau_production", "chain_branching_ratio"]
 
 
 def _channel_and_mass(channel: str, mass: float):
@@ -39,7 +41,12 @@ def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
     that order).  Orders: two-body as in the channel name; semileptonic (N, l, X); tau -> l nu~ N
     as (N, l, nu~); tau -> nu_tau l N as (l, nu_tau, N); tau -> hadrons N as in the channel name."""
     c, m = _channel_and_mass(channel, mass)
-    rng = as_generator(rng)
+    return _sample_rest_frame(c, m, n, as_generator(rng))
+
+
+def _sample_rest_frame(c, m: float, n: int, rng):
+    """sample_channel_rest_frame for a Channel object and an HNL mass m >= 0 (m = 0: the SM
+    neutrino in place of N, used for the tau-producing decays of the tau chain)."""
     M = MASS[c.parent]
     if len(c.products) == 2:
         others = [MASS[p] for p in c.products if p != "N"]
@@ -58,7 +65,7 @@ def sample_channel_rest_frame(channel: str, mass: float, n: int, rng=None):
     # semileptonic, order (N, l, X): m12^2 = q^2, m23^2 = (p_l + p_X)^2
     ml, mx = LEPTON_MASS[p["lepton"]], MASS[p["daughter"]]
     masses = (m, ml, mx)
-    if isinstance(p["form"], VectorFF):
+    if isinstance(p["form"], VectorFormFactors):
         def w(q2, s_lx):  # exact dGamma/dq^2, flat in s_lx at fixed q^2
             lo, hi = dalitz_limits_m23sq(M, masses, q2)
             dg = prod.semileptonic_dgamma_dq2(c.parent, p["daughter"], p["form"], ml, m, q2)
@@ -111,16 +118,43 @@ def hnl_momenta_from_parents(channel: str, mass: float, parent_p4, rng=None) -> 
     return boost_to_lab(rest, p4)
 
 
+@cache
+def tau_production(parent: str) -> tuple:
+    """SM decays parent+ -> tau+ X feeding the tau chain, as ((Channel, BR), ...): the two-body
+    P+ -> tau+ nu and the semileptonic P -> X tau+ nu (B -> D(*), B_s -> D_s(*), B_c -> J/psi, eta_c,
+    B -> pi, rho), each the `... tau+ N` production channel at m_N = 0 (N -> massless nu_tau).
+    Missing: B -> D** tau nu and non-resonant modes (~20 % of b -> c tau nu, HFLAV 2019)."""
+    out = tuple((c, float(c.branching_ratio(0.0))) for c in prod.CHANNELS.values()
+                if c.parent == parent and c.flavour == "tau" and c.kind in ("leptonic", "semileptonic"))
+    if not out:
+        raise HNLInputError(f"{parent} has no tau decay: it cannot feed a tau chain")
+    return out
+
+
 def tau_from_parent(parent_p4, rng=None, parent: str = "D(s)+") -> np.ndarray:
-    """Lab four-momenta (n, 4) of the tau from P -> tau nu_tau (two-body, isotropic)."""
+    """Lab four-momenta (n, 4) of the tau from parent+ -> tau+ X: the decays of `tau_production`
+    chosen in proportion to their BRs, each sampled with its own matrix element."""
     p4 = _check_parents(parent_p4)
-    rest = sample_two_body(MASS[parent], LEPTON_MASS["tau"], 0.0, p4.shape[0], as_generator(rng))[:, 0]
-    return boost_to_lab(rest, p4)
+    rng = as_generator(rng)
+    chans = tau_production(parent)
+    n = p4.shape[0]
+    if len(chans) == 1:
+        rest, names = _sample_rest_frame(chans[0][0], 0.0, n, rng)
+        return boost_to_lab(rest[:, names.index("tau+")], p4)
+    br = np.array([b for _, b in chans])
+    pick = rng.choice(br.size, size=n, p=br / br.sum())
+    out = np.empty((n, 4))
+    for i, (c, _) in enumerate(chans):
+        sel = np.flatnonzero(pick == i)
+        if sel.size:
+            rest, names = _sample_rest_frame(c, 0.0, sel.size, rng)
+            out[sel] = boost_to_lab(rest[:, names.index("tau+")], p4[sel])
+    return out
 
 
 def hnl_momenta_from_chain(tau_channel: str, mass: float, parent_p4, rng=None,
                            parent: str = "D(s)+", return_tau: bool = False):
-    """HNL four-momenta (n, 4) from the chain parent -> tau nu_tau, tau -> N X (tau_channel is a
+    """HNL four-momenta (n, 4) from the chain parent -> tau X, tau -> N X' (tau_channel is a
     `tau- -> ...` channel; tau+ kinematics are identical by CP).  Tau polarisation neglected."""
     if not tau_channel.startswith("tau-"):
         raise HNLInputError(f"chain needs a tau- channel, got {tau_channel!r}")
@@ -131,7 +165,7 @@ def hnl_momenta_from_chain(tau_channel: str, mass: float, parent_p4, rng=None,
 
 
 def chain_branching_ratio(tau_channel: str, mass, parent: str = "D(s)+"):
-    """BR(parent -> tau nu) [SM, own formula at m = 0] x BR(tau -> N X) per unit |U|^2 (vectorised)."""
-    ckm = {"D(s)+": V_CKM["c", "s"], "D+": V_CKM["c", "d"], "B+": V_CKM["u", "b"]}[parent]
-    br_tau = prod.leptonic_width(parent, LEPTON_MASS["tau"], 0.0, ckm) / prod.parent_width(parent)
+    """BR(parent -> tau X) [SM, own formulas at m = 0, summed over `tau_production`] x BR(tau -> N X')
+    per unit |U|^2 (vectorised)."""
+    br_tau = sum(b for _, b in tau_production(parent))
     return br_tau * prod.channel_branching_ratio(tau_channel, mass)
