@@ -357,18 +357,26 @@ def sample_n_body(M, masses, n: int | None = None, rng=None) -> np.ndarray:
         emmin += masses[i - 1]
         emmax = emmax + masses[i]
         wmax = wmax * two_body_momentum(emmax, emmin, masses[i])
+    rate = 1.0  # running acceptance estimate: later rounds give each pending event ~2/rate tries
     while todo.size:
-        m = todo.size
+        rep = int(min(np.ceil(2.0 / rate), max(1, 4 * n // todo.size), 10_000))
+        cand = np.repeat(todo, rep)  # independent tries per event; the first accepted one is kept
+        m = cand.size
         r = np.sort(rng.uniform(size=(m, k - 2)), axis=1) if k > 2 else np.zeros((m, 0))
         inv = np.empty((m, k))  # invariant mass of the subsystem of the first i+1 daughters
         inv[:, 0] = masses[0]
-        inv[:, 1:k - 1] = cum[1:k - 1] + r * T[todo, None]
-        inv[:, k - 1] = M[todo]
+        inv[:, 1:k - 1] = cum[1:k - 1] + r * T[cand, None]
+        inv[:, k - 1] = M[cand]
         pk = two_body_momentum(inv[:, 1:], inv[:, :-1], masses[None, 1:])  # (m, k-1)
         w = np.prod(pk, axis=1)
-        acc = rng.uniform(size=m) * wmax[todo] < w
-        sel, pk, inv = todo[acc], pk[acc], inv[acc]
-        todo = todo[~acc]
+        acc = rng.uniform(size=m) * wmax[cand] < w
+        rate = max(acc.mean(), 1e-4)
+        first = np.zeros(m, dtype=bool)  # first accepted try of each event (tries are grouped by event)
+        hit = acc.reshape(todo.size, rep)
+        got = hit.any(axis=1)
+        first[np.nonzero(got)[0] * rep + hit[got].argmax(axis=1)] = True
+        sel, pk, inv = cand[first], pk[first], inv[first]
+        todo = todo[~got]
         a = sel.size
         if a == 0:
             continue

@@ -115,15 +115,14 @@ def directed_hnls(channel_kind: str, channel: str, mass: float, parents, origins
 
     channel_kind 'direct': parent -> ... N (channel); otherwise channel_kind is the tau- channel
     of the chain parent -> tau nu, tau -> N X (the tau itself is sampled without bias)."""
-    from hnlreach.sources.meson_decays import sample_channel_rest_frame, tau_from_parent
+    from hnlreach.sources.meson_decays import hnl_momenta_rest_frame, tau_from_parent
 
     rng = as_generator(rng)
     mother = parents
     if channel_kind != "direct":
         mother, channel = tau_from_parent(parents, rng, parent), channel_kind
     n = mother.shape[0]
-    rest, names = sample_channel_rest_frame(channel, mass, n, rng)
-    p_star = np.linalg.norm(rest[:, names.index("N"), 1:], axis=1)
+    p_star = np.linalg.norm(hnl_momenta_rest_frame(channel, mass, n, rng)[:, 1:], axis=1)
     axis, half = target_cone(origins, volumes)
     dirs, d_omega = cone_directions(axis, half, n, rng)
     p4, dens = lab_momenta_along(mother, mass, p_star, dirs, rng)

@@ -77,9 +77,10 @@ def _sample_rest_frame(c, m: float, n: int, rng):
     return sample_three_body(M, masses, n, rng, weight=w), names
 
 
-def _tau_multihadron(c, m: float, n: int, rng) -> np.ndarray:
+def _tau_multihadron(c, m: float, n: int, rng, hnl_only: bool = False) -> np.ndarray:
     """(n, k+1, 4) tau-rest-frame momenta of tau -> h_1..h_k N: s from the crossed spectrum,
-    N recoiling two-body against X(s), X -> hadrons by flat phase space (GENBOD)."""
+    N recoiling two-body against X(s), X -> hadrons by flat phase space (GENBOD).
+    hnl_only: (n, 4) N momenta only (the hadrons' phase space is not needed for a rate)."""
     from hnlreach.physics import tau_decays
 
     M = MASS[c.parent]
@@ -91,6 +92,8 @@ def _tau_multihadron(c, m: float, n: int, rng) -> np.ndarray:
     d = isotropic_directions(n, rng) * pstar[:, None]
     p_x = np.column_stack([np.sqrt(s + pstar**2), -d])
     p_n = np.column_stack([np.sqrt(m * m + pstar**2), d])
+    if hnl_only:
+        return p_n
     had = sample_n_body(mx, masses, rng=rng)
     had = boost_to_lab(had, p_x)
     return np.concatenate([had, p_n[:, None, :]], axis=1)
@@ -98,6 +101,9 @@ def _tau_multihadron(c, m: float, n: int, rng) -> np.ndarray:
 
 def hnl_momenta_rest_frame(channel: str, mass: float, n: int, rng=None) -> np.ndarray:
     """n HNL four-momenta (n, 4) in the parent rest frame for a production channel."""
+    c, m = _channel_and_mass(channel, mass)
+    if c.kind == "tau_multihadron":
+        return _tau_multihadron(c, m, n, as_generator(rng), hnl_only=True)
     p4, names = sample_channel_rest_frame(channel, mass, n, rng)
     return p4[:, names.index("N")]
 
