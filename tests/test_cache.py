@@ -56,3 +56,19 @@ def test_experiment_hash_follows_referenced_files(tmp_path):
     assert experiment_hash.__wrapped__(str(tmp_path / "e.toml")) != h1
     assert cached_factory(counting_sample, tmp_path / "e.toml", tmp_path, mixing="mu").key != \
         cached_factory(counting_sample, tmp_path / "e.toml", tmp_path, mixing="e").key
+
+
+def test_prune_removes_oldest_samples_down_to_the_cap(tmp_path):
+    import os
+
+    from hnlreach.cache import prune
+
+    d = tmp_path / "samples" / "ab"
+    d.mkdir(parents=True)
+    for i in range(5):  # 5 files of 1000 bytes, oldest first
+        f = d / f"{i}.npz"
+        f.write_bytes(b"x" * 1000)
+        os.utime(f, (1000 + i, 1000 + i))
+    assert prune(tmp_path, max_bytes=2500) == 3
+    assert sorted(p.name for p in d.iterdir()) == ["3.npz", "4.npz"]
+    assert prune(tmp_path, max_bytes=2500) == 0

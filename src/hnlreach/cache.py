@@ -113,7 +113,39 @@ class CachedFactory:
         return sample
 
 
+def max_cache_bytes() -> int:
+    """Size cap of the sample cache: $HNLREACH_CACHE_MAX_GB (default 2 GB)."""
+    try:
+        gb = float(os.environ.get("HNLREACH_CACHE_MAX_GB", "2"))
+    except ValueError:
+        gb = 2.0
+    return int(max(gb, 0.0) * 1e9)
+
+
+def prune(directory=None, max_bytes: int | None = None) -> int:
+    """Delete the least recently written samples until the cache holds at most max_bytes;
+    returns the number of files removed.  Called once per scan, before it writes."""
+    root = (Path(directory) if directory is not None else cache_dir()) / "samples"
+    max_bytes = max_cache_bytes() if max_bytes is None else max_bytes
+    try:
+        files = [(st.st_mtime, st.st_size, f) for f in root.glob("*/*.npz") for st in [f.stat()]]
+    except OSError:
+        return 0
+    total, removed = sum(size for _, size, _ in files), 0
+    for _, size, f in sorted(files):
+        if total <= max_bytes:
+            break
+        try:
+            f.unlink()
+            total, removed = total - size, removed + 1
+        except OSError:
+            pass
+    return removed
+
+
 def cached_factory(factory, experiment_path: str, directory=None, **model) -> CachedFactory:
-    """CachedFactory keyed by the experiment's content hash and the model/options given."""
+    """CachedFactory keyed by the experiment's content hash and the model/options given; the
+    cache is first pruned to its size cap (max_cache_bytes)."""
     opts = ",".join(f"{k}={model[k]!r}" for k in sorted(model))
+    prune(directory)
     return CachedFactory(factory, f"{experiment_hash(str(experiment_path))}|{opts}", directory)
