@@ -147,19 +147,24 @@ def _two_body(model, j, a, m_a, X):
         u = ha.u_spin(P, m, s)
         for h in (-1, 1):
             ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, math.pi * one, h))
-            if X == "h'":
-                total += abs(ha.scalar(ub, _matrix(cs), u)[0]) ** 2
-                continue
-            if X == "Z'":
-                J = ha.current(ub, np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv)), u)
-            else:
-                sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
-                J = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
-            msq = -np.real(ha.dot(J, np.conj(J)))[0]
-            if X == "Z'":
-                msq += abs(ha.dot(J, q)[0]) ** 2 / (M * M)
-            total += msq
+            total += _msq_two_body(X, ub, u, q, M, cv, cs, cd)
     return 0.5 * total * p / (8 * math.pi * m * m)
+
+
+def _msq_two_body(X, ub, u, q, M, cv, cs, cd) -> float:
+    """|M|^2 of N_j -> a X for one pair of spinors (ub of the daughter a, u of N_j), X polarisations
+    summed (-g + qq/M^2 for the Z', -g for the photon); vertices of _vertices."""
+    if X == "h'":
+        return abs(ha.scalar(ub, _matrix(cs), u)[0]) ** 2
+    if X == "Z'":
+        J = ha.current(ub, np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv)), u)
+    else:
+        sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
+        J = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
+    msq = -np.real(ha.dot(J, np.conj(J)))[0]
+    if X == "Z'":
+        msq += abs(ha.dot(J, q)[0]) ** 2 / (M * M)
+    return float(msq)
 
 
 # --- three-body N_j -> a l+ l- -----------------------------------------------------------------------
@@ -345,14 +350,6 @@ def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
         tot = 0.0
         for h in (-1, 1):
             ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, theta * one, h))
-            if X == "h'":
-                tot += abs(ha.scalar(ub, _matrix(cs), u)[0]) ** 2
-                continue
-            if X == "Z'":
-                J = ha.current(ub, np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv)), u)
-            else:
-                sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
-                J = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
-            tot += -np.real(ha.dot(J, np.conj(J)))[0] + (abs(ha.dot(J, q)[0]) ** 2 / (M * M) if X == "Z'" else 0.0)
+            tot += _msq_two_body(X, ub, u, q, M, cv, cs, cd)
         rate.append(tot)
     return (rate[0] - rate[1]) / (rate[0] + rate[1])
