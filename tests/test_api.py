@@ -57,12 +57,13 @@ def test_open_flags_and_mass_reach(charm):
 
 
 def test_mc_error_of_the_boundaries(charm):
-    """Lower boundary: long lifetime, N ~ g^2 (production x decay probability, g = |U|^2), so the
-    boundary's relative error is half that of N; upper boundary: N falls exponentially with g,
-    so the boundary is far better known than N there."""
+    """Lower boundary: near the long-lifetime limit N ~ g^2 (production x decay probability,
+    g = |U|^2), so the boundary's relative error is N's divided by d ln N / d ln g, which lies
+    between ~1.7 (the decay probability starting to saturate at 1 GeV) and 2; upper boundary: N
+    falls exponentially with g, so the boundary is far better known than N there."""
     i = int(np.flatnonzero(np.isclose(charm.masses, 1.0))[0])
     n_err, g_err = charm.mc[i]["rel_mc_error_at_boundaries"], charm.mc[i]["rel_coupling_error_at_boundaries"]
-    assert g_err[0] == pytest.approx(n_err[0] / 2, rel=0.05)
+    assert 0.5 <= g_err[0] / n_err[0] <= 0.6
     assert g_err[1] < n_err[1] / 5
 
 
