@@ -41,7 +41,7 @@ def test_examples_use_only_the_public_api():
 
 
 def test_users_see_papers_not_internal_source_numbers():
-    """README, `hnlreach experiments` and the package text cite papers (scripts/cite_papers.py)."""
+    """README, `hnlreach experiments` and the package text cite papers."""
     pat = re.compile(r"seed[ -]00[0-9](?![0-9A-Za-z_]|-emulation)", re.IGNORECASE)
     res = run_cli("experiments")
     assert res.returncode == 0 and not pat.search(res.stdout) and "arXiv:2107.14685" in res.stdout
