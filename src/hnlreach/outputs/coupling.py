@@ -22,6 +22,15 @@ def _pattern(spec: str) -> tuple[float, float, float]:
     return tuple(round(x, 12) for x in flavour_pattern(spec))
 
 
+_RATIO = r"([0-9.e+-]+:[0-9.e+-]+:[0-9.e+-]+)"
+_FORMS = (  # (kind, regex whose group 1 is a flavour or an e:mu:tau ratio), on the lower-cased text
+    ("mixing", r"^\|u_?(e|mu|tau)\|\^?2$"),
+    ("mixing", r"^\|u\|\^?2\(e:mu:tau=" + _RATIO + r"\)$"),
+    ("dipole", r"^d_?(e|mu|tau)(?:\[gev\^-1\]|\[1/gev\])?$"),
+    ("dipole", r"^d\(e:mu:tau=" + _RATIO + r"\)(?:\[gev\^-1\])?$"),
+)
+
+
 @dataclass(frozen=True)
 class Coupling:
     """kind: 'mixing' (|U|^2, dimensionless) or 'dipole' (d, GeV^-1); pattern: e:mu:tau weights
@@ -45,18 +54,10 @@ class Coupling:
         m = re.match(r"^(mixing|dipole):(.+)$", low)
         if m:
             return cls(m.group(1), _pattern(m.group(2)))
-        m = re.match(r"^\|u_?(e|mu|tau)\|\^?2$", low)
-        if m:
-            return cls("mixing", _pattern(m.group(1)))
-        m = re.match(r"^\|u\|\^?2\(e:mu:tau=([0-9.e+-]+:[0-9.e+-]+:[0-9.e+-]+)\)$", low)
-        if m:
-            return cls("mixing", _pattern(m.group(1)))
-        m = re.match(r"^d_?(e|mu|tau)(\[gev\^-1\]|\[1/gev\])?$", low)
-        if m:
-            return cls("dipole", _pattern(m.group(1)))
-        m = re.match(r"^d\(e:mu:tau=([0-9.e+-]+:[0-9.e+-]+:[0-9.e+-]+)\)(\[gev\^-1\])?$", low)
-        if m:
-            return cls("dipole", _pattern(m.group(1)))
+        for kind, pat in _FORMS:
+            m = re.match(pat, low)
+            if m:
+                return cls(kind, _pattern(m.group(1)))
         raise HNLInputError(f"coupling {text!r} not understood: write e.g. |U_tau|^2, d_mu [GeV^-1], "
                             "mixing:1:1:0 or dipole:mu")
 
