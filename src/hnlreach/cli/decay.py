@@ -40,13 +40,7 @@ def command(mass, mixing, dipole, majorana, coupling, model_file, dipole_normali
         "ctau_m": hnl.ctau,
         "branching_ratios": hnl.branching_ratios,
     }
-    if as_json:
-        click.echo(to_json(out))
-        return
-    click.echo(f"m = {hnl.mass:g} GeV  ({out['model']['nature']})  width = {hnl.width:.4e} GeV"
-               f"  c*tau = {hnl.ctau:.4e} m")
-    for ch, br in out["branching_ratios"].items():
-        click.echo(f"  {ch:32s} {br:.4e}")
+    _show(out, as_json, out["model"]["nature"])
 
 
 def _model_command(model_file, j, dipole_normalisation, as_json):
@@ -58,17 +52,21 @@ def _model_command(model_file, j, dipole_normalisation, as_json):
     model = load_model(model_file)
     if dipole_normalisation is not None:  # --dipole-normalisation given: overrides the file's
         model = dataclasses.replace(model, dipole_normalisation=dipole_normalisation)
-    total = model.width(j)
     out = {
         "model": model.name, "model_file": str(model_file), "hnl": f"N{j}", "mass_GeV": model.mass(j),
         "nature": "Majorana" if model.majorana else "Dirac", "dipole_normalisation": model.dipole_normalisation,
-        "width_GeV": total, "ctau_m": model.ctau(j), "branching_ratios": model.branching_ratios(j),
+        "width_GeV": model.width(j), "ctau_m": model.ctau(j), "branching_ratios": model.branching_ratios(j),
         "zprime_widths_GeV": dd.zprime_widths(model), "hprime_widths_GeV": dd.hprime_widths(model),
     }
+    _show(out, as_json, out["nature"], prefix=f"N{j}: ", suffix=f"   model {model.name} ({model_file})", column=40)
+
+
+def _show(out, as_json, nature, prefix="", suffix="", column=32):
+    """Print the decay summary `out` (both model forms): JSON, or a header line and one line per channel."""
     if as_json:
         click.echo(to_json(out))
         return
-    click.echo(f"N{j}: m = {out['mass_GeV']:g} GeV  ({out['nature']})  width = {total:.4e} GeV"
-               f"  c*tau = {out['ctau_m']:.4e} m   model {model.name} ({model_file})")
+    click.echo(f"{prefix}m = {out['mass_GeV']:g} GeV  ({nature})  width = {out['width_GeV']:.4e} GeV"
+               f"  c*tau = {out['ctau_m']:.4e} m{suffix}")
     for ch, br in out["branching_ratios"].items():
-        click.echo(f"  {ch:40s} {br:.4e}")
+        click.echo(f"  {ch:{column}s} {br:.4e}")

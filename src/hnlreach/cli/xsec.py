@@ -52,11 +52,7 @@ def command(mass, dipole, majorana, coupling, model_file, target, energy, antine
         "mass_GeV": mass,
         "energy_GeV": energy,
         "coupling": coupling,
-        "projectile": ("anti-" if antineutrino else "") + f"nu_{flavour}",
-        "nature": "Majorana" if majorana else "Dirac",
-        "target": {"name": nuc.name, "Z": nuc.Z, "A": nuc.A, "mass_GeV": nuc.mass},
-        "threshold_GeV": {c: ups.threshold_energy(mass, ups.target_mass(nuc, c))
-                          for c in ups.COMPONENTS if ups.multiplicity(nuc, c)},
+        **_process(mass, nuc, flavour, antineutrino, majorana),
     }
     if as_json:
         click.echo(to_json(out))
@@ -85,11 +81,7 @@ def _model_command(model_file, mass, dipole, majorana, target, energy, antineutr
     out["helicity_cm2"] = {c: {"h=-1": float(sig[c]["h-"]), "h=+1": float(sig[c]["h+"])} for c in sig}
     out.update({
         "model": model.name, "model_file": str(model_file), "hnl": f"N{hnl}", "mass_GeV": m, "energy_GeV": energy,
-        "projectile": ("anti-" if antineutrino else "") + f"nu_{flavour}",
-        "nature": "Majorana" if model.majorana else "Dirac",
-        "target": {"name": nuc.name, "Z": nuc.Z, "A": nuc.A, "mass_GeV": nuc.mass},
-        "threshold_GeV": {c: ups.threshold_energy(m, ups.target_mass(nuc, c))
-                          for c in ups.COMPONENTS if ups.multiplicity(nuc, c)},
+        **_process(m, nuc, flavour, antineutrino, model.majorana),
     })
     if as_json:
         click.echo(to_json(out))
@@ -99,3 +91,16 @@ def _model_command(model_file, mass, dipole, majorana, target, energy, antineutr
     click.echo(f"  {'':9s} {'total':>11s} {'h=-1':>11s} {'h=+1':>11s}   (cm^2; HNL helicity in the CM frame)")
     for c in (*ups.COMPONENTS, "total"):
         click.echo(f"  {c:9s} {sig[c]['total']:.4e}  {sig[c]['h-']:.4e}  {sig[c]['h+']:.4e}")
+
+
+def _process(mass, nuc, flavour, antineutrino, majorana) -> dict:
+    """The output fields naming the process nu_flavour + target -> N + target (both model forms)."""
+    from hnlreach.physics import upscattering as ups
+
+    return {
+        "projectile": ("anti-" if antineutrino else "") + f"nu_{flavour}",
+        "nature": "Majorana" if majorana else "Dirac",
+        "target": {"name": nuc.name, "Z": nuc.Z, "A": nuc.A, "mass_GeV": nuc.mass},
+        "threshold_GeV": {c: ups.threshold_energy(mass, ups.target_mass(nuc, c))
+                          for c in ups.COMPONENTS if ups.multiplicity(nuc, c)},
+    }
