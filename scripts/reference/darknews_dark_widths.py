@@ -9,11 +9,10 @@ Usage:  python scripts/reference/darknews_dark_widths.py   (a few seconds)
 """
 from __future__ import annotations
 
-import csv
-import logging
 import pathlib
 
 import DarkNews
+from _darknews import model_lines, quiet, write_table
 from DarkNews import model, pdg, processes
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "decays" / "darknews_dark_widths.csv"
@@ -29,7 +28,7 @@ SEED = 20241206
 
 def main():
     import numpy as np
-    logging.getLogger("logger").setLevel(logging.ERROR)
+    quiet()
     rows = []
     for name, par in MODELS.items():
         for nature in ("dirac", "majorana"):
@@ -38,15 +37,10 @@ def main():
             w = processes.FermionDileptonDecay(pdg.neutrino4, pdg.nulight, pdg.electron, pdg.positron, bsm).total_width(**VEGAS)
             rows.append({"model": name, "nature": nature, "width_nu_ee_GeV": f"{float(w):.6e}"})
             print(rows[-1])
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="") as f:
-        f.write(f"# DarkNews {DarkNews.__version__} FermionDileptonDecay(N4 -> nulight e- e+).total_width, vegas {VEGAS}, "
-                f"numpy seed {SEED}\n")
-        for name, par in MODELS.items():
-            f.write(f"# {name}: ThreePortalModel({', '.join(f'{k}={v}' for k, v in par.items())})\n")
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_table(OUT, [
+        f"DarkNews {DarkNews.__version__} FermionDileptonDecay(N4 -> nulight e- e+).total_width, vegas {VEGAS}, "
+        f"numpy seed {SEED}",
+        *model_lines(MODELS)], rows)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ Usage:  python scripts/reference/darknews_dark_xsec.py   (a few minutes on one c
 """
 from __future__ import annotations
 
-import csv
-import logging
 import pathlib
 import time
 
 import DarkNews
-from DarkNews import model, pdg, processes
+from _darknews import helicity_xsecs, model_lines, quiet, write_table
+from DarkNews import model
 from DarkNews.nuclear_tools import NuclearTarget
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "upscattering" / "darknews_dark_xsec.csv"
@@ -33,8 +32,7 @@ SEED = 20241206
 
 
 def main():
-    logging.getLogger("logger").setLevel(logging.ERROR)
-    logging.getLogger("prettyprinter").setLevel(logging.ERROR)
+    quiet()
     rows = []
     t0 = time.time()
     for name, par in MODELS.items():
@@ -43,25 +41,15 @@ def main():
             nuc = NuclearTarget(target)
             for regime, comp in REGIMES.items():
                 for E in ENERGIES:
-                    out = []
-                    for hel in ("conserving", "flipping"):
-                        ups = processes.UpscatteringProcess(nu_projectile=pdg.numu, nu_upscattered=pdg.neutrino4,
-                                                            nuclear_target=nuc, scattering_regime=regime,
-                                                            TheoryModel=bsm, helicity=hel)
-                        out.append(float(ups.total_xsec(E, diagrams=["total"], seed=SEED, **VEGAS)))
+                    out = helicity_xsecs(bsm, nuc, regime, E, ["total"], SEED, VEGAS)
                     rows.append({"model": name, "target": target, "component": comp, "E_nu_GeV": E,
                                  "sigma_hel_conserving_cm2": f"{out[0]:.6e}", "sigma_hel_flipping_cm2": f"{out[1]:.6e}",
                                  "sigma_cm2": f"{out[0] + out[1]:.6e}"})
                     print(rows[-1], f"{time.time() - t0:.0f} s", flush=True)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="") as f:
-        f.write(f"# DarkNews {DarkNews.__version__} UpscatteringProcess.total_xsec(diagrams=['total']), vegas {VEGAS}, "
-                f"numpy seed {SEED}; nu_mu projectile, Dirac N4, per nucleus (nucleon terms x Z or x (A-Z))\n")
-        for name, par in MODELS.items():
-            f.write(f"# {name}: ThreePortalModel({', '.join(f'{k}={v}' for k, v in par.items())})\n")
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_table(OUT, [
+        f"DarkNews {DarkNews.__version__} UpscatteringProcess.total_xsec(diagrams=['total']), vegas {VEGAS}, "
+        f"numpy seed {SEED}; nu_mu projectile, Dirac N4, per nucleus (nucleon terms x Z or x (A-Z))",
+        *model_lines(MODELS)], rows)
     print(f"wrote {len(rows)} rows to {OUT} in {time.time() - t0:.0f} s")
 
 

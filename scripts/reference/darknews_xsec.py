@@ -13,13 +13,12 @@ Usage:  python scripts/reference/darknews_xsec.py   (about a minute on one core)
 """
 from __future__ import annotations
 
-import csv
-import logging
 import pathlib
 import time
 
 import DarkNews
-from DarkNews import model, pdg, processes
+from _darknews import helicity_xsecs, quiet, write_table
+from DarkNews import model, pdg
 from DarkNews.nuclear_tools import NuclearTarget
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "upscattering" / "darknews_xsec.csv"
@@ -35,18 +34,11 @@ REGIMES = {"coherent": "coherent", "p-el": "proton", "n-el": "neutron"}
 def darknews_xsec(target: str, regime: str, E: float, m: float, hnl_type="dirac", projectile=pdg.numu):
     """(helicity-conserving, helicity-flipping) total cross sections in cm^2 per nucleus."""
     bsm = model.GenericHNLModel(m4=m, mu_tr_mu4=MU_TR, HNLtype=hnl_type)
-    nuc = NuclearTarget(target)
-    out = []
-    for hel in ("conserving", "flipping"):
-        ups = processes.UpscatteringProcess(nu_projectile=projectile, nu_upscattered=pdg.neutrino4,
-                                            nuclear_target=nuc, scattering_regime=regime,
-                                            TheoryModel=bsm, helicity=hel)
-        out.append(float(ups.total_xsec(E, diagrams=["TMM_SQR"], seed=SEED, **VEGAS)))
-    return tuple(out)
+    return helicity_xsecs(bsm, NuclearTarget(target), regime, E, ["TMM_SQR"], SEED, VEGAS, projectile)
 
 
 def main():
-    logging.getLogger("logger").setLevel(logging.ERROR)
+    quiet()
     rows = []
     t0 = time.time()
     for target in TARGETS:
@@ -58,17 +50,13 @@ def main():
                     rows.append({"target": target, "component": REGIMES[regime], "E_nu_GeV": E, "m_N_GeV": m,
                                  "d_GeV^-1": MU_TR / 2, "sigma_hel_conserving_cm2": f"{hc:.6e}",
                                  "sigma_hel_flipping_cm2": f"{hf:.6e}", "sigma_cm2": f"{hc + hf:.6e}"})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", newline="") as f:
-        f.write(f"# DarkNews {DarkNews.__version__} UpscatteringProcess.total_xsec(diagrams=['TMM_SQR']), vegas "
-                f"{VEGAS}, numpy seed {SEED}\n")
-        f.write(f"# nu_mu projectile, Dirac N4, mu_tr_mu4 = {MU_TR} GeV^-1 (d = mu_tr/2 = 1 GeV^-1); per nucleus, "
-                "nucleon terms x Z or x (A-Z); H1 = free proton\n")
-        f.write("# DarkNews 0.4.8 nuclear FF: Fourier-Bessel (de Vries 1987); nucleon: dipole F1/F2, "
-                "neutron TMM term = 0 (overall Z^2 in its amplitude)\n")
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_table(OUT, [
+        f"DarkNews {DarkNews.__version__} UpscatteringProcess.total_xsec(diagrams=['TMM_SQR']), vegas {VEGAS}, "
+        f"numpy seed {SEED}",
+        f"nu_mu projectile, Dirac N4, mu_tr_mu4 = {MU_TR} GeV^-1 (d = mu_tr/2 = 1 GeV^-1); per nucleus, "
+        "nucleon terms x Z or x (A-Z); H1 = free proton",
+        "DarkNews 0.4.8 nuclear FF: Fourier-Bessel (de Vries 1987); nucleon: dipole F1/F2, "
+        "neutron TMM term = 0 (overall Z^2 in its amplitude)"], rows)
     print(f"wrote {len(rows)} rows to {OUT} in {time.time() - t0:.0f} s")
 
 
