@@ -20,14 +20,6 @@ def _prefix(where: str | None, key: str | None) -> str:
 
 
 # --- names ------------------------------------------------------------------------------------
-def known_decay_channels() -> frozenset[str]:
-    """Every HNL decay channel name the model knows (one list for the whole tool:
-    hnlreach.experiments.vocabulary.decay_channel_names)."""
-    from hnlreach.experiments.vocabulary import decay_channel_names
-
-    return decay_channel_names()
-
-
 def check_decay_channels(names, where: str | None = None, key: str = "signal.channels") -> tuple[str, ...]:
     """Validate a list of HNL decay channel names ('N -> mu- pi+', ...): a non-empty list of
     strings, each a channel the model knows, no duplicates.  Returns them as a tuple.
@@ -39,21 +31,15 @@ def check_decay_channels(names, where: str | None = None, key: str = "signal.cha
     names = list(names)
     if not names:
         raise HNLInputError(f"{_prefix(where, key)}is empty: give at least one decay channel, e.g. 'N -> mu- pi+'")
-    known = known_decay_channels()
-    seen = set()
     for i, name in enumerate(names):
         if not isinstance(name, str):
             raise HNLInputError(f"{_prefix(where, key)}expected channel names, got {name!r} (item {i + 1})")
-        if name not in known:
-            norm = " ".join(name.replace("->", " -> ").split())
-            if norm in known:  # spacing only: 'N->nu e+ e-'
-                raise HNLInputError(f"{_prefix(where, key)}unknown decay channel {name!r} (did you mean {norm!r}?)")
-            from hnlreach.experiments.vocabulary import check_channels
+    from hnlreach.experiments.vocabulary import check_channels
 
-            check_channels([name], where, key)  # the vocabulary's message, with its nearest-name hint
-        if name in seen:
-            raise HNLInputError(f"{_prefix(where, key)}channel {name!r} listed twice")
-        seen.add(name)
+    check_channels(names, where, key)  # known names, with a did-you-mean hint
+    if len(set(names)) < len(names):
+        twice = next(n for i, n in enumerate(names) if n in names[:i])
+        raise HNLInputError(f"{_prefix(where, key)}channel {twice!r} listed twice")
     return tuple(names)
 
 

@@ -57,10 +57,12 @@ def check_channels(names, where: str, key: str, allowed=None) -> None:
     known = decay_channel_names() if allowed is None else allowed
     for n in names:
         if n not in known:
-            close = difflib.get_close_matches(n, sorted(known), n=1, cutoff=0.6)
+            norm = " ".join(n.replace("->", " -> ").split())  # spacing only: 'N->nu e+ e-'
+            close = [norm] if norm in known else difflib.get_close_matches(n, sorted(known), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             what = "unknown decay channel" if allowed is None else "not one of signal.channels:"
-            raise HNLInputError(f"{where}: {key}: {what} {n!r}{hint}")
+            prefix = ": ".join(x for x in (where, key) if x)
+            raise HNLInputError(f"{prefix}: {what} {n!r}{hint}")
 
 
 def species_ids(name: str, where: str, key: str) -> tuple[frozenset | None, bool]:
