@@ -36,9 +36,9 @@ def shipped_path(ref: str) -> Path | None:
     return None
 
 
-def resolve_data_path(value: str, base: Path, where: str, key: str) -> Path:
-    """Path of a data file named in a TOML at key (``pkg:`` reference, or relative to base);
-    HNLInputError ``where: key: problem`` if it does not exist."""
+def resolve_data_path(value: str, base: Path, where: str, key: str, what: str = "file") -> Path:
+    """Path of a data file (what: how the error names it) named in a TOML at key (``pkg:`` reference,
+    or relative to base); HNLInputError ``where: key: problem`` if it does not exist."""
     if is_reference(value):
         p = shipped_path(value)
         if p is None:
@@ -49,8 +49,8 @@ def resolve_data_path(value: str, base: Path, where: str, key: str) -> Path:
     p = Path(value)
     p = p if p.is_absolute() else Path(base) / p
     if not p.is_file():
-        what = "is not a file" if p.exists() else "does not exist"
-        raise HNLInputError(f"{where}: {key}: file {value!r} {what} (resolved to {p.resolve()})")
+        status = "is not a file" if p.exists() else "does not exist"
+        raise HNLInputError(f"{where}: {key}: {what} {value!r} {status} (resolved to {p.resolve()})")
     return p
 
 

@@ -37,10 +37,9 @@ def _import(spec: str, base: Path, where: str, key: str):
     if not sep or not target or not name.isidentifier():
         raise HNLInputError(f"{where}: {key}: expected 'path/to/file.py:function' or 'module:function', got {spec!r}")
     if target.endswith(".py"):
-        path = Path(target)
-        path = (path if path.is_absolute() else Path(base) / path).resolve()
-        if not path.is_file():
-            raise HNLInputError(f"{where}: {key}: plug-in file {target!r} does not exist (resolved to {path})")
+        from hnlreach.datafiles import resolve_data_path
+
+        path = resolve_data_path(target, base, where, key, what="plug-in file").resolve()
         modname = "hnlreach_plugin_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
         if modname not in sys.modules:
             mspec = importlib.util.spec_from_file_location(modname, path)

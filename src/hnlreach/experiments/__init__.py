@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hnlreach.datafiles import resolve_data_path
 from hnlreach.errors import HNLInputError
 
 PRESET_DIR = Path(__file__).resolve().parent
@@ -385,12 +386,6 @@ def load_geometry(path: str | Path, materials: dict | None = None):
     return World(vols, fid, np.asarray(origin, dtype=float))
 
 
-def _data(value, base, where, key):
-    from hnlreach.datafiles import resolve_data_path
-
-    return resolve_data_path(value, base, where, key)
-
-
 def _spectrum(s, parent, beam, base, where, key="spectrum"):
     from hnlreach.physics.constants import MASS
     from hnlreach.physics.production import PARENTS
@@ -409,7 +404,7 @@ def _spectrum(s, parent, beam, base, where, key="spectrum"):
             raise HNLInputError(f"{where}: {key}: {exc}") from None
     if "file" not in spec:
         raise HNLInputError(f"{where}: {key}: spectrum kind table needs file")
-    path = _data(spec["file"], base, where, f"{key}.file")
+    path = resolve_data_path(spec["file"], base, where, f"{key}.file")
     try:
         return TabulatedSpectrum.from_csv(path, MASS[parent])
     except HNLInputError as exc:
@@ -434,7 +429,7 @@ def _decay_region(s, where):
 def _flux(f, base, where, key="fluxes"):
     from hnlreach.checks import read_number_table
 
-    path = _data(f["file"], base, where, f"{key}.file")
+    path = resolve_data_path(f["file"], base, where, f"{key}.file")
     try:
         a = read_number_table(path, "file", min_columns=2, min_rows=2)
     except HNLInputError as exc:
@@ -524,7 +519,7 @@ def _efficiency(eff, base, where, channels=()):
 
     tx = te = None
     if "table" in eff:
-        path = _data(eff["table"], base, where, "efficiency.table")
+        path = resolve_data_path(eff["table"], base, where, "efficiency.table")
         tx, te = _efficiency_table(path, eff.get("by", "mass"), where)
     check_channels(eff.get("channels", {}), where, "efficiency.channels", frozenset(channels))
     for name, factor in eff.get("channels", {}).items():
@@ -532,7 +527,7 @@ def _efficiency(eff, base, where, channels=()):
             raise HNLInputError(f"{where}: efficiency.channels.{name!r}: an efficiency must be <= 1, got {factor}")
     tables = {}
     for i, t in enumerate(eff.get("channel_tables", [])):
-        path = _data(t["file"], base, where, f"efficiency.channel_tables[{i}].file")
+        path = resolve_data_path(t["file"], base, where, f"efficiency.channel_tables[{i}].file")
         a = np.column_stack(_efficiency_table(path, "x", where, f"efficiency.channel_tables[{i}].file"))
         check_channels(t["channels"], where, f"efficiency.channel_tables[{i}].channels", frozenset(channels))
         scale = 1e-3 if t.get("x_unit", "GeV") == "MeV" else 1.0
@@ -628,7 +623,7 @@ def _build(cfg: dict, path: Path) -> Experiment:
 
     geo = cfg["geometry"]
     if "file" in geo:
-        world = load_geometry(_data(geo["file"], base, where, "geometry.file"), materials)
+        world = load_geometry(resolve_data_path(geo["file"], base, where, "geometry.file"), materials)
     else:
         world = World([])
     for v in geo.get("volumes", []):
