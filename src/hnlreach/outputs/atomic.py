@@ -215,23 +215,12 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     FIFO is opened and written directly (never replaced)."""
     if mode not in ("w", "wb"):
         raise ValueError("atomic_open mode must be 'w' or 'wb'")
-    target = Path(path)
     kwargs = {} if mode == "wb" else {"encoding": encoding, "newline": newline}
-    if special_file(target):
-        check_output_path(target)
-        with open(target, mode, **kwargs) as fh:
-            yield fh
-        return
-    tmp = _prepare(target)
-    try:
-        with open(tmp, mode, **kwargs) as fh:
-            yield fh
+    with atomic_path(path) as p, open(p, mode, **kwargs) as fh:
+        yield fh
+        if p != Path(path):  # a temporary file (a device or FIFO is written directly, not synced)
             fh.flush()
             os.fsync(fh.fileno())
-        _finish(tmp, target)
-    except BaseException:
-        _discard(tmp)
-        raise
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
