@@ -9,12 +9,9 @@ from hnlreach.cli.common import to_json
 
 def _defaults(name: str) -> str:
     """'tau mixing, Majorana, masses 0.1:1.75:24, 90 % CL': what `hnlreach limit NAME` runs."""
-    import tomllib
+    from hnlreach.experiments import read_config
 
-    from hnlreach.experiments import preset_paths
-
-    with open(preset_paths()[name], "rb") as fh:
-        cfg = tomllib.load(fh)
+    cfg, _ = read_config(name)
     model, stats = cfg.get("model", {}), cfg.get("statistics", {})
     parts = []
     if model.get("mixing"):

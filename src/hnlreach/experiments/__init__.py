@@ -309,8 +309,7 @@ def supported_models(name_or_path: str | Path) -> list[str]:
 
 def load_experiment(name_or_path: str | Path) -> Experiment:
     """Load and validate a preset or an experiment TOML file."""
-    path = resolve(name_or_path)
-    return experiment_from_config(_read_toml(path), path)
+    return experiment_from_config(*read_config(name_or_path))
 
 
 def read_config(name_or_path: str | Path) -> tuple[dict, Path]:
