@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-N_AVOGADRO = 6.02214076e23
+from hnlreach.geometry.materials import AVOGADRO, atomic_mass
 
 # DarkNews 0.4.8 GenLauncher(mu_tr_mu4 = 2e-6 (d = 1e-6 GeV^-1), m4, HNLtype="dirac",
 # decay_product="photon", experiment=..., neval=20000, seed=1, include_nelastic=True): sum of
@@ -42,12 +42,12 @@ DARKNEWS = {
                                "Si28 proton": 69046.1, "O16 proton": 80795.6},
     ("microboone", 0.2): {"Ar40 coherent": 6106.6, "Ar40 proton": 958.8},
 }
-# (preset, DarkNews target mass [t], POT, {nucleus: (mass fraction, molar mass [g])})
+# (preset, DarkNews target mass [t], POT, {nucleus: mass fraction}); molar masses from geometry.materials
 SETUPS = {
-    "miniboone_fhc": ("miniboone", 818.0, 18.75e20, {"C12": (12 / 14, 12.0), "H1": (2 / 14, 1.008)}),
-    "miniboone_fhc_dirt": ("miniboone", 55626.5, 18.75e20, {"Si28": (28 / 60, 27.977), "O16": (32 / 60, 15.995)}),
-    "microboone": ("microboone", 170.0, 6.8e20, {"Ar40": (1.0, 39.962)}),
-    "microboone_dirt": ("microboone", 8579.28, 6.8e20, {"Si28": (28 / 60, 27.977), "O16": (32 / 60, 15.995)}),
+    "miniboone_fhc": ("miniboone", 818.0, 18.75e20, {"C12": 12 / 14, "H1": 2 / 14}),
+    "miniboone_fhc_dirt": ("miniboone", 55626.5, 18.75e20, {"Si28": 28 / 60, "O16": 32 / 60}),
+    "microboone": ("microboone", 170.0, 6.8e20, {"Ar40": 1.0}),
+    "microboone_dirt": ("microboone", 8579.28, 6.8e20, {"Si28": 28 / 60, "O16": 32 / 60}),
 }
 SOIL_G_CM3 = 2.15
 # DarkNews 0.4.8 soil cones (geom.py, cm -> m): apex at the target, baseline L, cone height a (apex to
@@ -93,8 +93,8 @@ def like_for_like(setup: str, mass: float, d: float = D_REF) -> dict[str, float]
     preset, tonnes, pot, nuclei = SETUPS[setup]
     e, phi = _numu_flux(preset)
     out = {}
-    for nuc, (frac, molar) in nuclei.items():
-        n_targets = tonnes * 1e6 * frac / molar * N_AVOGADRO
+    for nuc, frac in nuclei.items():  # mass fraction of the nucleus
+        n_targets = tonnes * 1e6 * frac / atomic_mass(nuc) * AVOGADRO
         for comp, sig in dipole_xsec_components(e, mass, nuc, d=d).items():
             if comp != "total":
                 out[f"{nuc} {comp}"] = float(pot * n_targets * np.trapezoid(phi * np.asarray(sig), e))
