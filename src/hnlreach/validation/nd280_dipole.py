@@ -192,12 +192,6 @@ def analytic_decay_length(mass: float, d: float, experiment) -> float:
     return float(np.sqrt(E * E - mass * mass) / mass * hnl.ctau)
 
 
-def _window(masses, lower, upper=None):
-    """Mass range where a limit exists."""
-    ok = [m for m, lo in zip(masses, lower) if lo is not None and np.isfinite(lo)]
-    return (min(ok), max(ok)) if ok else (float("nan"), float("nan"))
-
-
 def beyond_minerva(masses, lower, minerva) -> list[tuple[float, float]]:
     """Mass range where our lower boundary lies below MINERvA's (Kamp et al. 2206.07100), i.e.
     where ND280 excludes couplings MINERvA allows ('world-leading' in Liu et al.'s (arXiv:2412.15051) sense, ignoring
