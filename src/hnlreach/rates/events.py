@@ -413,7 +413,8 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         raise HNLInputError(f"number of events must be positive, got {n}")
     if not (np.isfinite(coupling) and coupling > 0):
         raise HNLInputError(f"coupling must be positive and finite, got {coupling}")
-    from hnlreach.checks import available_memory_bytes, check_memory, check_seed, MEMORY_FRACTION
+    from hnlreach.api import check_seed
+    from hnlreach.checks import available_memory_bytes, check_memory, MEMORY_FRACTION
 
     check_memory(n, BYTES_PER_EVENT, "number of events", "ask for fewer events (--n)")
     avail = available_memory_bytes()
