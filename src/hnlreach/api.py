@@ -112,12 +112,28 @@ def _experiment(path: str):
     return load_experiment(path)
 
 
+_INTERNED: dict = {}
+
+
+def _interned(experiment):
+    """One Experiment object per content in this process (each task unpickles a fresh copy): the
+    per-process caches keyed by object (geometry.raytable, rates.engine.use_directed) then hit."""
+    from hnlreach.cache import object_hash
+
+    key = object_hash(experiment)
+    if key not in _INTERNED:
+        if len(_INTERNED) >= 4:
+            _INTERNED.pop(next(iter(_INTERNED)))
+        _INTERNED[key] = experiment
+    return _INTERNED[key]
+
+
 def sample_at(mass: float, rng, *, experiment, mixing, dipole, majorana: bool, n_hnl: int):
     """Reweightable sample at one mass (top-level and picklable: runs in scan workers).
     experiment: a preset name or TOML path (loaded once per worker) or an Experiment object."""
     from hnlreach.rates.engine import build_sample
 
-    exp = _experiment(str(experiment)) if isinstance(experiment, (str, Path)) else experiment
+    exp = _experiment(str(experiment)) if isinstance(experiment, (str, Path)) else _interned(experiment)
     return build_sample(exp, float(mass), mixing=mixing, dipole=dipole, majorana=majorana, n_hnl=n_hnl, rng=rng)
 
 
