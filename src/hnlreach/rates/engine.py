@@ -739,6 +739,16 @@ def simulate_at_coupling(experiment, hnl_at_g, weights, origins, p4, coupling_fa
 BYTES_PER_HNL = 1_000  # peak memory per produced HNL of one sample (measured: 0.3 kB toy-dump, 0.6 kB nd280)
 
 
+def analysed_for(experiment, mixing=None, dipole=None):
+    """The experiment as analysed for this model class ([analysis.mixing|dipole], Experiment.for_model),
+    after checking that it can produce the model (Experiment.check_model); other objects as they are."""
+    if hasattr(experiment, "for_model"):
+        if (mixing is None) != (dipole is None):
+            experiment.check_model(mixing, dipole)
+        experiment = experiment.for_model(mixing, dipole)
+    return experiment
+
+
 def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: str | None = None,
                  majorana: bool = False, n_hnl: int = 100_000, rng=None,
                  dipole_normalisation: str = "lagrangian") -> ReweightableSample:
@@ -750,10 +760,7 @@ def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: 
 
     n_hnl = check_count(n_hnl, "n_hnl")
     check_memory(n_hnl, BYTES_PER_HNL, "n_hnl", "lower --n-hnl")
-    if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole] settings for this model class
-        if (mixing is None) != (dipole is None):
-            experiment.check_model(mixing, dipole)
-        experiment = experiment.for_model(mixing, dipole)
+    experiment = analysed_for(experiment, mixing, dipole)
     if getattr(experiment, "sampler", None) is not None:  # [sampler] table: a dedicated calculation
         return experiment.sampler(experiment, mass, mixing=mixing, dipole=dipole, majorana=majorana,
                                   n_hnl=n_hnl, rng=rng)

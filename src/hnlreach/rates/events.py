@@ -401,10 +401,7 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         from hnlreach.experiments import load_experiment
 
         experiment = load_experiment(experiment)
-    if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole]: this model class's selection
-        if (mixing is None) != (dipole is None):
-            experiment.check_model(mixing, dipole)
-        experiment = experiment.for_model(mixing, dipole)
+    experiment = engine.analysed_for(experiment, mixing, dipole)  # this model class's selection
     try:
         n = int(n)
     except (TypeError, ValueError):
