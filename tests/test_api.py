@@ -201,3 +201,22 @@ def test_hnl_pattern_form_equals_tuple_form():
         hnlreach.HNL(0.5, mixing=(0, 0, 1e-4), coupling=1e-4)
     with pytest.raises(HNLInputError):
         hnlreach.HNL(0.5, mixing="tau", coupling=-1)
+
+
+def test_limit_uses_an_in_memory_experiment(tmp_path):
+    """An Experiment object given to limit() is the one scanned (not its file reloaded in the
+    workers): 100 x the protons on target scales every event weight by 100, so in the long-lifetime
+    regime (N ~ |U|^4: production x decay) the lower boundary moves down by exactly sqrt(100)."""
+    from dataclasses import replace
+
+    from hnlreach.cache import object_hash
+    from hnlreach.experiments import load_experiment
+
+    exp = load_experiment("toy-dump")
+    more = replace(exp, beam=replace(exp.beam, runs=tuple((m, 100 * p) for m, p in exp.beam.runs)))
+    kw = dict(masses="0.5", n_hnl=2000, jobs=1, refine=0, precision=0.2, progress="none")
+    base, scaled = hnlreach.limit(exp, **kw), hnlreach.limit(more, **kw)
+    assert base.intervals[0] and scaled.intervals[0]
+    assert scaled.intervals[0][0][0] / base.intervals[0][0][0] == pytest.approx(0.1, rel=0.02)
+    assert hnlreach.limit("toy-dump", **kw).intervals == base.intervals  # the file = its unmodified object
+    assert object_hash(more) != object_hash(exp)

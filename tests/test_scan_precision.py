@@ -115,7 +115,7 @@ def test_real_engine_identical_whatever_jobs():
 
     for path, mixing, dipole, majorana, masses in (("charm", "tau", None, True, [0.5, 1.2]),
                                                    ("nd280", None, "mu", False, [0.1, 0.4])):
-        f = functools.partial(sample_at, path=path, mixing=mixing, dipole=dipole, majorana=majorana, n_hnl=1500)
+        f = functools.partial(sample_at, experiment=path, mixing=mixing, dipole=dipole, majorana=majorana, n_hnl=1500)
         g = G_RANGE["mixing" if mixing else "dipole"]
         kw = dict(seed=4, precision=Precision(0.2, 1500, max_factor=2))
         a = scan_masses(masses, f, 2.3, g, jobs=1, **kw)

@@ -112,12 +112,29 @@ def _experiment(path: str):
     return load_experiment(path)
 
 
-def sample_at(mass: float, rng, *, path: str, mixing, dipole, majorana: bool, n_hnl: int):
-    """Reweightable sample at one mass (top-level and picklable: runs in scan workers)."""
+_INTERNED: dict = {}
+
+
+def _interned(experiment):
+    """One Experiment object per content in this process (each task unpickles a fresh copy): the
+    per-process caches keyed by object (geometry.raytable, rates.engine.use_directed) then hit."""
+    from hnlreach.cache import object_hash
+
+    key = object_hash(experiment)
+    if key not in _INTERNED:
+        if len(_INTERNED) >= 4:
+            _INTERNED.pop(next(iter(_INTERNED)))
+        _INTERNED[key] = experiment
+    return _INTERNED[key]
+
+
+def sample_at(mass: float, rng, *, experiment, mixing, dipole, majorana: bool, n_hnl: int):
+    """Reweightable sample at one mass (top-level and picklable: runs in scan workers).
+    experiment: a preset name or TOML path (loaded once per worker) or an Experiment object."""
     from hnlreach.rates.engine import build_sample
 
-    return build_sample(_experiment(path), float(mass), mixing=mixing, dipole=dipole,
-                        majorana=majorana, n_hnl=n_hnl, rng=rng)
+    exp = _experiment(str(experiment)) if isinstance(experiment, (str, Path)) else _interned(experiment)
+    return build_sample(exp, float(mass), mixing=mixing, dipole=dipole, majorana=majorana, n_hnl=n_hnl, rng=rng)
 
 
 @dataclass
@@ -138,6 +155,7 @@ class LimitPlan:
     refine: int
     precision: float | None = None
     cache: bool = False
+    in_memory: bool = False  # exp was given as an Experiment object (it may differ from its file)
 
     @property
     def coupling(self) -> Coupling:
@@ -183,7 +201,8 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
     n_limit = st.events_limit(cl)
     return LimitPlan(exp, mixing, dipole, majorana, cl, float(n_limit), grid, int(n_hnl), check_seed(seed),
                      None if jobs is None else int(jobs), scheduler, int(refine),
-                     float(precision) if precision else None, bool(cache))
+                     float(precision) if precision else None, bool(cache),
+                     isinstance(experiment, Experiment))
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -274,12 +293,15 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
 
     t0 = time.perf_counter()
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
-    factory = functools.partial(sample_at, path=str(exp.path), mixing=plan.mixing, dipole=plan.dipole,
-                                majorana=plan.majorana, n_hnl=plan.n_hnl)
+    # an Experiment object goes to the workers as it is (pickled), a preset by its path
+    factory = functools.partial(sample_at, experiment=exp if plan.in_memory else str(exp.path), mixing=plan.mixing,
+                                dipole=plan.dipole, majorana=plan.majorana, n_hnl=plan.n_hnl)
     if plan.precision and plan.cache:  # samples of (mass, seed, round) reused across runs
-        from hnlreach.cache import cached_factory
+        from hnlreach.cache import cached_factory, object_hash
 
-        factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana)
+        extra = {"object": object_hash(exp)} if plan.in_memory else {}
+        factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana,
+                                 **extra)
     feedback = _Feedback(progress, len(plan.grid), plan.coupling)
     run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=G_RANGE[kind],
                             jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)

@@ -55,6 +55,14 @@ def experiment_hash(path: str) -> str:
     return h.hexdigest()
 
 
+def object_hash(obj) -> str:
+    """SHA-256 of an in-memory object's pickle (an Experiment given as an object rather than a
+    file: the file's hash alone would not see its changes); plug-in functions pickle by name."""
+    import pickle
+
+    return hashlib.sha256(pickle.dumps(obj, protocol=4)).hexdigest()
+
+
 def _save(path: Path, sample) -> None:
     from hnlreach.outputs.atomic import atomic_write_bytes
 

@@ -44,13 +44,6 @@ def check_decay_channels(names, where: str | None = None, key: str = "signal.cha
 
 
 # --- numbers ----------------------------------------------------------------------------------
-def check_seed(seed, what: str = "--seed") -> int:
-    """A random seed: an integer 0 <= seed < 2**32 (the rule of hnlreach.api.check_seed)."""
-    from hnlreach.api import check_seed as api_check_seed
-
-    return api_check_seed(seed)
-
-
 def check_count(n, what: str, maximum: float | None = None) -> int:
     """A positive integer (sample size), optionally with an upper bound."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):

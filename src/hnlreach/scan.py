@@ -206,14 +206,20 @@ def _run_task(task: _Task) -> MassResult:
     stats = dict(getattr(ev, "stats", None) or {})
     ends = np.array([g for iv in intervals for g in iv], dtype=float)
     if ends.size and hasattr(ev, "mc_error"):  # relative MC error of N at each boundary
+        rel = _rel_mc_errors(ev, ends)
         with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))
             # and of the boundary itself: d ln g = d ln N / |d ln N / d ln g| (log-slope by central difference)
             slope = np.log(np.asarray(ev.n(ends * 1.01)) / np.asarray(ev.n(ends / 1.01))) / (2 * math.log(1.01))
             stats["rel_mc_error_at_boundaries"] = [float(x) for x in rel]
             stats["rel_coupling_error_at_boundaries"] = [float(x) for x in rel / np.abs(slope)]
     return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
                       time.perf_counter() - t0)
+
+
+def _rel_mc_errors(ev, g: np.ndarray) -> np.ndarray:
+    """Relative MC error of N at couplings g: mc_error / n."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(ev.mc_error(g)) / np.asarray(ev.n(g))
 
 
 # ----------------------------------------------------------------------------- precision
@@ -329,8 +335,7 @@ def _run_task_precise(task: _Task) -> MassResult:
     stats = dict(getattr(ev, "stats", None) or {})
     ends = np.array([g for iv in intervals for g in iv], dtype=float)
     if ends.size:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stats["rel_mc_error_at_boundaries"] = [float(x) for x in np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))]
+        stats["rel_mc_error_at_boundaries"] = [float(x) for x in _rel_mc_errors(ev, ends)]
     stats["rel_coupling_error_at_boundaries"] = [None if e is None or not math.isfinite(e) else e for e in errors]
     stats["precision_target"] = prec.target
     stats["precision_met"] = bool(worst <= prec.target)

@@ -237,26 +237,23 @@ _PILOT = 2000  # parents per (source, channel) in the pilot that picks the direc
 
 
 def _hit_fiducial(experiment, origins, p4) -> np.ndarray:
-    """Whether each HNL's line of flight crosses a fiducial volume."""
-    from hnlreach.geometry.volumes import ray_interval
-
+    """Whether each HNL's line of flight crosses a fiducial volume (``fiducial_intervals``)."""
     pn = np.linalg.norm(p4[:, 1:], axis=1)
     ok = pn > 0
     hit = np.zeros(pn.size, dtype=bool)
     dirs = np.where(ok[:, None], p4[:, 1:], [[0.0, 0.0, 1.0]]) / np.where(ok, pn, 1.0)[:, None]
-    for name in experiment.signal.fiducial:
-        l1, l2 = ray_interval(experiment.fiducial[name], origins, dirs)
-        hit |= l2 > l1
+    for idx, _, _ in fiducial_intervals(experiment, origins, dirs):
+        hit[idx] = True
     return hit & ok
 
 
 _DIRECTED_CHOICE: dict = {}  # per process: (experiment, source, channel, mass) -> bool
 
 
-def use_directed(experiment, src, kind, ch, mass, rng=None) -> bool:
+def use_directed(experiment, src, kind, ch, mass) -> bool:
     """``_use_directed`` memoised per process; the pilot draws from its own generator seeded by
     (source, channel, mass), so the choice is a pure function of them (whatever the scheduling)
-    and the sample's random stream is untouched.  rng is ignored (kept for the signature)."""
+    and the sample's random stream is untouched."""
     import zlib
 
     key = (id(experiment), src.name, ch, kind, float(mass))
@@ -321,7 +318,7 @@ def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | Non
     pi = 0.5 / m + (0.5 * h / h.sum() if h.sum() > 0 else 0.5 / m)
     pi = pi / pi.sum()
     k = rng.choice(m, size=int(n), p=pi)
-    return parents[k], np.asarray(origin)[k], w_src[k] / (m * pi[k]) * 1.0
+    return parents[k], np.asarray(origin)[k], w_src[k] / (m * pi[k])
 
 
 def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=None, sources=None,
@@ -364,9 +361,6 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         else:  # high momenta favoured (short lifetimes), weights exact
             parents, origin, w_src = tilted_parents(src, n, rng)
         if beamline is not None:  # distant detector: directions forced into it
-            from hnlreach.sources.directed import directed_hnls
-
-            targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
             w_src = w_src * w_dir
             none = ~(w_dir > 0)  # no kinematic solution along the drawn direction: weight 0
@@ -386,7 +380,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
-        elif directed or (directed is None and use_directed(experiment, src, kind, ch, mass, rng)):
+        elif directed or (directed is None and use_directed(experiment, src, kind, ch, mass)):
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
             w_src = w_src * w_dir
         elif kind == "direct":
@@ -745,6 +739,16 @@ def simulate_at_coupling(experiment, hnl_at_g, weights, origins, p4, coupling_fa
 BYTES_PER_HNL = 1_000  # peak memory per produced HNL of one sample (measured: 0.3 kB toy-dump, 0.6 kB nd280)
 
 
+def analysed_for(experiment, mixing=None, dipole=None):
+    """The experiment as analysed for this model class ([analysis.mixing|dipole], Experiment.for_model),
+    after checking that it can produce the model (Experiment.check_model); other objects as they are."""
+    if hasattr(experiment, "for_model"):
+        if (mixing is None) != (dipole is None):
+            experiment.check_model(mixing, dipole)
+        experiment = experiment.for_model(mixing, dipole)
+    return experiment
+
+
 def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: str | None = None,
                  majorana: bool = False, n_hnl: int = 100_000, rng=None,
                  dipole_normalisation: str = "lagrangian") -> ReweightableSample:
@@ -756,10 +760,7 @@ def build_sample(experiment, mass: float, *, mixing: str | None = None, dipole: 
 
     n_hnl = check_count(n_hnl, "n_hnl")
     check_memory(n_hnl, BYTES_PER_HNL, "n_hnl", "lower --n-hnl")
-    if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole] settings for this model class
-        if (mixing is None) != (dipole is None):
-            experiment.check_model(mixing, dipole)
-        experiment = experiment.for_model(mixing, dipole)
+    experiment = analysed_for(experiment, mixing, dipole)
     if getattr(experiment, "sampler", None) is not None:  # [sampler] table: a dedicated calculation
         return experiment.sampler(experiment, mass, mixing=mixing, dipole=dipole, majorana=majorana,
                                   n_hnl=n_hnl, rng=rng)

@@ -401,10 +401,7 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         from hnlreach.experiments import load_experiment
 
         experiment = load_experiment(experiment)
-    if hasattr(experiment, "for_model"):  # [analysis.mixing|dipole]: this model class's selection
-        if (mixing is None) != (dipole is None):
-            experiment.check_model(mixing, dipole)
-        experiment = experiment.for_model(mixing, dipole)
+    experiment = engine.analysed_for(experiment, mixing, dipole)  # this model class's selection
     try:
         n = int(n)
     except (TypeError, ValueError):
@@ -413,7 +410,8 @@ def generate_event_arrays(experiment, mass: float, *, mixing: str | None = None,
         raise HNLInputError(f"number of events must be positive, got {n}")
     if not (np.isfinite(coupling) and coupling > 0):
         raise HNLInputError(f"coupling must be positive and finite, got {coupling}")
-    from hnlreach.checks import available_memory_bytes, check_memory, check_seed, MEMORY_FRACTION
+    from hnlreach.api import check_seed
+    from hnlreach.checks import available_memory_bytes, check_memory, MEMORY_FRACTION
 
     check_memory(n, BYTES_PER_EVENT, "number of events", "ask for fewer events (--n)")
     avail = available_memory_bytes()

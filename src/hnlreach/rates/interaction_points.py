@@ -42,7 +42,9 @@ def bounding_box(volume, rot=None) -> tuple[np.ndarray, np.ndarray]:
     """(lo, hi) of a box, cylinder or sphere's exact bounding box in the frame whose axes are the
     columns of rot (world frame if rot is None)."""
     rot = np.eye(3) if rot is None else rot
-    if type(volume).__name__ == "Sphere":
+    from hnlreach.geometry.volumes import Sphere
+
+    if isinstance(volume, Sphere):
         ext = np.full(3, float(volume.radius))
     elif hasattr(volume, "size"):  # box, possibly rotated
         axes = np.eye(3) if volume.rotation is None else volume.rotation

@@ -140,7 +140,7 @@ def nu_modes(parent: str, lepton: str = "mu", n_quantiles: int = 32):
     the momenta as n_quantiles equal-probability values for three-body modes (K_l3: matrix element of
     physics.production, 20000 decays drawn with a fixed seed), one value for two-body ones."""
     from hnlreach.physics import production as prod
-    from hnlreach.sources.meson_decays import sample_channel_rest_frame
+    from hnlreach.sources.meson_decays import hnl_momenta_rest_frame
 
     key = _CONJ.get(parent, parent)
     if key not in ("K+", "pi+"):
@@ -152,8 +152,8 @@ def nu_modes(parent: str, lepton: str = "mu", n_quantiles: int = 32):
         br = float(prod.channel_branching_ratio(name, _M_NU))
         if br <= 1e-4:  # K -> e nu (1.6e-5), pi -> e nu (1.2e-4): negligible next to the others
             continue
-        rest, names = sample_channel_rest_frame(name, _M_NU, 20_000, np.random.default_rng(12345))
-        p = np.sort(np.linalg.norm(rest[:, names.index("N"), 1:], axis=1))
+        p = np.sort(np.linalg.norm(hnl_momenta_rest_frame(name, _M_NU, 20_000, np.random.default_rng(12345))[:, 1:],
+                                   axis=1))
         if len(c.products) == 2:
             out.append((name, br, p[:1]))
         else:
