@@ -217,8 +217,7 @@ class Channel:
         if self.kind == "leptonic":
             return leptonic_width(p["meson"], LEPTON_MASS[self.params["lepton"]], mass, p["ckm"])
         if self.kind == "tau_hadronic":
-            fn = tau_vector_width if p["vector"] else tau_pseudoscalar_width
-            return fn(p["meson"], mass, p["ckm"])
+            return tau_pseudoscalar_width(p["meson"], mass, p["ckm"])
         if self.kind == "tau_multihadron":
             return tau_decays.width(p["class"], mass, parent_width("tau-"))
         if self.kind == "tau_leptonic":
@@ -268,7 +267,7 @@ def _build_channels() -> dict[str, Channel]:
     # tau- -> P- N (pseudoscalar, two-body)
     for meson, name, ckm in (("pi+", "pi-", V_CKM["u", "d"]), ("K+", "K-", V_CKM["u", "s"])):
         add(Channel(f"tau- -> {name} N", "tau-", (name, "N"), "tau", "tau_hadronic",
-                    {"meson": meson, "ckm": ckm, "vector": False}))
+                    {"meson": meson, "ckm": ckm}))
     # tau- -> hadrons N by crossing the measured spectra (tau_decays)
     for cls in tau_decays.TAU_HADRONIC_CLASSES:
         add(Channel(cls.name, "tau-", (*cls.products, "N"), "tau", "tau_multihadron", {"class": cls.name}))
