@@ -302,6 +302,16 @@ def gauss_legendre(n: int):
     return x, w
 
 
+def endpoint_nodes(lo, hi, n: int = 48):
+    """Gauss-Legendre nodes x (shape (..., n)) and weights dx on [lo, hi] (arrays broadcast) after
+    x = lo + (hi - lo)(1 - cos t)/2, t in [0, pi], which removes square-root end-point behaviour."""
+    gx, gw = gauss_legendre(n)
+    t = 0.5 * np.pi * (gx + 1.0)
+    lo = np.asarray(lo, dtype=float)[..., None]
+    span = np.asarray(hi, dtype=float)[..., None] - lo
+    return lo + 0.5 * span * (1.0 - np.cos(t)), 0.5 * span * np.sin(t) * (0.5 * np.pi * gw)
+
+
 def three_body_width(M: float, masses, msq: Callable[[np.ndarray, np.ndarray], np.ndarray],
                      n: int = 96, log_m23: bool = False) -> float:
     """Gamma = 1/((2 pi)^3 32 M^3) \\int |M|^2 dm12^2 dm23^2 (PDG Kinematics eq. 49.22), |M|^2 spin-averaged.

@@ -21,16 +21,12 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics import form_factors as ff
 from hnlreach.physics import tau_decays
+from hnlreach.physics.kinematics import endpoint_nodes
 from hnlreach.physics.production_semileptonic import SEMILEPTONIC_HEAVY
 from hnlreach.physics.constants import (
     F_PSEUDOSCALAR, F_VECTOR, FLAVOURS, G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM,
     kallen,
 )
-
-# --- Gauss-Legendre nodes on [0, pi] for q^2 = a + (b-a)(1-cos t)/2 (removes sqrt end points)
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
-_T = 0.5 * np.pi * (_GL_X + 1.0)
-_TW = 0.5 * np.pi * _GL_W
 
 # Short-distance electroweak correction of semileptonic kaon decays (Sirlin, NPB 196 (1982) 83),
 # and the K+ pi0 isospin-breaking correction delta_SU2 = 2.52 % (FlaviaNet, arXiv:1005.2323 sec. 3.2)
@@ -85,11 +81,7 @@ def tau_vector_width(meson: str, mass, ckm: float):
 # --- three-body helpers -----------------------------------------------------------------
 def _q2_grid(lo, hi):
     """Nodes (..., 48) and weights for integrating over q^2 in [lo, hi] (arrays broadcast)."""
-    lo = np.asarray(lo, dtype=float)[..., None]
-    hi = np.asarray(hi, dtype=float)[..., None]
-    q2 = lo + 0.5 * (hi - lo) * (1.0 - np.cos(_T))
-    w = 0.5 * (hi - lo) * np.sin(_T) * _TW
-    return q2, w
+    return endpoint_nodes(lo, hi, 48)
 
 
 def muon_decay_integral(x, y, z):
