@@ -24,6 +24,7 @@ threshold.  N_c/(6 pi^2) is the parton-model density that gives N_c G_F^2 m^5/(1
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -120,24 +121,21 @@ def nu_pipi_width(mass, kappa: float):
 
 
 def class_of_channel(channel: str) -> tuple[str, float] | None:
-    """(tau class, lepton mass) for a crossed channel name, or None."""
-    if channel in (NU_PIPI, "N -> nu pi- pi+"):
-        return "tau- -> pi- pi0 N", 0.0
+    """(tau class, lepton mass) for a crossed channel name (either charge), or None."""
+    return _channel_classes().get(channel)
+
+
+@lru_cache(maxsize=1)
+def _channel_classes() -> dict[str, tuple[str, float]]:
+    from hnlreach.physics.decays import conjugate_channel  # decays imports this module
+
+    out = {NU_PIPI: ("tau- -> pi- pi0 N", 0.0), "N -> nu pi- pi+": ("tau- -> pi- pi0 N", 0.0)}
     for fl in _LEP:
         for c in td.TAU_HADRONIC_CLASSES:
-            for sign in (1, -1):
-                name = charged_channel(c.name, fl)
-                if sign < 0:
-                    name = _conjugate(name)
-                if name == channel:
-                    return c.name, LEPTON_MASS[fl]
-    return None
-
-
-def _conjugate(channel: str) -> str:
-    head, _, prods = channel.partition(" -> ")
-    swap = {"e-": "e+", "mu-": "mu+", "tau-": "tau+", **_CONJ}
-    return f"{head} -> " + " ".join(swap.get(p, p) for p in prods.split())
+            name = charged_channel(c.name, fl)
+            out.setdefault(name, (c.name, LEPTON_MASS[fl]))
+            out.setdefault(conjugate_channel(name), (c.name, LEPTON_MASS[fl]))
+    return out
 
 
 def sample_s(class_name: str, mass: float, m_lepton: float, n: int, rng) -> np.ndarray:
