@@ -119,13 +119,16 @@ def _check_masses(M, masses):
         raise ValueError(f"decay {M} -> {masses} is kinematically closed")
 
 
-def sample_two_body(M: float, m1: float, m2: float, n: int, rng=None) -> np.ndarray:
-    """n isotropic two-body decays M -> m1 m2 in the parent rest frame, shape (n, 2, 4)."""
-    _check_masses(M, (m1, m2))
+def sample_two_body(M, m1: float, m2: float, n: int, rng=None) -> np.ndarray:
+    """n isotropic two-body decays M -> m1 m2 in the parent rest frame, shape (n, 2, 4); M a scalar
+    or an array of n parent masses (one per event)."""
+    M = np.asarray(M, dtype=float)
+    for extreme in ((M.min(), M.max()) if M.ndim else (float(M),)):
+        _check_masses(extreme, (m1, m2))
     rng = as_generator(rng)
-    p = float(two_body_momentum(M, m1, m2))
+    p = np.asarray(two_body_momentum(M, m1, m2))
     e1 = (M * M + m1 * m1 - m2 * m2) / (2.0 * M)
-    direc = isotropic_directions(n, rng) * p
+    direc = isotropic_directions(n, rng) * p[..., None]
     out = np.empty((n, 2, 4))
     out[:, 0, 0] = e1
     out[:, 0, 1:] = direc
