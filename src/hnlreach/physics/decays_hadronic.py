@@ -113,7 +113,8 @@ _ZETA3 = 1.2020569031595942
 
 
 def _beta(a, nf):
-    """d a / d ln mu^2 for a = alpha_s/(4 pi), four loops (MS-bar)."""
+    """d a / d ln mu^2 for a = alpha_s/(4 pi), four loops (MS-bar); beta_0..beta_3 for SU(3) of van Ritbergen,
+    Vermaseren, Larin, Phys. Lett. B 400 (1997) 379, hep-ph/9701390."""
     b0 = 11.0 - 2.0 / 3.0 * nf
     b1 = 102.0 - 38.0 / 3.0 * nf
     b2 = 2857.0 / 2.0 - 5033.0 / 18.0 * nf + 325.0 / 54.0 * nf**2
