@@ -18,7 +18,7 @@ from hnlreach.physics.constants import kallen
 __all__ = [
     "as_generator", "two_body_momentum", "isotropic_directions", "random_rotations",
     "boost", "boost_to_lab", "invariant_mass_sq", "sample_two_body", "sample_three_body",
-    "dalitz_limits_m23sq", "three_body_width", "sample_n_body",
+    "dalitz_limits_m23sq", "three_body_width", "sample_n_body", "sample_recoil_and_system",
 ]
 
 
@@ -410,3 +410,18 @@ def sample_n_body(M, masses, n: int | None = None, rng=None) -> np.ndarray:
             p4[:, i, 1:] = q
         out[sel] = p4
     return out
+
+
+def sample_recoil_and_system(M: float, m_recoil: float, s, masses, rng, system: bool = True):
+    """M -> recoil + X(s) isotropic in the rest frame of M, one X mass^2 s per event, and X -> masses by
+    flat phase space (`sample_n_body`).  Returns (recoil (n, 4), daughters of X (n, k, 4) in the
+    rest frame of M, or None when system=False)."""
+    s = np.asarray(s, dtype=float)
+    mx = np.sqrt(s)
+    p = two_body_momentum(M, m_recoil, mx)
+    d = isotropic_directions(s.size, rng) * p[:, None]
+    recoil = np.column_stack([np.sqrt(m_recoil * m_recoil + p * p), d])
+    if not system:
+        return recoil, None
+    p_x = np.column_stack([np.sqrt(s + p * p), -d])
+    return recoil, boost_to_lab(sample_n_body(mx, masses, rng=rng), p_x)
