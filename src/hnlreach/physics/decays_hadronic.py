@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from hnlreach.physics.constants import (
-    F_PSEUDOSCALAR, F_VECTOR, G_F, LEPTON_MASS, MASS, QUARK_MASS, SIN2_THETA_W, V_CKM, kallen,
+    F_PSEUDOSCALAR, F_VECTOR, G_F, LEPTON_MASS, M_Z, MASS, QUARK_MASS, SIN2_THETA_W, V_CKM, kallen,
 )
 from hnlreach.physics.decays_leptonic import phase_space_I, three_body_width
 
@@ -108,7 +108,6 @@ def exclusive_neutral(mass) -> dict[str, np.ndarray]:
 
 # --- strong coupling and the QCD correction ------------------------------------------------------
 ALPHA_S_MZ = 0.1179   # PDG 2022 world average
-M_Z = 91.1876  # Z mass [GeV], PDG 2022
 _ZETA3 = 1.2020569031595942
 
 
