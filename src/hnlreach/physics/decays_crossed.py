@@ -30,10 +30,10 @@ import numpy as np
 
 from hnlreach.physics import tau_decays as td
 from hnlreach.physics.constants import G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM
+from hnlreach.physics.decays_hadronic import N_COLOURS, alpha_s
 from hnlreach.physics.kinematics import endpoint_nodes
 
 LIGHT_WINDOW_S = (2.0, 3.0)  # GeV^2
-N_COLOURS = 3
 _LEP = {"e": "e-", "mu": "mu-", "tau": "tau-"}
 _CONJ = {"pi-": "pi+", "pi+": "pi-", "K-": "K+", "K+": "K-", "K0": "K~0", "K~0": "K0"}
 NU_PIPI = "N -> nu pi+ pi-"
@@ -82,8 +82,6 @@ def crossed_width(class_name: str, mass, m_lepton: float):
 
 def r_qcd(s):
     """R-ratio QCD correction 1 + a + 1.640 a^2 - 10.28 a^3 at mu = sqrt(s), n_f = 3 (docstring)."""
-    from hnlreach.physics.decays_hadronic import alpha_s
-
     a = alpha_s(np.sqrt(np.asarray(s, dtype=float))) / math.pi
     return 1.0 + a + 1.640 * a * a - 10.28 * a**3
 
