@@ -41,12 +41,11 @@ from functools import cached_property
 import numpy as np
 
 from hnlreach.errors import HNLInputError
-from hnlreach.physics.constants import ALPHA_EM, G_F, M_NEUTRON, M_PROTON, QUARK_MASS, SIN2_THETA_W
+from hnlreach.physics.constants import ALPHA_EM, G_F, M_NEUTRON, M_PROTON, M_Z, QUARK_MASS, SIN2_THETA_W
 
 FLAVOURS = ("e", "mu", "tau")
 HNLS = (4, 5, 6)
 LABELS = FLAVOURS + ("4", "5", "6")  # row/column labels of the 6 x 6 vertex matrices
-M_Z = 91.1876  # GeV, PDG 2022
 E_EM = math.sqrt(4.0 * math.pi * ALPHA_EM)
 G_OVER_CW = math.sqrt(8.0 * G_F * M_Z ** 2 / math.sqrt(2.0))  # g / c_W from G_F: SM Z exchange at low energy
 # g / c_W = e / (s_W c_W) inside the Z' couplings, so that a massless Z' couples exactly to e epsilon Q

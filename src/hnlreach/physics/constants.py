@@ -15,6 +15,7 @@ from particle import Particle
 G_F = 1.1663788e-5  # Fermi constant [GeV^-2], PDG 2022
 ALPHA_EM = 1.0 / 137.035999084  # fine-structure constant at q^2 = 0
 SIN2_THETA_W = 0.23121  # sin^2(theta_W) MS-bar at M_Z, PDG 2022
+M_Z = 91.1876  # Z mass [GeV], PDG 2022
 HBARC_GEV_M = _hc.hbarc / (1e3 * 1e3)  # hbar*c in GeV*m (hepunits: MeV*mm) = 1.9733e-16
 HBAR_GEV_S = _hc.hbar / (1e3 * 1e9)  # hbar in GeV*s (hepunits: MeV*ns) = 6.582e-25
 GEV2_TO_CM2 = (HBARC_GEV_M * 100.0) ** 2  # (hbar c)^2 in GeV^2 cm^2 = 3.894e-28

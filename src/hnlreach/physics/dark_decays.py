@@ -33,24 +33,12 @@ import numpy as np
 
 from hnlreach.models.dark_sector import E_EM, FLAVOURS, DarkSector
 from hnlreach.physics import helicity_amplitudes as ha
-from hnlreach.physics.constants import LEPTON_MASS, ctau_m
+from hnlreach.physics.constants import LEPTON_MASS, ctau_m, kallen
 from hnlreach.physics.decays import mixing_partial_widths
 from hnlreach.physics.dipole import check_normalisation
+from hnlreach.physics.kinematics import gauss_legendre
 
 N_Q2, N_COS = 48, 8  # Gauss-Legendre nodes in q^2 (per segment) and in cos theta* (the integrand is quadratic in cos)
-_GL: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _gl(n):
-    if n not in _GL:
-        _GL[n] = np.polynomial.legendre.leggauss(n)
-    return _GL[n]
-
-
-def _lam(a, b, c):
-    return a * a + b * b + c * c - 2 * a * b - 2 * a * c - 2 * b * c
-
-
 def _daughters(model: DarkSector, j: int):
     """(index into the 6 x 6 vertices, label, mass) of the lighter neutral leptons of N_j."""
     out = [(k, f"nu_{f}", 0.0) for k, f in enumerate(FLAVOURS)]
@@ -78,7 +66,7 @@ def _matrix(c):
 # --- widths of the mediators ----------------------------------------------------------------------
 def _vector_to_pair(M, m1, m2, gL, gR):
     """Gamma(V -> f1 fbar2) for  V_mu fbar1 gamma^mu (gL P_L + gR P_R) f2; spin-averaged trace, -g + kk/M^2."""
-    lam = _lam(M * M, m1 * m1, m2 * m2)
+    lam = kallen(M * M, m1 * m1, m2 * m2)
     if lam <= 0 or M <= m1 + m2:
         return 0.0
     p = math.sqrt(lam) / (2 * M)
@@ -138,7 +126,7 @@ def _two_body(model, j, a, m_a, X):
     M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
     if M is None or m <= m_a + M:
         return 0.0
-    p = math.sqrt(_lam(m * m, m_a * m_a, M * M)) / (2 * m)
+    p = math.sqrt(kallen(m * m, m_a * m_a, M * M)) / (2 * m)
     one = np.ones(1)
     P = np.array([[m, 0.0, 0.0, 0.0]])
     q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, p]])
@@ -191,7 +179,7 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
     q2 = np.asarray(q2, dtype=float).ravel()
     cos = np.asarray(cos, dtype=float).ravel()
     rq = np.sqrt(q2)
-    P = np.sqrt(np.maximum(_lam(m * m, m_a * m_a, q2), 0.0)) / (2 * m)
+    P = np.sqrt(np.maximum(kallen(m * m, m_a * m_a, q2), 0.0)) / (2 * m)
     ps = np.sqrt(np.maximum(q2 / 4 - ml * ml, 0.0))
     Eq = np.sqrt(P * P + q2)
     z = np.zeros_like(q2)
@@ -266,8 +254,8 @@ def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_
     if "Z'" in include and model.mzprime is not None:
         wz = _zprime_total(model) if zprime_width is None else zprime_width
         poles.append((model.mzprime ** 2, model.mzprime * max(wz, 1e-300)))
-    x, w = _gl(n_q2)
-    xc, wc = _gl(N_COS)
+    x, w = gauss_legendre(n_q2)
+    xc, wc = gauss_legendre(N_COS)
     total = 0.0
     for a_, b_, pole in _segments(lo, hi, poles, "gamma" in include and bool(model.dipole_vertex[a, j - 1])):
         if pole is not None:  # arctan map flattens the Breit-Wigner
@@ -339,7 +327,7 @@ def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
     M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
     if M is None or m <= m_a + M:
         raise ValueError(f"N{j} -> {X} is closed")
-    p = math.sqrt(_lam(m * m, m_a * m_a, M * M)) / (2 * m)
+    p = math.sqrt(kallen(m * m, m_a * m_a, M * M)) / (2 * m)
     one = np.ones(1)
     P = np.array([[m, 0.0, 0.0, 0.0]])
     u = ha.u_spin(P, m, +1)

@@ -36,7 +36,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import G_F, LEPTON_MASS, MASS, PDGID
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, isotropic_directions, sample_n_body, sample_three_body, sample_two_body,
+    as_generator, boost_to_lab, sample_n_body, sample_recoil_and_system, sample_three_body, sample_two_body,
     two_body_momentum,
 )
 
@@ -277,12 +277,7 @@ def _lepton_hadrons(mass: float, crossed_class, masses, n: int, rng) -> np.ndarr
     name, m_l = crossed_class
     s = sample_s(name, mass, m_l, n, rng)
     s = np.clip(s, sum(masses[1:]) ** 2 * (1 + 1e-12), (mass - m_l) ** 2)
-    mx = np.sqrt(s)
-    p = two_body_momentum(mass, m_l, mx)
-    d = isotropic_directions(n, rng) * p[:, None]
-    lep = np.column_stack([np.sqrt(m_l * m_l + p * p), d])
-    sys_ = np.column_stack([np.sqrt(s + p * p), -d])
-    had = boost_to_lab(sample_n_body(mx, masses[1:], rng=rng), sys_)
+    lep, had = sample_recoil_and_system(mass, m_l, s, masses[1:], rng)
     return np.concatenate([lep[:, None, :], had], axis=1)
 
 

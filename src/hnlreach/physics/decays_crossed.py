@@ -29,18 +29,14 @@ from functools import lru_cache
 import numpy as np
 
 from hnlreach.physics import tau_decays as td
-from hnlreach.physics.constants import G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM, kallen
+from hnlreach.physics.constants import G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM
+from hnlreach.physics.decays_hadronic import N_COLOURS, alpha_s
+from hnlreach.physics.kinematics import endpoint_nodes
 
 LIGHT_WINDOW_S = (2.0, 3.0)  # GeV^2
-N_COLOURS = 3
 _LEP = {"e": "e-", "mu": "mu-", "tau": "tau-"}
 _CONJ = {"pi-": "pi+", "pi+": "pi-", "K-": "K+", "K+": "K-", "K0": "K~0", "K~0": "K0"}
 NU_PIPI = "N -> nu pi+ pi-"
-
-_N = 160
-_X, _W = np.polynomial.legendre.leggauss(_N)
-_T = 0.5 * math.pi * (_X + 1.0)
-_TW = 0.5 * math.pi * _W
 
 
 def smoothstep2(t):
@@ -56,18 +52,9 @@ def continuum_weight(s):
 
 
 def kinematic_factor_n(s, mass, m_lepton):
-    """K_N(s) of the module docstring (spin-1 hadronic system of mass^2 s in N -> l H)."""
-    mass = np.asarray(mass, dtype=float)
-    xs = np.asarray(s, dtype=float) / mass**2
-    xl = (m_lepton / mass) ** 2
-    lam = np.sqrt(np.clip(kallen(1.0, xs, xl), 0.0, None))
-    return lam * np.clip((1.0 - xl) ** 2 + xs * (1.0 + xl) - 2.0 * xs * xs, 0.0, None)
-
-
-def _nodes(lo, hi):
-    lo = np.asarray(lo, dtype=float)[..., None]
-    hi = np.asarray(hi, dtype=float)[..., None]
-    return lo + 0.5 * (hi - lo) * (1.0 - np.cos(_T)), 0.5 * (hi - lo) * np.sin(_T) * _TW
+    """K_N(s) of the module docstring (spin-1 hadronic system of mass^2 s in N -> l H): the tau K_1
+    with the N as parent and the lepton as recoil."""
+    return td.kinematic_factor_spin1(s, m_lepton, parent_mass=mass)
 
 
 def charged_channel(class_name: str, flavour: str) -> str:
@@ -86,22 +73,15 @@ def crossed_width(class_name: str, mass, m_lepton: float):
     mass = np.atleast_1d(np.asarray(mass, dtype=float))
     hi = np.clip(mass - m_lepton, 0.0, None) ** 2
     open_ = hi > c.s_threshold
-    s, w = _nodes(np.full_like(hi, c.s_threshold), np.where(open_, hi, c.s_threshold * 1.0001))
+    s, w = endpoint_nodes(np.full_like(hi, c.s_threshold), np.where(open_, hi, c.s_threshold * 1.0001), td.N_NODES)
     f = c.shape(s) * (1.0 - continuum_weight(s)) * kinematic_factor_n(s, mass[:, None], m_lepton)
-    integral = np.sum(f * w, axis=-1) / _massless_tau_integral(class_name)
+    integral = np.sum(f * w, axis=-1) / td._massless_integral(class_name)
     out = (mass / td.M_TAU) ** 3 * c.br_pdg * _tau_width() * integral
     return np.where(open_, out, 0.0)
 
 
-@lru_cache(maxsize=None)
-def _massless_tau_integral(class_name: str) -> float:
-    return float(td._massless_integral(class_name))
-
-
 def r_qcd(s):
     """R-ratio QCD correction 1 + a + 1.640 a^2 - 10.28 a^3 at mu = sqrt(s), n_f = 3 (docstring)."""
-    from hnlreach.physics.decays_hadronic import alpha_s
-
     a = alpha_s(np.sqrt(np.asarray(s, dtype=float))) / math.pi
     return 1.0 + a + 1.640 * a * a - 10.28 * a**3
 
@@ -112,7 +92,7 @@ def light_continuum_width(mass, m_lepton: float):
     lo = LIGHT_WINDOW_S[0]
     hi = np.clip(mass - m_lepton, 0.0, None) ** 2
     open_ = hi > lo
-    s, w = _nodes(np.full_like(hi, lo), np.where(open_, hi, lo * 1.0001))
+    s, w = endpoint_nodes(np.full_like(hi, lo), np.where(open_, hi, lo * 1.0001), td.N_NODES)
     dens = N_COLOURS * (V_CKM["u", "d"] ** 2 + V_CKM["u", "s"] ** 2) / (6.0 * math.pi**2)
     f = dens * continuum_weight(s) * r_qcd(s) * kinematic_factor_n(s, mass[:, None], m_lepton)
     out = G_F**2 * mass**3 / (16.0 * math.pi) * np.sum(f * w, axis=-1)
@@ -139,32 +119,27 @@ def nu_pipi_width(mass, kappa: float):
 
 
 def class_of_channel(channel: str) -> tuple[str, float] | None:
-    """(tau class, lepton mass) for a crossed channel name, or None."""
-    if channel in (NU_PIPI, "N -> nu pi- pi+"):
-        return "tau- -> pi- pi0 N", 0.0
+    """(tau class, lepton mass) for a crossed channel name (either charge), or None."""
+    return _channel_classes().get(channel)
+
+
+@lru_cache(maxsize=1)
+def _channel_classes() -> dict[str, tuple[str, float]]:
+    from hnlreach.physics.decays import conjugate_channel  # decays imports this module
+
+    out = {NU_PIPI: ("tau- -> pi- pi0 N", 0.0), "N -> nu pi- pi+": ("tau- -> pi- pi0 N", 0.0)}
     for fl in _LEP:
         for c in td.TAU_HADRONIC_CLASSES:
-            for sign in (1, -1):
-                name = charged_channel(c.name, fl)
-                if sign < 0:
-                    name = _conjugate(name)
-                if name == channel:
-                    return c.name, LEPTON_MASS[fl]
-    return None
-
-
-def _conjugate(channel: str) -> str:
-    head, _, prods = channel.partition(" -> ")
-    swap = {"e-": "e+", "mu-": "mu+", "tau-": "tau+", **_CONJ}
-    return f"{head} -> " + " ".join(swap.get(p, p) for p in prods.split())
+            name = charged_channel(c.name, fl)
+            out.setdefault(name, (c.name, LEPTON_MASS[fl]))
+            out.setdefault(conjugate_channel(name), (c.name, LEPTON_MASS[fl]))
+    return out
 
 
 def sample_s(class_name: str, mass: float, m_lepton: float, n: int, rng) -> np.ndarray:
     """n hadronic masses squared for N -> l H from rho_H(s)(1 - w(s)) K_N(s) (inverse CDF)."""
     c = td.CLASSES_BY_NAME[class_name]
     th = c.s_threshold if m_lepton > 0 else (2.0 * MASS["pi+"]) ** 2
-    hi = (mass - m_lepton) ** 2
-    grid = th + (hi - th) * 0.5 * (1.0 - np.cos(np.linspace(0.0, math.pi, 4001)))
-    pdf = c.shape(grid) * (1.0 - continuum_weight(grid)) * kinematic_factor_n(grid, mass, m_lepton)
-    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(grid))])
-    return np.interp(rng.uniform(size=n) * cdf[-1], cdf, grid)
+    return td.sample_inverse_cdf(
+        lambda s: c.shape(s) * (1.0 - continuum_weight(s)) * kinematic_factor_n(s, mass, m_lepton),
+        th, (mass - m_lepton) ** 2, n, rng)

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from hnlreach.physics.constants import (
-    F_PSEUDOSCALAR, F_VECTOR, G_F, LEPTON_MASS, MASS, QUARK_MASS, SIN2_THETA_W, V_CKM, kallen,
+    F_PSEUDOSCALAR, F_VECTOR, G_F, LEPTON_MASS, M_Z, MASS, QUARK_MASS, SIN2_THETA_W, V_CKM, kallen,
 )
 from hnlreach.physics.decays_leptonic import phase_space_I, three_body_width
 
@@ -108,12 +108,12 @@ def exclusive_neutral(mass) -> dict[str, np.ndarray]:
 
 # --- strong coupling and the QCD correction ------------------------------------------------------
 ALPHA_S_MZ = 0.1179   # PDG 2022 world average
-M_Z = 91.1876  # Z mass [GeV], PDG 2022
 _ZETA3 = 1.2020569031595942
 
 
 def _beta(a, nf):
-    """d a / d ln mu^2 for a = alpha_s/(4 pi), four loops (MS-bar)."""
+    """d a / d ln mu^2 for a = alpha_s/(4 pi), four loops (MS-bar); beta_0..beta_3 for SU(3) of van Ritbergen,
+    Vermaseren, Larin, Phys. Lett. B 400 (1997) 379, hep-ph/9701390."""
     b0 = 11.0 - 2.0 / 3.0 * nf
     b1 = 102.0 - 38.0 / 3.0 * nf
     b2 = 2857.0 / 2.0 - 5033.0 / 18.0 * nf + 325.0 / 54.0 * nf**2

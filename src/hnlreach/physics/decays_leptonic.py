@@ -29,15 +29,9 @@ import math
 import numpy as np
 
 from hnlreach.physics.constants import G_F, LEPTON_MASS, SIN2_THETA_W, kallen
+from hnlreach.physics.kinematics import endpoint_nodes
 
-# fixed-order Gauss-Legendre rule on theta in [0, pi] (s = a + (b - a)(1 - cos theta)/2 removes
-# the square-root end-point behaviour of the Dalitz integrands)
-_N_GAUSS = 48
-_X, _W = np.polynomial.legendre.leggauss(_N_GAUSS)
-_THETA = 0.5 * math.pi * (_X + 1.0)
-_WTHETA = 0.5 * math.pi * _W
-_HALF_1MCOS = 0.5 * (1.0 - np.cos(_THETA))  # (1 - cos theta) / 2
-_HALF_SIN = 0.5 * np.sin(_THETA)
+_N_GAUSS = 48  # Gauss-Legendre nodes of the s integrals (kinematics.endpoint_nodes)
 
 
 def width_unit(mass):
@@ -46,11 +40,8 @@ def width_unit(mass):
 
 
 def _s_nodes(lo, hi):
-    """Quadrature nodes s (shape (..., n)) and weights ds on [lo, hi] (arrays broadcast)."""
-    lo = np.asarray(lo, dtype=float)[..., None]
-    hi = np.asarray(hi, dtype=float)[..., None]
-    span = np.clip(hi - lo, 0.0, None)
-    return lo + span * _HALF_1MCOS, span * _HALF_SIN * _WTHETA
+    """Quadrature nodes s (shape (..., n)) and weights ds on [lo, max(lo, hi)] (arrays broadcast)."""
+    return endpoint_nodes(lo, np.maximum(hi, lo), _N_GAUSS)
 
 
 def phase_space_I(x, y, z):

@@ -39,6 +39,7 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import ALPHA_EM, LEPTON_MASS
+from hnlreach.physics.kinematics import gauss_legendre
 
 __all__ = [
     "DIPOLE_CHANNELS", "NORMALISATIONS", "check_normalisation", "gamma_nu_gamma", "dgamma_nu_ll_dq2", "gamma_nu_ll",
@@ -95,10 +96,8 @@ def gamma_nu_ll(mass: float, m_l: float, d2: float = 1.0, majorana: bool = False
     to < 1e-10 relative)."""
     if mass <= 2.0 * m_l:
         return 0.0
-    lo, hi = math.log(4.0 * m_l**2), math.log(mass**2)
+    hi = math.log(mass**2)
     # substitution q^2 = 4 m^2 + s^2 removes the sqrt threshold; then split in ln
-    from hnlreach.physics.kinematics import gauss_legendre
-
     nodes, weights = gauss_legendre(200)  # computed once per process
     # first part: q^2 in [4m^2, 16m^2 or m^2] with q^2 = 4 m_l^2 + s^2
     q2_mid = min(16.0 * m_l**2, mass**2)

@@ -100,11 +100,17 @@ D_TO_KSTAR = VectorFF(0.573 * 0.975, 1.411, 0.788, 2.1, 2.5, MASS["D(s)+"],
 
 # --- heavy-meson form factors (B, B_s, B_c, D_s) ----------------------------------------------
 def _recoil(q2, M, m):
-    """w = v.v' = (M^2 + m^2 - q^2) / (2 M m) and the CLN conformal variable
-    z = (sqrt(w+1) - sqrt2)/(sqrt(w+1) + sqrt2) (Caprini, Lellouch, Neubert, hep-ph/9712417)."""
+    """w = v.v' = (M^2 + m^2 - q^2) / (2 M m), the CLN conformal variable
+    z = (sqrt(w+1) - sqrt2)/(sqrt(w+1) + sqrt2) (Caprini, Lellouch, Neubert, hep-ph/9712417) and
+    r = 2 sqrt(M m)/(M + m)."""
     w = (M * M + m * m - np.asarray(q2, dtype=float)) / (2.0 * M * m)
     a = np.sqrt(w + 1.0)
-    return w, (a - np.sqrt(2.0)) / (a + np.sqrt(2.0))
+    return w, (a - np.sqrt(2.0)) / (a + np.sqrt(2.0)), 2.0 * np.sqrt(M * m) / (M + m)
+
+
+def _cln_slope(z, rho2, c2, d2, c3, d3):
+    """CLN shape 1 - 8 rho^2 z + (c2 rho^2 - d2) z^2 - (c3 rho^2 - d3) z^3 (hep-ph/9712417)."""
+    return 1.0 - 8.0 * rho2 * z + (c2 * rho2 - d2) * z * z - (c3 * rho2 - d3) * z**3
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,9 @@ class CLNPseudoscalar(PseudoscalarFormFactors):
     source: str = ""
 
     def __call__(self, q2, M, m):
-        w, z = _recoil(q2, M, m)
-        r = self.rho2
-        v1 = self.norm * (1.0 - 8.0 * r * z + (51.0 * r - 10.0) * z * z - (252.0 * r - 84.0) * z**3)
-        s1 = v1 * 1.0036 * (1.0 - 0.0068 * (w - 1) + 0.0017 * (w - 1) ** 2 - 0.0013 * (w - 1) ** 3)
-        rr = 2.0 * np.sqrt(M * m) / (M + m)
+        w, z, rr = _recoil(q2, M, m)
+        v1 = self.norm * _cln_slope(z, self.rho2, 51.0, 10.0, 252.0, 84.0)
+        s1 = v1 * 1.0036 * np.polynomial.polynomial.polyval(w - 1.0, (1.0, -0.0068, 0.0017, -0.0013))
         return v1 / rr, rr * 0.5 * (w + 1.0) * s1
 
 
@@ -143,14 +147,10 @@ class CLNVector(VectorFormFactors):
     source: str = ""
 
     def __call__(self, q2, M, m):
-        w, z = _recoil(q2, M, m)
-        r = self.rho2
-        ha1 = self.norm * (1.0 - 8.0 * r * z + (53.0 * r - 15.0) * z * z - (231.0 * r - 91.0) * z**3)
-        d = w - 1.0
-        rr = 2.0 * np.sqrt(M * m) / (M + m)
-        v = (self.r1 - 0.12 * d + 0.05 * d * d) * ha1 / rr
-        a2 = (self.r2 + 0.11 * d - 0.06 * d * d) * ha1 / rr
-        a0 = (self.r0 - 0.11 * d + 0.01 * d * d) * ha1 / rr
+        w, z, rr = _recoil(q2, M, m)
+        ha1 = self.norm * _cln_slope(z, self.rho2, 53.0, 15.0, 231.0, 91.0)
+        v, a2, a0 = (np.polynomial.polynomial.polyval(w - 1.0, coeffs) * ha1 / rr for coeffs in (
+            (self.r1, -0.12, 0.05), (self.r2, 0.11, -0.06), (self.r0, -0.11, 0.01)))
         return v, a0, 0.5 * (w + 1.0) * rr * ha1, a2
 
 

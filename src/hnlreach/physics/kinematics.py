@@ -18,7 +18,7 @@ from hnlreach.physics.constants import kallen
 __all__ = [
     "as_generator", "two_body_momentum", "isotropic_directions", "random_rotations",
     "boost", "boost_to_lab", "invariant_mass_sq", "sample_two_body", "sample_three_body",
-    "dalitz_limits_m23sq", "three_body_width", "sample_n_body",
+    "dalitz_limits_m23sq", "three_body_width", "sample_n_body", "sample_recoil_and_system",
 ]
 
 
@@ -119,13 +119,16 @@ def _check_masses(M, masses):
         raise ValueError(f"decay {M} -> {masses} is kinematically closed")
 
 
-def sample_two_body(M: float, m1: float, m2: float, n: int, rng=None) -> np.ndarray:
-    """n isotropic two-body decays M -> m1 m2 in the parent rest frame, shape (n, 2, 4)."""
-    _check_masses(M, (m1, m2))
+def sample_two_body(M, m1: float, m2: float, n: int, rng=None) -> np.ndarray:
+    """n isotropic two-body decays M -> m1 m2 in the parent rest frame, shape (n, 2, 4); M a scalar
+    or an array of n parent masses (one per event)."""
+    M = np.asarray(M, dtype=float)
+    for extreme in ((M.min(), M.max()) if M.ndim else (float(M),)):
+        _check_masses(extreme, (m1, m2))
     rng = as_generator(rng)
-    p = float(two_body_momentum(M, m1, m2))
+    p = np.asarray(two_body_momentum(M, m1, m2))
     e1 = (M * M + m1 * m1 - m2 * m2) / (2.0 * M)
-    direc = isotropic_directions(n, rng) * p
+    direc = isotropic_directions(n, rng) * p[..., None]
     out = np.empty((n, 2, 4))
     out[:, 0, 0] = e1
     out[:, 0, 1:] = direc
@@ -302,6 +305,16 @@ def gauss_legendre(n: int):
     return x, w
 
 
+def endpoint_nodes(lo, hi, n: int = 48):
+    """Gauss-Legendre nodes x (shape (..., n)) and weights dx on [lo, hi] (arrays broadcast) after
+    x = lo + (hi - lo)(1 - cos t)/2, t in [0, pi], which removes square-root end-point behaviour."""
+    gx, gw = gauss_legendre(n)
+    t = 0.5 * np.pi * (gx + 1.0)
+    lo = np.asarray(lo, dtype=float)[..., None]
+    span = np.asarray(hi, dtype=float)[..., None] - lo
+    return lo + 0.5 * span * (1.0 - np.cos(t)), 0.5 * span * np.sin(t) * (0.5 * np.pi * gw)
+
+
 def three_body_width(M: float, masses, msq: Callable[[np.ndarray, np.ndarray], np.ndarray],
                      n: int = 96, log_m23: bool = False) -> float:
     """Gamma = 1/((2 pi)^3 32 M^3) \\int |M|^2 dm12^2 dm23^2 (PDG Kinematics eq. 49.22), |M|^2 spin-averaged.
@@ -397,3 +410,18 @@ def sample_n_body(M, masses, n: int | None = None, rng=None) -> np.ndarray:
             p4[:, i, 1:] = q
         out[sel] = p4
     return out
+
+
+def sample_recoil_and_system(M: float, m_recoil: float, s, masses, rng, system: bool = True):
+    """M -> recoil + X(s) isotropic in the rest frame of M, one X mass^2 s per event, and X -> masses by
+    flat phase space (`sample_n_body`).  Returns (recoil (n, 4), daughters of X (n, k, 4) in the
+    rest frame of M, or None when system=False)."""
+    s = np.asarray(s, dtype=float)
+    mx = np.sqrt(s)
+    p = two_body_momentum(M, m_recoil, mx)
+    d = isotropic_directions(s.size, rng) * p[:, None]
+    recoil = np.column_stack([np.sqrt(m_recoil * m_recoil + p * p), d])
+    if not system:
+        return recoil, None
+    p_x = np.column_stack([np.sqrt(s + p * p), -d])
+    return recoil, boost_to_lab(sample_n_body(mx, masses, rng=rng), p_x)

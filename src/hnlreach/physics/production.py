@@ -21,16 +21,12 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.physics import form_factors as ff
 from hnlreach.physics import tau_decays
+from hnlreach.physics.kinematics import endpoint_nodes
 from hnlreach.physics.production_semileptonic import SEMILEPTONIC_HEAVY
 from hnlreach.physics.constants import (
     F_PSEUDOSCALAR, F_VECTOR, FLAVOURS, G_F, HBAR_GEV_S, LEPTON_MASS, LIFETIME_S, MASS, V_CKM,
     kallen,
 )
-
-# --- Gauss-Legendre nodes on [0, pi] for q^2 = a + (b-a)(1-cos t)/2 (removes sqrt end points)
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
-_T = 0.5 * np.pi * (_GL_X + 1.0)
-_TW = 0.5 * np.pi * _GL_W
 
 # Short-distance electroweak correction of semileptonic kaon decays (Sirlin, NPB 196 (1982) 83),
 # and the K+ pi0 isospin-breaking correction delta_SU2 = 2.52 % (FlaviaNet, arXiv:1005.2323 sec. 3.2)
@@ -85,11 +81,7 @@ def tau_vector_width(meson: str, mass, ckm: float):
 # --- three-body helpers -----------------------------------------------------------------
 def _q2_grid(lo, hi):
     """Nodes (..., 48) and weights for integrating over q^2 in [lo, hi] (arrays broadcast)."""
-    lo = np.asarray(lo, dtype=float)[..., None]
-    hi = np.asarray(hi, dtype=float)[..., None]
-    q2 = lo + 0.5 * (hi - lo) * (1.0 - np.cos(_T))
-    w = 0.5 * (hi - lo) * np.sin(_T) * _TW
-    return q2, w
+    return endpoint_nodes(lo, hi, 48)
 
 
 def muon_decay_integral(x, y, z):
@@ -217,8 +209,7 @@ class Channel:
         if self.kind == "leptonic":
             return leptonic_width(p["meson"], LEPTON_MASS[self.params["lepton"]], mass, p["ckm"])
         if self.kind == "tau_hadronic":
-            fn = tau_vector_width if p["vector"] else tau_pseudoscalar_width
-            return fn(p["meson"], mass, p["ckm"])
+            return tau_pseudoscalar_width(p["meson"], mass, p["ckm"])
         if self.kind == "tau_multihadron":
             return tau_decays.width(p["class"], mass, parent_width("tau-"))
         if self.kind == "tau_leptonic":
@@ -268,7 +259,7 @@ def _build_channels() -> dict[str, Channel]:
     # tau- -> P- N (pseudoscalar, two-body)
     for meson, name, ckm in (("pi+", "pi-", V_CKM["u", "d"]), ("K+", "K-", V_CKM["u", "s"])):
         add(Channel(f"tau- -> {name} N", "tau-", (name, "N"), "tau", "tau_hadronic",
-                    {"meson": meson, "ckm": ckm, "vector": False}))
+                    {"meson": meson, "ckm": ckm}))
     # tau- -> hadrons N by crossing the measured spectra (tau_decays)
     for cls in tau_decays.TAU_HADRONIC_CLASSES:
         add(Channel(cls.name, "tau-", (*cls.products, "N"), "tau", "tau_multihadron", {"class": cls.name}))

@@ -70,22 +70,19 @@ DS_TO_PHI = ff.VectorFF(0.607 * V_CKM["c", "s"], 1.849, 0.763, 2.1, 2.28, MASS["
 DS_TO_KSTAR0 = ff.VectorFF(0.1298, 1.67, 0.77, MASS["D*(2010)+"], 2.421, MASS["D+"],
                            "BESIII PRL 122 (2019) 061801")
 
+
+def _run(parent, isospin, *daughters):
+    """Entries (parent, daughter, form factors, isospin, correction 1, lepton charge +)."""
+    return [(parent, daughter, form, isospin, 1.0, "+") for daughter, form in daughters]
+
+
 SEMILEPTONIC_HEAVY = [
-    ("B+", "D~0", B_TO_D, 1.0, 1.0, "+"),
-    ("B+", "D*(2007)~0", B_TO_DSTAR, 1.0, 1.0, "+"),
-    ("B0", "D-", B_TO_D, 1.0, 1.0, "+"),
-    ("B0", "D*(2010)-", B_TO_DSTAR, 1.0, 1.0, "+"),
-    ("B(s)0", "D(s)-", B_TO_D, 1.0, 1.0, "+"),
-    ("B(s)0", "D(s)*-", B_TO_DSTAR, 1.0, 1.0, "+"),
-    ("B(c)+", "eta(c)(1S)", BC_TO_ETAC, 1.0, 1.0, "+"),
-    ("B(c)+", "J/psi(1S)", BC_TO_JPSI, 1.0, 1.0, "+"),
-    ("B+", "pi0", B_TO_PI, 0.5, 1.0, "+"),  # pi0 = (u u~ - d d~)/sqrt2
-    ("B+", "rho(770)0", B_TO_RHO, 0.5, 1.0, "+"),
-    ("B0", "pi-", B_TO_PI, 1.0, 1.0, "+"),
-    ("B0", "rho(770)-", B_TO_RHO, 1.0, 1.0, "+"),
-    ("D(s)+", "eta", DS_TO_ETA, 1.0, 1.0, "+"),
-    ("D(s)+", "eta'(958)", DS_TO_ETAPRIME, 1.0, 1.0, "+"),
-    ("D(s)+", "phi(1020)", DS_TO_PHI, 1.0, 1.0, "+"),
-    ("D(s)+", "K0", DS_TO_K0, 1.0, 1.0, "+"),
-    ("D(s)+", "K*(892)0", DS_TO_KSTAR0, 1.0, 1.0, "+"),
+    *_run("B+", 1.0, ("D~0", B_TO_D), ("D*(2007)~0", B_TO_DSTAR)),
+    *_run("B0", 1.0, ("D-", B_TO_D), ("D*(2010)-", B_TO_DSTAR)),
+    *_run("B(s)0", 1.0, ("D(s)-", B_TO_D), ("D(s)*-", B_TO_DSTAR)),
+    *_run("B(c)+", 1.0, ("eta(c)(1S)", BC_TO_ETAC), ("J/psi(1S)", BC_TO_JPSI)),
+    *_run("B+", 0.5, ("pi0", B_TO_PI), ("rho(770)0", B_TO_RHO)),  # pi0, rho0 = (u u~ - d d~)/sqrt2
+    *_run("B0", 1.0, ("pi-", B_TO_PI), ("rho(770)-", B_TO_RHO)),
+    *_run("D(s)+", 1.0, ("eta", DS_TO_ETA), ("eta'(958)", DS_TO_ETAPRIME), ("phi(1020)", DS_TO_PHI),
+          ("K0", DS_TO_K0), ("K*(892)0", DS_TO_KSTAR0)),
 ]

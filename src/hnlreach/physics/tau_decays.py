@@ -43,12 +43,10 @@ from functools import lru_cache
 import numpy as np
 
 from hnlreach.physics.constants import MASS, kallen
+from hnlreach.physics.kinematics import endpoint_nodes
 
 M_TAU = MASS["tau-"]
-_N_NODES = 160
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(_N_NODES)
-_T = 0.5 * math.pi * (_GL_X + 1.0)
-_TW = 0.5 * math.pi * _GL_W
+N_NODES = 160  # Gauss-Legendre nodes of the s integrals (here and in `decays_crossed`)
 
 
 def _p_star(s, m1, m2):
@@ -207,10 +205,12 @@ CLASSES_BY_NAME = {c.name: c for c in TAU_HADRONIC_CLASSES}
 
 
 # --- crossing ------------------------------------------------------------------------------------
-def kinematic_factor_spin1(s, mass):
-    """K_1(s, m_N) = lambda^1/2(1, x, y)[(1 - y)^2 + x(1 + y) - 2 x^2] (module docstring)."""
-    x = np.asarray(s, dtype=float) / M_TAU**2
-    y = (np.asarray(mass, dtype=float) / M_TAU) ** 2
+def kinematic_factor_spin1(s, mass, parent_mass: float = M_TAU):
+    """K_1(s, m_N) = lambda^1/2(1, x, y)[(1 - y)^2 + x(1 + y) - 2 x^2] (module docstring), x = s/M^2 and
+    y = m_N^2/M^2 for parent mass M (tau; `decays_crossed` uses it with M = m_N and the lepton as recoil)."""
+    parent_mass = np.asarray(parent_mass, dtype=float)
+    x = np.asarray(s, dtype=float) / parent_mass**2
+    y = (np.asarray(mass, dtype=float) / parent_mass) ** 2
     lam = np.sqrt(np.clip(kallen(1.0, x, y), 0.0, None))
     return lam * np.clip((1.0 - y) ** 2 + x * (1.0 + y) - 2.0 * x * x, 0.0, None)
 
@@ -223,19 +223,12 @@ def kinematic_factor_spin0(s, mass):
     return lam * np.clip((1.0 - y) ** 2 - x * (1.0 + y), 0.0, None)
 
 
-def _s_nodes(lo, hi):
-    """Nodes s (..., n) and weights on [lo, hi] with s = lo + (hi-lo)(1 - cos t)/2 (end-point sqrt)."""
-    lo = np.asarray(lo, dtype=float)[..., None]
-    hi = np.asarray(hi, dtype=float)[..., None]
-    return lo + 0.5 * (hi - lo) * (1.0 - np.cos(_T)), 0.5 * (hi - lo) * np.sin(_T) * _TW
-
-
 def crossed_integral(shape, s_threshold: float, mass):
     """int_{s_th}^{(m_tau - m_N)^2} rho(s) K_1(s, m_N) ds, vectorised over mass (0 when closed)."""
     mass = np.asarray(mass, dtype=float)
     hi = (M_TAU - mass) ** 2
     open_ = hi > s_threshold
-    s, w = _s_nodes(np.full_like(hi, s_threshold), np.where(open_, hi, s_threshold * 1.0001))
+    s, w = endpoint_nodes(np.full_like(hi, s_threshold), np.where(open_, hi, s_threshold * 1.0001), N_NODES)
     val = np.sum(shape(s) * kinematic_factor_spin1(s, mass[..., None]) * w, axis=-1)
     return np.where(open_, val, 0.0)
 
@@ -260,8 +253,13 @@ def width(name: str, mass, tau_width: float):
 def sample_s(name: str, mass: float, n: int, rng) -> np.ndarray:
     """n values of the hadronic mass squared s from rho_H(s) K_1(s, m_N) (inverse CDF on a fine grid)."""
     c = CLASSES_BY_NAME[name]
-    hi = (M_TAU - mass) ** 2
-    grid = c.s_threshold + (hi - c.s_threshold) * 0.5 * (1.0 - np.cos(np.linspace(0.0, math.pi, 4001)))
-    pdf = c.shape(grid) * kinematic_factor_spin1(grid, mass)
-    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (pdf[1:] + pdf[:-1]) * np.diff(grid))])
+    return sample_inverse_cdf(lambda s: c.shape(s) * kinematic_factor_spin1(s, mass),
+                              c.s_threshold, (M_TAU - mass) ** 2, n, rng)
+
+
+def sample_inverse_cdf(pdf, lo: float, hi: float, n: int, rng) -> np.ndarray:
+    """n values of s in [lo, hi] from pdf(s): trapezoid CDF on a 4001-point grid dense at both ends."""
+    grid = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.linspace(0.0, math.pi, 4001)))
+    p = pdf(grid)
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (p[1:] + p[:-1]) * np.diff(grid))])
     return np.interp(rng.uniform(size=n) * cdf[-1], cdf, grid)

@@ -34,7 +34,7 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, sample_n_body, sample_three_body, two_body_momentum,
+    as_generator, boost_to_lab, sample_n_body, sample_three_body, sample_two_body,
 )
 
 __all__ = ["STABLE", "DecayTree", "decay_table", "decay_to_stable", "is_stable", "has_decay_table",
@@ -255,17 +255,7 @@ def _rest_frame(mode: Mode, M: np.ndarray, rng) -> np.ndarray:
         out[:, 0, 0] = M
         return out
     if k == 2:
-        m1, m2 = mode.masses
-        p = two_body_momentum(M, m1, m2)
-        from hnlreach.physics.kinematics import isotropic_directions
-
-        d = isotropic_directions(n, rng) * p[:, None]
-        out = np.empty((n, 2, 4))
-        out[:, 0, 0] = np.sqrt(p * p + m1 * m1)
-        out[:, 0, 1:] = d
-        out[:, 1, 0] = np.sqrt(p * p + m2 * m2)
-        out[:, 1, 1:] = -d
-        return out
+        return sample_two_body(M, *mode.masses, n, rng)
     if mode.me == "phase_space":
         return sample_n_body(M, mode.masses, rng=rng)
     # three-body with a matrix element: exact accept-reject per parent mass (narrow parents: one mass)

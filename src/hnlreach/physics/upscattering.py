@@ -38,6 +38,7 @@ import numpy as np
 
 from hnlreach.errors import HNLInputError
 from hnlreach.physics.constants import ALPHA_EM, GEV2_TO_CM2, M_NEUTRON, M_PROTON
+from hnlreach.physics.kinematics import gauss_legendre
 from hnlreach.physics.nuclei import (HBARC_GEV_FM, HELM_SKIN_FM, Nucleus, charge_form_factor,
                                      nucleon_dirac_pauli, nucleus)
 
@@ -225,15 +226,6 @@ def dsigma_dEN(E_nu, E_N, m_N, target, *, d=1.0, component="total", antineutrino
 
 
 # --- total cross section -----------------------------------------------------------------------
-_GL_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _gauss_legendre(n: int):
-    if n not in _GL_CACHE:
-        _GL_CACHE[n] = np.polynomial.legendre.leggauss(n)
-    return _GL_CACHE[n]
-
-
 def _log_q2_grid(E, m, M, component, n_nodes):
     """Gauss-Legendre nodes in y = ln Q^2: Q2 (n_E, n), weights incl. the Jacobian Q^2 dy, open mask."""
     lo, hi = q2_range(E, m, M)
@@ -242,7 +234,7 @@ def _log_q2_grid(E, m, M, component, n_nodes):
         hi = np.minimum(hi, np.maximum(_Q2_CUT_COHERENT, lo))
     ylo = np.log(np.where(open_, lo, 1.0))
     yhi = np.log(np.where(open_, hi, 1.0))
-    x, w = _gauss_legendre(n_nodes)
+    x, w = gauss_legendre(n_nodes)
     half = 0.5 * (yhi - ylo)[:, None]
     Q2 = np.exp(ylo[:, None] + half * (x[None, :] + 1.0))
     return Q2, w[None, :] * half * Q2, open_

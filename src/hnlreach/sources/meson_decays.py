@@ -20,7 +20,7 @@ from hnlreach.physics import production as prod
 from hnlreach.physics.constants import LEPTON_MASS, MASS
 from hnlreach.physics.form_factors import VectorFormFactors
 from hnlreach.physics.kinematics import (
-    as_generator, boost_to_lab, dalitz_limits_m23sq, isotropic_directions, sample_n_body,
+    as_generator, boost_to_lab, dalitz_limits_m23sq, isotropic_directions, sample_recoil_and_system,
     sample_three_body, sample_two_body, two_body_momentum,
 )
 
@@ -87,16 +87,8 @@ def _tau_multihadron(c, m: float, n: int, rng, hnl_only: bool = False) -> np.nda
     name = c.params["class"]
     masses = [MASS[h] for h in tau_decays.CLASSES_BY_NAME[name].products]
     s = np.maximum(tau_decays.sample_s(name, m, n, rng), sum(masses) ** 2 * (1.0 + 1e-12))
-    mx = np.sqrt(s)
-    pstar = two_body_momentum(M, mx, m)
-    d = isotropic_directions(n, rng) * pstar[:, None]
-    p_x = np.column_stack([np.sqrt(s + pstar**2), -d])
-    p_n = np.column_stack([np.sqrt(m * m + pstar**2), d])
-    if hnl_only:
-        return p_n
-    had = sample_n_body(mx, masses, rng=rng)
-    had = boost_to_lab(had, p_x)
-    return np.concatenate([had, p_n[:, None, :]], axis=1)
+    p_n, had = sample_recoil_and_system(M, m, s, masses, rng, system=not hnl_only)
+    return p_n if hnl_only else np.concatenate([had, p_n[:, None, :]], axis=1)
 
 
 def hnl_momenta_rest_frame(channel: str, mass: float, n: int, rng=None) -> np.ndarray:
