@@ -68,3 +68,16 @@ def test_unknown_names_are_errors(original, tmp_path):
     (tmp_path / "x.toml").write_text(text.replace('"pkg:', '"pkg:'))
     line = assert_one_line_error(run_cli("limit", str(tmp_path / "x.toml")))
     assert "production.exclude: unknown production channel, parent or kind 'Ds+'" in line
+
+
+def test_tau_hadronic_kind_covers_multihadron_channels():
+    """`tau_hadronic` names every tau -> N + hadrons channel, one hadron or several;
+    `tau_multihadron` only those with two or more."""
+    from hnlreach.experiments.vocabulary import ProductionFilter
+
+    one, many = "tau- -> pi- N", "tau- -> pi- pi0 N"
+    f = ProductionFilter(exclude=("tau_hadronic",))
+    assert not f.allows(one, "tau-") and not f.allows(many, "tau-")
+    g = ProductionFilter(exclude=("tau_multihadron",))
+    assert g.allows(one, "tau-") and not g.allows(many, "tau-")
+    assert g.allows("tau- -> e- nu(e)~ N", "tau-")

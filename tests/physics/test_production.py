@@ -65,8 +65,6 @@ def test_tau_hadronic_massless_limit():
     for meson, vec in (("pi+", False), ("rho(770)+", True)):
         y = (MASS[meson] / M_TAU) ** 2
         fn = pr.tau_vector_width if vec else pr.tau_pseudoscalar_width
-        shape = fn(meson, 1e-8, 1.0) / fn(meson, 1e-8, 1.0)
-        assert shape == 1.0
         ratio = fn(meson, 0.0, 1.0) / (G_F**2 * M_TAU**3 / (16 * np.pi))
         f = pr.F_VECTOR[meson] if vec else F_PSEUDOSCALAR[meson]
         expect = f**2 * (1 - y) ** 2 * ((1 + 2 * y) if vec else 1.0)

@@ -154,7 +154,7 @@ def _check_range(c: dict, q: str, where: str, key: str) -> None:
 
 
 # --- production-channel selection ([production] include / exclude) ----------------------------
-PRODUCTION_KINDS = ("leptonic", "semileptonic", "tau_hadronic", "tau_leptonic", "tau_chain")
+PRODUCTION_KINDS = ("leptonic", "semileptonic", "tau_hadronic", "tau_multihadron", "tau_leptonic", "tau_chain")
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,9 @@ class ProductionFilter:
     ``include`` entry (or include is empty) and no ``exclude`` entry.  An entry matches a channel
     by its name (``D+ -> e+ N``; a tau chain ``D(s)+ -> tau+ nu(tau), tau- -> pi- N``, or its tau
     leg ``tau- -> pi- N``), its parent (``D+``; a chain matches its meson and ``tau-``), or its
-    kind (``leptonic`` = P -> l N, ``semileptonic`` = P -> P'/V l N, ``tau_hadronic``,
-    ``tau_leptonic``, ``tau_chain`` = every chain)."""
+    kind (``leptonic`` = P -> l N, ``semileptonic`` = P -> P'/V l N, ``tau_hadronic`` = tau -> N +
+    hadrons, one or more (``tau_multihadron`` = two or more only), ``tau_leptonic``,
+    ``tau_chain`` = every chain)."""
 
     include: tuple = ()
     exclude: tuple = ()
@@ -178,7 +179,8 @@ class ProductionFilter:
             keys |= {leg, "tau-", "tau_chain"}
             label = leg
         if label in CHANNELS:
-            keys |= {CHANNELS[label].kind, CHANNELS[label].parent}
+            kind = CHANNELS[label].kind
+            keys |= {kind, CHANNELS[label].parent} | ({"tau_hadronic"} if kind == "tau_multihadron" else set())
         return keys
 
     def allows(self, label: str, parent: str) -> bool:
