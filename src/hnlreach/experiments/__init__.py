@@ -569,6 +569,10 @@ def _analyses(cfg, model, world, base, where, signal):
             rep["efficiency"] = _efficiency(a["efficiency"], base, w, channels)
         if "statistics" in a:
             rep["statistics"] = _statistics(a["statistics"], w)
+        if "pot" in a:  # the analysis's own exposure (one run of the preset's first beam mode)
+            b = cfg["beam"]
+            mode = b["runs"][0]["mode"] if b.get("runs") else "default"
+            rep["beam"] = Beam(b["particle"], b["energy_GeV"], ((mode, a["pot"]),))
         md = {k: a[k] for k in ("majorana", "masses", "n_hnl") if k in a}
         if md:
             if "masses" in md:

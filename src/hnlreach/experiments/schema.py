@@ -42,7 +42,8 @@ SPECTRUM = {
 }
 
 # long-lived parents decaying in flight (sources.decay_in_flight): cylinder around the beam axis
-DECAY_IN_FLIGHT = {"z_end_m": _f("pos", True), "radius_m": _f("pos", True), "z_start_m": _f("float")}
+# (experiment coordinates; DecayRegion checks z_end_m > z_start_m)
+DECAY_IN_FLIGHT = {"z_end_m": _f("float", True), "radius_m": _f("pos", True), "z_start_m": _f("float")}
 
 # per-species requirements ([selection.species.NAME]; names: experiments/vocabulary.py)
 SPECIES = {
@@ -149,7 +150,7 @@ SCHEMA = {
 }
 
 
-_ANALYSIS = {"majorana": _f("bool"), "masses": _f("str"), "n_hnl": _f("count"),
+_ANALYSIS = {"majorana": _f("bool"), "masses": _f("str"), "n_hnl": _f("count"), "pot": _f("pos"),
              "signal": SCHEMA["signal"], "selection": SCHEMA["selection"], "efficiency": SCHEMA["efficiency"],
              "statistics": SCHEMA["statistics"]}
 # [analysis.mixing] / [analysis.dipole] / [analysis."mixing e"] ...: replacements used when the model is of that class

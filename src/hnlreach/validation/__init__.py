@@ -31,3 +31,5 @@ register("nutev-1999", "nutev",
          "NuTeV decay channel, |U_mu|^2, 800 GeV, 2.54e18 POT, charm production (hep-ex/9908011)")
 register("na62-dump", "na62_dump",
          "NA62 beam-dump mode, |U_mu|^2, charm production, vs the 1e18 POT projection (arXiv:1801.04207)")
+register("microboone-hnl", "microboone_hnl",
+         "MicroBooNE N -> mu pi, |U_mu|^2, BNB K+ decays in flight, 2.0e20 POT (arXiv:1911.10545)")
