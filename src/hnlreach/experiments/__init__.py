@@ -394,6 +394,13 @@ def _spectrum(s, parent, beam, base, where, key="spectrum"):
         raise HNLInputError(f"{where}: {key.rsplit('.', 1)[0]}.parent: unknown parent particle {parent!r} "
                             f"(parents with HNL production channels: {', '.join(sorted(PARENTS))})")
     spec = s["spectrum"]
+    if spec["kind"] == "at_rest":  # stopped parents (sources.decay_at_rest)
+        from hnlreach.sources.decay_at_rest import AtRestSpectrum
+
+        try:
+            return AtRestSpectrum(MASS[parent], tuple(spec.get("half_size_m", (0.0, 0.0, 0.0))))
+        except HNLInputError as exc:
+            raise HNLInputError(f"{where}: {key}: {exc}") from None
     if spec["kind"] == "xf_pt2":
         if "n" not in spec or "b_GeV2" not in spec:
             raise HNLInputError(f"{where}: {key}: spectrum kind xf_pt2 needs n and b_GeV2")

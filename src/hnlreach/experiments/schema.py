@@ -37,8 +37,9 @@ VOLUME = {
 }
 
 SPECTRUM = {
-    "kind": _f("choice", True, choices=("xf_pt2", "table")),
+    "kind": _f("choice", True, choices=("xf_pt2", "table", "at_rest")),
     "n": _f("float"), "b_GeV2": _f("pos"), "file": _f("str"),
+    "half_size_m": _f("vec3"),  # at_rest: decay points uniform in a box around the site (sources.decay_at_rest)
 }
 
 # long-lived parents decaying in flight (sources.decay_in_flight): cylinder around the beam axis

@@ -315,7 +315,7 @@ def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | Non
     m = int(pool) * int(n)
     parents, origin, w_src = source_parents(src, m, rng)
     h = np.linalg.norm(parents[:, 1:], axis=1) ** power * (w_src > 0)
-    pi = 0.5 / m + (0.5 * h / h.sum() if h.sum() > 0 else 0.5 / m)
+    pi = 0.5 / m + (0.5 * h / h.sum() if h.sum() > 0 else np.full(m, 0.5 / m))  # all at rest: no tilt
     pi = pi / pi.sum()
     k = rng.choice(m, size=int(n), p=pi)
     return parents[k], np.asarray(origin)[k], w_src[k] / (m * pi[k])

@@ -93,7 +93,10 @@ def source_parents(source, n: int, rng):
         parents, points = source.beamline.sample(n, rng)
         return parents, points, np.ones(n)
     parents = source.spectrum.sample(n, rng)
-    origin = np.broadcast_to(source.site.position_m, (n, 3))
+    if hasattr(source.spectrum, "points"):  # an extended source at rest (sources.decay_at_rest)
+        origin = source.spectrum.points(source.site.position_m, n, rng)
+    else:
+        origin = np.broadcast_to(source.site.position_m, (n, 3))
     region = getattr(source, "decay_region", None)
     if region is None:
         return parents, origin, np.ones(n)
