@@ -1,5 +1,6 @@
 """BNB presets (miniboone, microboone): shipped fluxes against the flux papers, geometry numbers,
-supported models (dipole only: no public BNB flux by parent for K -> l N)."""
+supported models (miniboone, sbnd: dipole only; microboone also mass mixing from BNB K+,
+tests/experiments/test_microboone_mixing.py)."""
 import numpy as np
 import pytest
 
@@ -88,12 +89,19 @@ def test_sbnd_flux_against_the_bnb_at_110_m():
     assert mean(sb) == pytest.approx(mean(mb), rel=0.15)
 
 
-@pytest.mark.parametrize("name", ["miniboone", "microboone", "sbnd"])
+@pytest.mark.parametrize("name", ["miniboone", "sbnd"])
 def test_dipole_only(name):
     exp = load_experiment(name)
     assert set(exp.supported_models()) == {"dipole mu", "dipole e"}
     with pytest.raises(HNLInputError, match="dipole"):
         exp.check_model(mixing="mu")
+
+
+def test_microboone_models():
+    exp = load_experiment("microboone")
+    assert set(exp.supported_models()) == {"mixing e", "mixing mu", "dipole mu", "dipole e"}
+    with pytest.raises(HNLInputError, match="supports: mixing e, mixing mu, dipole e, dipole mu"):
+        exp.check_model(mixing="tau")
 
 
 def test_miniboone_events_vertices():
