@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tabulate K+ production by the Booster Neutrino Beam's 8.89 GeV/c protons on beryllium.
+"""Tabulate K+ and pi+ production by the Booster Neutrino Beam's 8.89 GeV/c protons on beryllium.
 
 Parametrisation: the Feynman-scaling fit of the MiniBooNE flux paper (A.A. Aguilar-Arevalo et al.,
 PRD 79 (2009) 072002, arXiv:0806.1449, sec. IV.B.2 and its K+ table; C. Mariani et al., PRD 84 (2011)
@@ -12,15 +12,22 @@ c5 = 2.21 (GeV/c)^-2, c6 = 2.17, c7 = 1.51, with x_F = p_L*/p_L*max in the proto
 mass and p_L*max the K+ momentum when the recoil is the lightest system allowed by baryon number
 and strangeness (Lambda p, 2.053 GeV).
 
+pi+: the Sanford-Wang fit of the same paper to HARP's p Be -> pi+ data (arXiv:0806.1449 sec. IV.B.1
+and its pi+ table; HARP arXiv:hep-ex/0702024):
+
+    d^2 sigma / dp dOmega = c1 p^c2 (1 - p/(p_B - c9)) exp(-c3 p^c4 / p_B^c5 - c6 theta (p - c7 p_B cos^c8 theta))
+
+c1..c9 = 220.7, 1.080, 1.0, 1.978, 1.32, 5.572, 0.0868, 9.686, 1.0 (p, p_B in GeV/c, theta in rad).
+
 Per proton on target: K+ per POT in a bin = P_int x sigma_bin / sigma_inel, with the target's
 interaction probability P_int = 1 - exp(-1.7) (71 cm of Be, 1.7 interaction lengths, arXiv:0806.1449
 sec. III) and sigma_inel(p Be) = A / (N_A lambda_I) = 192 mb from the PDG nuclear interaction length
 of Be (77.8 g/cm^2).  Kaons from re-interactions of secondaries in the thick target are not included.
 
-Writes src/hnlreach/experiments/data/bnb/feynman_scaling_Kplus.csv in the (p, theta) table format of
+Writes src/hnlreach/experiments/data/bnb/feynman_scaling_Kplus.csv and sanford_wang_piplus.csv in the (p, theta) table format of
 sources/spectra.TabulatedSpectrum; the yield per POT printed here goes into the presets' TOML.
 
-Usage: python scripts/generate/bnb_kaon_feynman_scaling.py [--out FILE]
+Usage: python scripts/generate/bnb_kaon_feynman_scaling.py [--outdir DIR]
 """
 from __future__ import annotations
 
@@ -55,8 +62,19 @@ def d2sigma_dp_domega(p, theta):
     return np.where(np.abs(xf) <= 1.0, val, 0.0)
 
 
-def table(p_edges, t_edges, n_sub=6):
-    """K+ per POT in each (p, theta) bin (midpoint sub-grid, solid angle 2 pi sin theta dtheta)."""
+SW_PIPLUS = (220.7, 1.080, 1.0, 1.978, 1.32, 5.572, 0.0868, 9.686, 1.0)
+
+
+def sanford_wang_piplus(p, theta):
+    """Sanford-Wang pi+ cross section [mb / (GeV/c sr)] (module docstring)."""
+    c1, c2, c3, c4, c5, c6, c7, c8, c9 = SW_PIPLUS
+    val = (c1 * p ** c2 * (1.0 - p / (P_BEAM - c9))
+           * np.exp(-c3 * p ** c4 / P_BEAM ** c5 - c6 * theta * (p - c7 * P_BEAM * np.clip(np.cos(theta), 0.0, None) ** c8)))
+    return np.clip(val, 0.0, None)
+
+
+def table(p_edges, t_edges, n_sub=6, xsec=d2sigma_dp_domega):
+    """Mesons per POT in each (p, theta) bin (midpoint sub-grid, solid angle 2 pi sin theta dtheta)."""
     out = np.zeros((p_edges.size - 1, t_edges.size - 1))
     u = (np.arange(n_sub) + 0.5) / n_sub
     for i in range(p_edges.size - 1):
@@ -64,35 +82,38 @@ def table(p_edges, t_edges, n_sub=6):
         for j in range(t_edges.size - 1):
             t = t_edges[j] + (t_edges[j + 1] - t_edges[j]) * u
             P, T = np.meshgrid(p, t, indexing="ij")
-            f = d2sigma_dp_domega(P, T) * 2.0 * np.pi * np.sin(T)
+            f = xsec(P, T) * 2.0 * np.pi * np.sin(T)
             out[i, j] = f.mean() * (p_edges[i + 1] - p_edges[i]) * (t_edges[j + 1] - t_edges[j])
     return out * P_INT / SIGMA_INEL_MB
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parents[2]
-                                         / "src/hnlreach/experiments/data/bnb/feynman_scaling_Kplus.csv"))
-    a = ap.parse_args()
-    p_edges = np.round(np.arange(0.1, 7.61, 0.1), 3)
-    t_edges = np.round(np.concatenate([np.arange(0.0, 0.4, 0.02), np.arange(0.4, 1.61, 0.1)]), 3)
-    w = table(p_edges, t_edges)
+def write(path, p_edges, t_edges, w, what):
     total = w.sum()
-    print(f"K+ per POT (p > 0.1 GeV, theta < 1.6 rad): {total:.5e}; P_int = {P_INT:.4f}, "
-          f"sigma_inel = {SIGMA_INEL_MB:.1f} mb")
-    lines = ["# K+ from 8.89 GeV/c p on Be (BNB): Feynman-scaling fit of MiniBooNE arXiv:0806.1449 (Mariani et al. "
-             "arXiv:1110.0417)",
-             f"# weight = K+ per POT in the bin (sum {total:.5e}); scripts/generate/bnb_kaon_feynman_scaling.py",
+    lines = [f"# {what} from 8.89 GeV/c p on Be (BNB), MiniBooNE arXiv:0806.1449 production fit",
+             f"# weight = mesons per POT in the bin (sum {total:.5e}); scripts/generate/bnb_kaon_feynman_scaling.py",
              "p_lo,p_hi,theta_lo,theta_hi,weight"]
     for i in range(p_edges.size - 1):
         for j in range(t_edges.size - 1):
             if w[i, j] > 0:
                 lines.append(f"{p_edges[i]:.3f},{p_edges[i + 1]:.3f},{t_edges[j]:.3f},{t_edges[j + 1]:.3f},"
                              f"{w[i, j]:.6e}")
-    tmp = Path(a.out).with_suffix(".tmp")
+    tmp = Path(path).with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n")
-    tmp.replace(a.out)
-    print(f"wrote {a.out} ({len(lines) - 3} bins)")
+    tmp.replace(path)
+    print(f"{what}: {total:.5e} per POT (p > 0.1 GeV, theta < 1.6 rad); wrote {path} ({len(lines) - 3} bins)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--outdir", default=str(Path(__file__).resolve().parents[2] / "src/hnlreach/experiments/data/bnb"))
+    a = ap.parse_args()
+    print(f"P_int = {P_INT:.4f}, sigma_inel = {SIGMA_INEL_MB:.1f} mb")
+    t_edges = np.round(np.concatenate([np.arange(0.0, 0.4, 0.02), np.arange(0.4, 1.61, 0.1)]), 3)
+    p_k = np.round(np.arange(0.1, 7.61, 0.1), 3)
+    write(Path(a.outdir) / "feynman_scaling_Kplus.csv", p_k, t_edges, table(p_k, t_edges), "K+")
+    p_pi = np.round(np.arange(0.1, 7.81, 0.1), 3)  # SW vanishes at p = p_B - c9 = 7.89 GeV
+    write(Path(a.outdir) / "sanford_wang_piplus.csv", p_pi, t_edges,
+          table(p_pi, t_edges, xsec=sanford_wang_piplus), "pi+")
 
 
 if __name__ == "__main__":

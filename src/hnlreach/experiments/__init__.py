@@ -477,6 +477,8 @@ def _source_makes(sources, flavour: str) -> bool:
 
 def _beamline_sources(cfg, base, beam_cfg, where, fiducial_center, production=None):
     """[[beamline_sources]]: parents reconstructed from a nu flux by parent (sources.beamline)."""
+    from dataclasses import replace
+
     from hnlreach.sources.beamline import DecayPipe, reconstruct_parents
 
     out = []
@@ -485,7 +487,13 @@ def _beamline_sources(cfg, base, beam_cfg, where, fiducial_center, production=No
         if b["parent"] not in ("K+", "K-", "pi+", "pi-"):
             raise HNLInputError(f"{w}: parent must be K+, K-, pi+ or pi-, got {b['parent']!r}")
         f = dict(b["nu_flux"], name=b["name"], flavour=b["nu_flux"].get("lepton", "mu"))
-        flux = _flux({k: v for k, v in f.items() if k != "lepton"}, base, where, f"beamline_sources[{i}].nu_flux")
+        flux = _flux({k: v for k, v in f.items() if k not in ("lepton", "max_energy_GeV")}, base, where,
+                     f"beamline_sources[{i}].nu_flux")
+        if "max_energy_GeV" in f:  # a total flux used where one parent makes it (e.g. BNB nu_mu from pi+)
+            keep = flux.energies <= f["max_energy_GeV"]
+            if keep.sum() < 3:
+                raise HNLInputError(f"{w}: nu_flux.max_energy_GeV keeps fewer than 3 flux points")
+            flux = replace(flux, energies=flux.energies[keep], values=flux.values[keep])
         d = b["decay_pipe"]
         try:
             pipe = DecayPipe(d["target_m"], d.get("axis", [0.0, 0.0, 1.0]), d.get("decay_start_m", 0.0),

@@ -74,6 +74,7 @@ BEAMLINE_SOURCE = {
         "file": _f("str", True), "column": _f("count"), "normalisation": _f("nonneg"),
         "units": _f("choice", True, choices=("per_cm2_per_pot_per_GeV", "per_cm2_per_pot_per_bin")),
         "lepton": _f("choice", choices=("mu",)),  # nu_e from K: three-body (sources.beamline)
+        "max_energy_GeV": _f("pos"),  # use the table up to this energy (where the parent dominates the flux)
     }),
     "decay_pipe": _f("table", True, sub={
         "target_m": _f("vec3", True), "axis": _f("vec3"), "decay_start_m": _f("nonneg"),
