@@ -360,7 +360,8 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
         else:  # high momenta favoured (short lifetimes), weights exact
             parents, origin, w_src = tilted_parents(src, n, rng)
-        if beamline is not None:  # distant detector: directions forced into it
+        if beamline is not None or (keep_events and _two_body_in_flight(src, kind, ch)):
+            # distant detector: directions forced into it (event records: two-body, the lepton is P - N)
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
             w_src = w_src * w_dir
             none = ~(w_dir > 0)  # no kinematic solution along the drawn direction: weight 0
@@ -393,6 +394,15 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         labels.append((src.name, ch, int(n), rate))
     out = np.concatenate(ws), np.concatenate(os_), np.concatenate(ps), labels
     return (*out, history) if keep_events else out
+
+
+def _two_body_in_flight(src, kind: str, ch: str) -> bool:
+    """A source decaying in flight (decay_in_flight) and a two-body channel P -> l N: its event records
+    keep every product with directed HNLs (the lepton is P - N), as for the beamline sources."""
+    from hnlreach.physics import production as prod
+
+    return (getattr(src, "decay_region", None) is not None and kind == "direct"
+            and len(prod.CHANNELS[ch].products) == 2)
 
 
 # --- decay-volume entries ----------------------------------------------------------------------

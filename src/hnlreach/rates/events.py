@@ -297,7 +297,7 @@ def _batch(ctx, n_hnl, rng) -> dict | None:
     pn = np.linalg.norm(p4[idx, 1:], axis=1)
     lam = hnl_g.width * hnl_g.mass / (pn * HBARC_GEV_M)  # 1/decay length at G [1/m]
     prob = engine.segment_decay_probability(lam, l1, l2)
-    live = prob > 0
+    live = (prob > 0) & (w[idx] > 0)  # directed HNLs without a kinematic solution carry weight 0
     idx, l1, l2, lam, prob, pn = idx[live], l1[live], l2[live], lam[live], prob[live], pn[live]
     m = idx.size
     out = {"n_hnl": int(w.size), "m": m}
