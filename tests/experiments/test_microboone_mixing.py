@@ -141,3 +141,19 @@ def test_mixing_events_vertices():
     assert (df["decay_x"].abs() <= 1.28).all() and (df["decay_y"].abs() <= 1.165).all()
     assert (df["decay_z"].abs() <= 5.185).all()
     assert set(df["decay_channel"]) <= {"N -> mu- pi+", "N -> mu+ pi-"}
+
+
+def test_cli_limit_mixing_and_unsupported_model(tmp_path):
+    """`hnlreach limit microboone --mixing mu` writes a contour; `--mixing tau` is a one-line error naming
+    the supported models."""
+    from cli_helpers import assert_one_line_error, run_cli
+
+    out = tmp_path / "ub.csv"
+    res = run_cli("limit", "microboone", "--mixing", "mu", "--masses", "0.3,0.35", "--n-hnl", "2000",
+                  "--precision", "0", "--no-cache", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    rows = [r.split(",") for r in out.read_text().splitlines() if r[:1].isdigit()]
+    assert [float(r[0]) for r in rows] == pytest.approx([0.3, 0.35])
+    assert all(1e-8 < float(r[1]) < 5e-7 for r in rows)
+    line = assert_one_line_error(run_cli("limit", "microboone", "--mixing", "tau"))
+    assert "supports: mixing e, mixing mu, dipole e, dipole mu" in line
