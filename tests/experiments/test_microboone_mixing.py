@@ -119,7 +119,7 @@ def test_mu_pi_reproduction_agreement():
 
 def test_arrival_after_spill():
     """dt = (L/c)(E/p - 1): 0 for a massless particle, (L/c)(1/beta - 1) otherwise; capped at one spill."""
-    from hnlreach.experiments import arrival_after_spill
+    from hnlreach.detection.timing import arrival_after_spill
 
     L, T = 470.0, 1.6e-6
     assert arrival_after_spill(0.0, np.array([1.0]), L, T)[0] == pytest.approx(0.0, abs=1e-12)

@@ -149,11 +149,13 @@ class Efficiency:
     by: str = "mass"
     channels: dict = field(default_factory=dict)
     channel_tables: dict = field(default_factory=dict)  # channel -> (mass [GeV], eff, hold ends)
-    arrival_after_spill: tuple | None = None  # (baseline [m], spill [s]): delayed-trigger acceptance
+    arrival_after_spill: tuple | None = None  # (baseline [m], spill [s]): detection.timing
 
     def __call__(self, mass: float, energies: np.ndarray, channel: str) -> np.ndarray:
         e = np.full(np.shape(energies), self.constant * self.channels.get(channel, 1.0))
         if self.arrival_after_spill is not None:
+            from hnlreach.detection.timing import arrival_after_spill
+
             e = e * arrival_after_spill(mass, energies, *self.arrival_after_spill)
         if self.table_x is not None:
             x = mass if self.by == "mass" else np.asarray(energies)
@@ -162,16 +164,6 @@ class Efficiency:
             x, y, hold = self.channel_tables[channel]
             e = e * np.interp(mass, x, y, left=y[0] if hold else 0.0, right=y[-1] if hold else 0.0)
         return e
-
-
-def arrival_after_spill(mass: float, energies, baseline_m: float, spill_s: float) -> np.ndarray:
-    """Fraction of HNLs of energy E reaching a detector at baseline_m after the end of a beam spill of
-    length spill_s, protons uniform over the spill: min(1, dt / spill), dt = (L/c)(E/p - 1) the delay behind
-    light (time of flight; e.g. MicroBooNE's trigger after the BNB spill, arXiv:1911.10545)."""
-    e = np.asarray(energies, dtype=float)
-    p = np.sqrt(np.clip(e * e - mass * mass, 1e-300, None))
-    dt = baseline_m / 299_792_458.0 * (e / p - 1.0)
-    return np.clip(dt / spill_s, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ SCHEMA = {
         "constant": _f("fraction"), "table": _f("str"),
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
-        # delayed trigger: only HNLs arriving after the spill (experiments.arrival_after_spill)
+        # delayed trigger: only HNLs arriving after the spill (detection.timing.arrival_after_spill)
         "arrival_after_spill": _f("table", sub={"baseline_m": _f("pos", True), "spill_ns": _f("pos", True)}),
         "channel_tables": _f("tables", sub={
             "channels": _f("strlist", True), "file": _f("str", True),

@@ -6,7 +6,7 @@ the weakest at 260 MeV and the strongest at 385 MeV.  The full curves were not r
 
 The preset's [analysis.mixing] is the like-for-like count we can make: K+ from the Feynman-scaling
 production model (experiments/data/bnb/README.md), N -> mu pi in the active TPC, the delayed trigger's
-acceptance (HNLs arriving after the 1.6 us spill, experiments.arrival_after_spill), efficiency 1 otherwise,
+acceptance (HNLs arriving after the 1.6 us spill, detection.timing.arrival_after_spill), efficiency 1 otherwise,
 zero background.  Two variants bracket it: without the timing acceptance (truth level) and with ideal
 focusing of the kaons ('parallel').
 """
