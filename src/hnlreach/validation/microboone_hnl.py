@@ -123,6 +123,12 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         "the HNL then follows its kaon, and perfectly aligned kaons all point at the detector).",
         "* Dirac vs Majorana: Majorana N decays to both charge states (twice the visible rate and half the "
         "lifetime), the limit is ~ 1/sqrt(2) x Dirac's, as published (4.7/6.6 = 0.71, 0.7/0.9 = 0.78).", "",
+        "## Not reproduced", "",
+        "MicroBooNE's NuMI searches with kaons decaying at rest in the NuMI absorber, ~100 m away (N -> nu e+ e- / "
+        "nu pi0, arXiv:2310.07660; N -> mu pi, arXiv:2207.03840) need the number of K+ stopping in the absorber "
+        "per POT that MicroBooNE takes from its NuMI beam simulation, and the published curves; neither could be "
+        "retrieved here.  The source type exists (`spectrum = { kind = \"at_rest\" }`, sources/decay_at_rest.py, "
+        "tested for the monoenergetic HNL and the rate normalisation); a preset needs that stop rate.", "",
     ]
     report = outdir / "microboone_hnl_report.md"
     atomic_write_text(report, "\n".join(lines))
