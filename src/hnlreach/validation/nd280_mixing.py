@@ -387,7 +387,7 @@ data/nd280/README.md)."""
 
 def rederived_nu_flux(experiment, edges, n: int = 200_000, rng=None, source: str = "K+ in flight (FHC)"):
     """nu_mu flux [per cm^2 per POT per GeV] in energy bins `edges` at the beamline source's reference
-    point, re-derived from its sampled kaons by Monte Carlo (point-detector estimator with the
+    point, re-derived from its sampled parents (kaons or pions) by Monte Carlo (point-detector estimator with the
     general two-body Jacobian of sources.directed; nu modes as in sources.beamline.effective_two_body)."""
     from hnlreach.sources.beamline import effective_two_body, point_flux
 
@@ -395,7 +395,7 @@ def rederived_nu_flux(experiment, edges, n: int = 200_000, rng=None, source: str
     spec = src.beamline
     rng = np.random.default_rng(rng)
     p4, pts = spec.sample(n, rng)
-    p_star, br = effective_two_body("K+", "mu")
+    p_star, br = effective_two_body(spec.parent, "mu")
     E, f = point_flux(p4, pts, spec.reference, 0.0, p_star, rng)
     return np.histogram(E, bins=edges, weights=f * br * src.yield_per_pot / n)[0] / np.diff(edges)
 
