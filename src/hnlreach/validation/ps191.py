@@ -23,7 +23,7 @@ AFH_CHANNELS = ["N -> nu e+ e-"]
 AFH_PRODUCTION = ["K+ -> mu+ N"]  # their HNL flux: the K+ nu_mu flux x Shrock's factor (two-body)
 # Reference masses of the ratio tables [GeV]
 MASSES_E = (0.02, 0.03, 0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.35)
-MASSES_MU = (0.13, 0.16, 0.2, 0.25, 0.3, 0.33)
+MASSES_MU = (0.03, 0.05, 0.08, 0.13, 0.16, 0.2, 0.25, 0.3, 0.33)
 MASSES_AFH = (0.03, 0.05, 0.08, 0.12, 0.16, 0.2, 0.25, 0.3, 0.35)
 
 
@@ -241,6 +241,8 @@ def _readme_section() -> str:
 
 
 def _plot(path, ue, umu, afh, ue_maj):
+    from matplotlib.ticker import NullFormatter
+
     from hnlreach.outputs.plot import figure
     from hnlreach.outputs.published import load_published
 
@@ -262,4 +264,5 @@ def _plot(path, ue, umu, afh, ue_maj):
                 m = np.geomspace(0.012, 0.36, 80)
                 a.plot(m, afh_rescaled_curve(m), "-.", color="grey", label="PS191 rescaled to NC (Argüelles et al.)")
             a.set(xscale="log", yscale="log", xlabel="m_N [GeV]", ylabel=lab, title=f"PS191, {lab}, 90 % CL")
+            a.xaxis.set_minor_formatter(NullFormatter())
             a.legend(fontsize=6)
