@@ -52,3 +52,13 @@ def test_preset_against_the_original_limits():
     umu = v.run(exp, mm, "mu", n_hnl=N_HNL)
     r = v.ratios(umu, v.published_at("PS191-1988-Umu2", mm))
     assert r[0] < 0.4 and np.all((r[1:] > 1.3) & (r[1:] < 4.5)), r
+
+
+def test_reproduce_quick_writes_the_report(tmp_path):
+    """`hnlreach reproduce ps191 --quick` writes the figure and a report with the three comparisons."""
+    files = v.reproduce(tmp_path, quick=True)
+    assert [f.name for f in files] == ["ps191_limits.png", "ps191_report.md"]
+    text = files[1].read_text()
+    for part in ("## (a) Original PS191 limits", "## (b) Argüelles et al.'s own PS191 simulation",
+                 "## (c) Argüelles et al.'s rescaling", "## Why we differ", "QUICK run"):
+        assert part in text
