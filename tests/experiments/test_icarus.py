@@ -25,7 +25,7 @@ def test_flux_is_darknews_icarus_flux():
 def test_detector_numbers():
     """Two T600 modules: four TPC active volumes of 1.5 x 3.16 x 17.95 m, 475 t of argon (DarkNews: 476 t),
     inside two 3.6 x 3.9 x 19.6 m cryostats (768 t; the T600 holds 760 t), 600 m from the target; only
-    the dipole portal (no BNB flux by parent for K -> l N)."""
+    the dipole portal (no mass-mixing source in this preset)."""
     ex = load_experiment("icarus")
     active = sum(v.volume_m3 for v in ex.fiducial.values()) * 1.3954
     assert active == pytest.approx(476.0, rel=0.01)
