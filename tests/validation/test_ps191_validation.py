@@ -62,3 +62,17 @@ def test_reproduce_quick_writes_the_report(tmp_path):
     for part in ("## (a) Original PS191 limits", "## (b) Argüelles et al.'s own PS191 simulation",
                  "## (c) Argüelles et al.'s rescaling", "## Why we differ", "QUICK run"):
         assert part in text
+
+
+def test_neutral_current_factor_is_the_engines():
+    """The explanation's numbers come from the decay widths the engine uses: at 20 MeV (electron mass
+    negligible) Gamma(N -> nu e e) for U_mu alone (Z only) / for U_e alone (W + Z) =
+    (1 - 4 s^2 + 8 s^4) / (1 + 4 s^2 + 8 s^4), i.e. nc_over_cc() / 0.59 (README reason 2)."""
+    from hnlreach.physics.decays import mixing_partial_widths
+
+    mu = mixing_partial_widths(0.02, (0.0, 1.0, 0.0), False)["N -> nu e+ e-"]
+    e = mixing_partial_widths(0.02, (1.0, 0.0, 0.0), False)["N -> nu e+ e-"]
+    s2 = v.sin2_theta_w()
+    w_plus_z = 0.25 * (1 + 4 * s2 + 8 * s2 * s2)
+    assert w_plus_z == pytest.approx(0.59, abs=0.005)
+    assert mu / e == pytest.approx(v.nc_over_cc() / w_plus_z, rel=0.02)

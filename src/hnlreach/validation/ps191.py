@@ -35,8 +35,8 @@ def sin2_theta_w() -> float:
 
 def nc_over_cc() -> float:
     """Gamma(N -> nu_mu e+ e-, Z only) / Gamma(N -> nu_e e+ e-, W only) for the same |U|^2:
-    g_L^2 + g_R^2 = 1/4 (1 - 4 s_W^2 + 8 s_W^4) (Bondarenko et al. arXiv:1805.08567 eq. 3.4, C1 for
-    alpha != beta, over C1 = 1 of the W diagram alone)."""
+    g_L^2 + g_R^2 = 1/4 (1 - 4 s_W^2 + 8 s_W^4) (Bondarenko et al. arXiv:1805.08567 sec. 3.1.2, C1 of
+    N -> nu_alpha l_beta l_beta for alpha != beta, over C1 = 1 of the W diagram alone)."""
     s2 = sin2_theta_w()
     return 0.25 * (1.0 - 4.0 * s2 + 8.0 * s2 * s2)
 
