@@ -237,7 +237,7 @@ def _readme_section() -> str:
     from importlib import resources
 
     text = (resources.files("hnlreach") / "experiments" / "data" / "ps191" / "README.md").read_text()
-    return text[text.index("## Why we differ"):].strip()
+    return text[text.index("## Source model"):].strip()
 
 
 def _plot(path, ue, umu, afh, ue_maj):
