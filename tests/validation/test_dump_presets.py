@@ -96,14 +96,14 @@ def test_ship_charm_region_reduced():
 
 
 def test_nutev_reduced_and_dirac_vs_majorana():
-    """NuTeV |U_mu|^2 at 1.0 GeV (Dirac, full run 0.96); no charm HNL above D_s -> mu N (1.86 GeV);
+    """NuTeV |U_mu|^2 at 1.0 GeV (Dirac, full run 1.04); no charm HNL above D_s -> mu N (1.86 GeV);
     Majorana/Dirac lower boundary = 1/sqrt(2) in the long-lifetime limit (N ~ |U|^4 Gamma, Gamma x2)."""
     m = np.array([1.0, 1.95])
-    r, dirac = _ratios("nutev", "NuTeV1999", m, 8000)
+    r, dirac = _ratios("nutev", "NuTeV1999", m, 20000)
     print(r)
     assert 0.7 < r[0] < 1.4
     assert dirac.lower[1] is None
-    maj = contour("nutev", m[:1], majorana=True, n_hnl=8000)
+    maj = contour("nutev", m[:1], majorana=True, n_hnl=20000)
     assert maj.lower[0] / dirac.lower[0] == pytest.approx(2 ** -0.5, rel=0.1)
 
 
@@ -117,3 +117,22 @@ def test_na62_dump_projection_reduced():
     print(r)
     assert 0.65 < r[0] < 1.3
     assert data.lower[0] / proj.lower[0] == pytest.approx(np.sqrt(1e18 / 1.4e17), rel=0.05)
+
+
+def test_nutev_kaon_region_reduced():
+    """NuTeV below m_K - m_mu (0.388 GeV): K+ -> mu+ N (pi0) of the focused kaons, reconstructed from the nu_mu
+    flux above the pi/K minimum (149 GeV).  The kaons: ~5e-4 K+ decays per POT above 157 GeV.  The step at
+    0.388 GeV of the published curve is reproduced (lower boundary x > 5 from 0.33 to 0.40 GeV); at 0.33 GeV
+    ours is stronger (full run 0.34-0.42, median 0.37 over 0.21-0.385 GeV; data/nutev/README.md says why):
+    the test asserts the agreement reached, x1/6 .. x1/1.2."""
+    exp = load_experiment("nutev")
+    (k,) = [s for s in exp.sources if s.beamline is not None]
+    assert k.parent == "K+" and 3e-4 < k.yield_per_pot < 8e-4
+    # the slowest kaon whose forward K_mu2 nu (E_nu = p* (E_K + p_K) / m_K, p* = 235.5 MeV) reaches 149.37 GeV
+    x = 149.37 * 0.493677 / 0.2355
+    assert k.beamline.edges[0] == pytest.approx((x * x - 0.493677 ** 2) / (2 * x), rel=0.01)
+    m = np.array([0.33, 0.40])
+    r, res = _ratios("nutev", "NuTeV1999", m, 6000)
+    print(r, res.lower)
+    assert 1 / 6 < r[0] < 1 / 1.2
+    assert res.lower[1] / res.lower[0] > 5

@@ -27,9 +27,11 @@ def ratio_summary(masses, ratio, band) -> str:
     return f"{np.min(r[sel]):.2f} .. {np.max(r[sel]):.2f} (median {np.median(r[sel]):.2f}, {sel.sum()} masses)"
 
 
-def section(title: str, masses, result, published, band, label: str, upper=None) -> tuple[str, object]:
-    """Markdown block: reach, ratio summary in `band`, the mass-by-mass table.  `upper`: an optional
-    separate published upper-boundary curve ('line' files hold one boundary each)."""
+def section(title: str, masses, result, published, band, label: str, upper=None,
+            extra_band=None) -> tuple[str, object]:
+    """Markdown block: reach, ratio summary in `band` (and in `extra_band` = (name, band) if given), the
+    mass-by-mass table.  `upper`: an optional separate published upper-boundary curve ('line' files hold
+    one boundary each)."""
     cmp = compare(masses, result.lower, result.upper, published)
     if upper is not None:  # a single upper-boundary line: log-log interpolation inside its mass range
         x, y = np.log(upper.mass_GeV), np.log(upper.coupling)
@@ -39,8 +41,12 @@ def section(title: str, masses, result, published, band, label: str, upper=None)
     lines = [f"### {title}", "",
              f"- largest excluded mass of the grid: {reach:.3f} GeV",
              f"- lower boundary ours/published, {band[0]:g}-{band[1]:g} GeV: "
-             f"{ratio_summary(masses, cmp.ratio_lower, band)}",
-             "", cmp.markdown(label)]
+             f"{ratio_summary(masses, cmp.ratio_lower, band)}"]
+    if extra_band is not None:
+        name, b = extra_band
+        lines.append(f"- lower boundary ours/published, {name} {b[0]:g}-{b[1]:g} GeV: "
+                     f"{ratio_summary(masses, cmp.ratio_lower, b)}")
+    lines += ["", cmp.markdown(label)]
     return "\n".join(lines), cmp
 
 
