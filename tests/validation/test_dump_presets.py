@@ -99,11 +99,11 @@ def test_nutev_reduced_and_dirac_vs_majorana():
     """NuTeV |U_mu|^2 at 1.0 GeV (Dirac, full run 1.04); no charm HNL above D_s -> mu N (1.86 GeV);
     Majorana/Dirac lower boundary = 1/sqrt(2) in the long-lifetime limit (N ~ |U|^4 Gamma, Gamma x2)."""
     m = np.array([1.0, 1.95])
-    r, dirac = _ratios("nutev", "NuTeV1999", m, 20000)
+    r, dirac = _ratios("nutev", "NuTeV1999", m, 60000)
     print(r)
     assert 0.7 < r[0] < 1.4
     assert dirac.lower[1] is None
-    maj = contour("nutev", m[:1], majorana=True, n_hnl=20000)
+    maj = contour("nutev", m[:1], majorana=True, n_hnl=60000)
     assert maj.lower[0] / dirac.lower[0] == pytest.approx(2 ** -0.5, rel=0.1)
 
 
