@@ -122,9 +122,9 @@ def test_na62_dump_projection_reduced():
 def test_nutev_kaon_region_reduced():
     """NuTeV below m_K - m_mu (0.388 GeV): K+ -> mu+ N (pi0) of the focused kaons, reconstructed from the nu_mu
     flux above the pi/K minimum (149 GeV).  The kaons: ~5e-4 K+ decays per POT above 157 GeV.  The step at
-    0.388 GeV of the published curve is reproduced (lower boundary x > 5 from 0.33 to 0.40 GeV); at 0.33 GeV
+    0.388 GeV of the published curve is reproduced (lower boundary x > 5 from 0.33 to 0.40 GeV, 15-20 in the full run); at 0.33 GeV
     ours is stronger (full run 0.34-0.42, median 0.37 over 0.21-0.385 GeV; data/nutev/README.md says why):
-    the test asserts the agreement reached, x1/6 .. x1/1.2."""
+    the test asserts the agreement reached, x1/5 .. x1/1.5 (seeds 1-4 at 20000 HNLs: 0.33-0.44)."""
     exp = load_experiment("nutev")
     (k,) = [s for s in exp.sources if s.beamline is not None]
     assert k.parent == "K+" and 3e-4 < k.yield_per_pot < 8e-4
@@ -132,7 +132,7 @@ def test_nutev_kaon_region_reduced():
     x = 149.37 * 0.493677 / 0.2355
     assert k.beamline.edges[0] == pytest.approx((x * x - 0.493677 ** 2) / (2 * x), rel=0.01)
     m = np.array([0.33, 0.40])
-    r, res = _ratios("nutev", "NuTeV1999", m, 6000)
+    r, res = _ratios("nutev", "NuTeV1999", m, 20000)
     print(r, res.lower)
-    assert 1 / 6 < r[0] < 1 / 1.2
+    assert 1 / 5 < r[0] < 1 / 1.5
     assert res.lower[1] / res.lower[0] > 5
