@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from hnlreach.validation.charm import contour
+from hnlreach.validation.compare import as_float_array, contour_bounds
 from hnlreach.validation.dump_presets import plot, readme_section, section
 
 BAND = (0.3, 4.0)  # GeV: the mass range of the issue's comparison
+MU_START = 0.56  # GeV: the digitised mu curve's first point (the figure's solid line starts there)
 TARGET_FACTOR = 1.5  # issue 17: lower boundary within x1.5 of the published curve over 0.3-4 GeV
 
 
@@ -46,6 +48,7 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         within = np.mean(np.abs(np.log(r[band])) <= np.log(TARGET_FACTOR)) if band.any() else float("nan")
         summary.append(f"| {mx} | {np.nanmin(r[band]):.2f} .. {np.nanmax(r[band]):.2f} | {within:.0%} |"
                        if band.any() else f"| {mx} | no overlap | — |")
+    lines_mu_e = mu_against_e(masses, res, pubs)
     lines = [
         "# SHiP HNL sensitivity (SHiP collaboration, arXiv:1811.00930)", "",
         f"{'QUICK run (reduced statistics) — not the result.' if quick else 'Full run.'} "
@@ -58,9 +61,25 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         "Charm (D, D_s) dominates below ~1.9 GeV, beauty (B -> D(*) l N, B -> l N, B_c -> l N) above; "
         "tau mixing has no B -> tau chain in the preset (see below).", "",
         *blocks,
+        *lines_mu_e,
         "## Why we differ, and assumptions", "",
         readme_section("ship", "## Why we differ"), "",
     ]
     report = outdir / "ship2018_report.md"
     atomic_write_text(report, "\n".join(lines))
     return [fig, report]
+
+
+def mu_against_e(masses, res, pubs, m_max: float = 0.8) -> list[str]:
+    """Markdown: near the mu curve's first point, the mu/e gap of the published curves against ours
+    (e and mu mixing differ only through the muon mass in production and decay)."""
+    m = np.asarray(masses)
+    sel = (m >= MU_START) & (m <= m_max)
+    ours_mu, ours_e = as_float_array(res["mu"].lower)[sel], as_float_array(res["e"].lower)[sel]
+    pub_mu, _ = contour_bounds(pubs["mu"], m[sel])
+    pub_e, _ = contour_bounds(pubs["e"], m[sel])
+    rows = ["### mu against e near the mu curve's first point", "",
+            "| m [GeV] | published mu/e | ours mu/e | ours mu / published e |", "|---|---|---|---|"]
+    for k, mass in enumerate(m[sel]):
+        rows.append(f"| {mass:.3f} | {pub_mu[k] / pub_e[k]:.2f} | {ours_mu[k] / ours_e[k]:.2f} | {ours_mu[k] / pub_e[k]:.2f} |")
+    return rows + [""]
