@@ -182,3 +182,23 @@ def test_nutev_kaon_hnls_are_collimated_charm_ones_not():
 
     assert lower(cut, 0.30, 20000) / lower(exp, 0.30, 20000) > 3
     assert lower(cut, 1.0, 60000) / lower(exp, 1.0, 60000) == pytest.approx(1.0, abs=0.05)
+
+
+def test_beamline_flux_energy_window(tmp_path):
+    """nu_flux.min_energy_GeV keeps the table from that energy on (NuTeV: the K+ peak above 149 GeV): the
+    slowest reconstructed kaon follows the cut; a window with fewer than 3 flux points is a one-line error."""
+    from importlib import resources
+
+    from hnlreach.errors import HNLInputError
+
+    text = (resources.files("hnlreach") / "experiments" / "nutev.toml").read_text()
+    assert "min_energy_GeV = 149.0" in text
+    higher = tmp_path / "nutev_200.toml"
+    higher.write_text(text.replace("min_energy_GeV = 149.0", "min_energy_GeV = 200.0"))
+    (k,) = [s for s in load_experiment(higher).sources if s.beamline is not None]
+    x = 200.0 * 0.493677 / 0.2355  # p_K whose forward K_mu2 nu reaches the cut: p* (E_K + p_K) / m_K
+    assert k.beamline.edges[0] == pytest.approx((x * x - 0.493677 ** 2) / (2 * x), rel=0.02)
+    bad = tmp_path / "nutev_bad.toml"
+    bad.write_text(text.replace("min_energy_GeV = 149.0", "min_energy_GeV = 399.0"))
+    with pytest.raises(HNLInputError, match="min_energy_GeV / max_energy_GeV keep fewer than 3 flux points"):
+        load_experiment(bad)

@@ -492,12 +492,14 @@ def _beamline_sources(cfg, base, beam_cfg, where, fiducial_center, production=No
         if b["parent"] not in ("K+", "K-", "pi+", "pi-"):
             raise HNLInputError(f"{w}: parent must be K+, K-, pi+ or pi-, got {b['parent']!r}")
         f = dict(b["nu_flux"], name=b["name"], flavour=b["nu_flux"].get("lepton", "mu"))
-        flux = _flux({k: v for k, v in f.items() if k not in ("lepton", "max_energy_GeV")}, base, where,
+        cuts = ("min_energy_GeV", "max_energy_GeV")
+        flux = _flux({k: v for k, v in f.items() if k not in ("lepton", *cuts)}, base, where,
                      f"beamline_sources[{i}].nu_flux")
-        if "max_energy_GeV" in f:  # a total flux used where one parent makes it (e.g. BNB nu_mu from pi+)
-            keep = flux.energies <= f["max_energy_GeV"]
+        if any(k in f for k in cuts):  # a total flux used where one parent makes it (BNB nu_mu from pi+
+            # below 2 GeV, NuTeV nu_mu from K+ above the pi/K minimum)
+            keep = (flux.energies >= f.get("min_energy_GeV", 0.0)) & (flux.energies <= f.get("max_energy_GeV", np.inf))
             if keep.sum() < 3:
-                raise HNLInputError(f"{w}: nu_flux.max_energy_GeV keeps fewer than 3 flux points")
+                raise HNLInputError(f"{w}: nu_flux.min_energy_GeV / max_energy_GeV keep fewer than 3 flux points")
             flux = replace(flux, energies=flux.energies[keep], values=flux.values[keep])
         d = b["decay_pipe"]
         try:

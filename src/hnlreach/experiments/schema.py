@@ -75,6 +75,7 @@ BEAMLINE_SOURCE = {
         "units": _f("choice", True, choices=("per_cm2_per_pot_per_GeV", "per_cm2_per_pot_per_bin")),
         "lepton": _f("choice", choices=("mu",)),  # nu_e from K: three-body (sources.beamline)
         "max_energy_GeV": _f("pos"),  # use the table up to this energy (where the parent dominates the flux)
+        "min_energy_GeV": _f("nonneg"),  # ... and from this energy on
     }),
     "decay_pipe": _f("table", True, sub={
         "target_m": _f("vec3", True), "axis": _f("vec3"), "decay_start_m": _f("nonneg"),
