@@ -368,16 +368,13 @@ def ctau(model: DarkSector, j: int = 4) -> float:
 
 
 # --- polarised two-body decays ---------------------------------------------------------------------
-def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
-    """alpha of dGamma/dcos(theta) = Gamma/2 (1 + alpha P cos(theta)) for N_j -> a X, theta the angle of the
-    daughter a to the N_j spin (polarisation P) in the N_j rest frame; X = "Z'" | "h'" | "gamma".
-
-    From the same spinor amplitudes as _two_body, with the daughter along +z and -z for spin +z.
-    For a Majorana N_j and a light daughter the nu and nu-bar channels have opposite alpha; this returns
-    the nu channel (their sum is isotropic)."""
+def two_body_angular(model: DarkSector, j: int, a: int, X: str, *, conjugate=False):
+    """(A, B), arrays over the daughter helicity h = -1, +1: |M|^2(N_j spin up -> a(h) X) = A_h + B_h cos(theta),
+    theta the angle of a to the spin, normalised to sum(A) = 1; X = "Z'" | "h'" | "gamma".  From the spinor
+    amplitudes of _two_body (daughter along +z and -z; the distribution is linear in cos theta: |d^(1/2)|^2)."""
     m = model.mass(j)
     m_a = 0.0 if a < 3 else model.mass(a + 1)
-    cv, cs, cd = _vertices(model, a, j)
+    cv, cs, cd = _vertices(model, a, j, conjugate=conjugate)
     M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
     if M is None or m <= m_a + M:
         raise ValueError(f"N{j} -> {X} is closed")
@@ -385,13 +382,20 @@ def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
     one = np.ones(1)
     P = np.array([[m, 0.0, 0.0, 0.0]])
     u = ha.u_spin(P, m, +1)
-    rate = []
-    for theta in (0.0, math.pi):
-        c = math.cos(theta)
-        q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, -p * c]])
-        tot = 0.0
-        for h in (-1, 1):
+    rate = np.zeros((2, 2))  # [theta = 0, pi][h]
+    for i, theta in enumerate((0.0, math.pi)):
+        q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, -p * math.cos(theta)]])
+        for k, h in enumerate((-1, 1)):
             ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, theta * one, h))
-            tot += _msq_two_body(X, ub, u, q, M, cv, cs, cd)
-        rate.append(tot)
-    return (rate[0] - rate[1]) / (rate[0] + rate[1])
+            rate[i, k] = _msq_two_body(X, ub, u, q, M, cv, cs, cd)
+    A, B = 0.5 * (rate[0] + rate[1]), 0.5 * (rate[0] - rate[1])
+    return A / A.sum(), B / A.sum()
+
+
+def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str, *, conjugate=False) -> float:
+    """alpha of dGamma/dcos(theta) = Gamma/2 (1 + alpha P cos(theta)) for N_j -> a X, theta the angle of the
+    daughter a to the N_j spin (polarisation P) in the N_j rest frame; X = "Z'" | "h'" | "gamma".
+
+    For a Majorana N_j and a light daughter the nu (conjugate=False) and nu-bar (conjugate=True) channels
+    have opposite alpha (their sum is isotropic)."""
+    return float(two_body_angular(model, j, a, X, conjugate=conjugate)[1].sum())
