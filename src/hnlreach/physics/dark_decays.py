@@ -183,7 +183,7 @@ def _direction(k):
 
 
 def msq_three_body(model, j, a, lepton, ka, k2, k3, *, include=("Z'", "h'", "gamma"), zprime_width=None,
-                   conjugate=False, q2=None):
+                   conjugate=False, q2=None, hprime_width=None):
     """|M|^2 of N_j(spin s) -> a(helicity h) l-(k2) l+(k3), N_j at rest with spin s = +1, -1 along +z, lepton
     spins summed: array (2, 2, n) over [s = +1, -1][h = -1, +1].  ka, k2, k3: (n, 4) in the N_j rest frame.
 
@@ -226,7 +226,8 @@ def msq_three_body(model, j, a, lepton, ka, k2, k3, *, include=("Z'", "h'", "gam
         M2 = model.mzprime ** 2
         prop_z = 1.0 / (q2 - M2 + 1j * model.mzprime * wz)
     if use_h:
-        prop_h = 1.0 / (q2 - model.mhprime ** 2 + 1j * model.mhprime * _hprime_total(model))
+        wh = _hprime_total(model) if hprime_width is None else hprime_width
+        prop_h = 1.0 / (q2 - model.mhprime ** 2 + 1j * model.mhprime * wh)
     out = np.zeros((2, 2, n))
     for i_s, s in enumerate((1, -1)):
         u = ha.u_spin(pN, m, s)
@@ -272,7 +273,7 @@ def _phase_space_factor(m, q2, P, ps):
 
 
 def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gamma"), zprime_width=None,
-                      conjugate=False):
+                      conjugate=False, hprime_width=None):
     """<|M|^2> P p*/(128 pi^3 m^2 sqrt(q^2)) [GeV^-1] for N_j -> a l- l+ at (q^2, cos theta*) arrays (same shape)."""
     m = model.mass(j)
     m_a = 0.0 if a < 3 else model.mass(a + 1)
@@ -280,7 +281,7 @@ def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gam
     cos = np.asarray(cos, dtype=float).ravel()
     ka, k2, k3, P, ps = _pair_kinematics(m, m_a, LEPTON_MASS[lepton], q2, cos)
     msq = 0.5 * msq_three_body(model, j, a, lepton, ka, k2, k3, include=include, zprime_width=zprime_width,
-                               conjugate=conjugate, q2=q2).sum(axis=(0, 1))
+                               conjugate=conjugate, q2=q2, hprime_width=hprime_width).sum(axis=(0, 1))
     return msq * _phase_space_factor(m, q2, P, ps)
 
 
@@ -292,7 +293,7 @@ def _hprime_total(model):
     return sum(hprime_widths(model).values())
 
 
-def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_q2=N_Q2):
+def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_q2=N_Q2, hprime_width=None):
     """Gamma(N_j -> a l+ l-) [GeV] through the off-shell mediators (include: subset of Z', h', gamma;
     default: those not produced on shell, see module docstring)."""
     m = model.mass(j)
@@ -308,6 +309,9 @@ def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_
     if "Z'" in include and model.mzprime is not None:
         wz = _zprime_total(model) if zprime_width is None else zprime_width
         poles.append((model.mzprime ** 2, model.mzprime * max(wz, 1e-300)))
+    if "h'" in include and model.mhprime is not None:
+        wh = _hprime_total(model) if hprime_width is None else hprime_width
+        poles.append((model.mhprime ** 2, model.mhprime * max(wh, 1e-300)))
     x, w = gauss_legendre(n_q2)
     xc, wc = gauss_legendre(N_COS)
     total = 0.0
@@ -327,7 +331,8 @@ def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_
             wq = 0.5 * (b_ - a_) * w
         Q2, C = np.meshgrid(q2, xc, indexing="ij")
         W = np.outer(wq, wc)
-        f = dgamma_three_body(model, j, a, lepton, Q2, C, include=include, zprime_width=zprime_width)
+        f = dgamma_three_body(model, j, a, lepton, Q2, C, include=include, zprime_width=zprime_width,
+                              hprime_width=hprime_width)
         total += float(np.sum(W.ravel() * f))
     return total
 
