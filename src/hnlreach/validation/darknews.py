@@ -427,9 +427,10 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     dip = BENCHMARKS["dipole"]["params"]
     if not quick:
         eng = engine_dipole_rate(dip["m4"], dip["mu_tr_mu4"] / 2, majorana=True)
-        L += [f"With the full geometry (hnlreach engine, `miniboone` preset: its flux in both horn modes, POT, "
-              f"tank, fiducial volume and signal channels, DarkNews's dipole width normalisation): the dipole "
-              f"benchmark gives {eng:.4g} signal events.", ""]
+        L += [f"With the full geometry (hnlreach engine, `miniboone` preset: its flux in both horn modes and its POT, "
+              f"upscattering in the tank and in the dirt, decay probability in the fiducial volume, its signal "
+              f"channels; DarkNews's dipole width normalisation): the dipole benchmark gives {eng:.4g} signal "
+              f"events (not DarkNews's exposure: the preset's; DarkNews's dirt sample is a separate experiment).", ""]
     hook = [engine_model_rate("miniboone", hnlreach_model(b["params"])) for b in BENCHMARKS.values()]
     if all(h is None for h in hook):
         L += ["Engine rates for the Z'/h' models (`hnlreach limit|events --model`, geometry and cascades) are "
