@@ -141,3 +141,25 @@ def test_polarised_two_body_asymmetries():
     assert dd.two_body_asymmetry(z, 4, 1, "Z'") == pytest.approx((2 * x - 1) / (2 * x + 1), rel=1e-9)
     s = DarkSector(m4=0.3, mhprime=0.1, s={("mu", 4): 1e-2})
     assert dd.two_body_asymmetry(s, 4, 1, "h'") == pytest.approx(-1.0)
+
+
+def test_off_shell_scalar_tends_to_on_shell_times_branching_ratio():
+    """Narrow-width limit for the h': Gamma(N -> nu h'* -> nu e e) (Gamma_h' -> f Gamma_h') f -> Gamma(N -> nu h') BR(h' -> e e).
+    (An electron Yukawa of 1e-3, so that m_h' Gamma_h' stays far above the rounding of q^2 near the pole.)"""
+    s = DarkSector(m4=0.3, mhprime=0.1, s={("mu", 4): 1e-2}, generic={"deS": 1e-3})
+    two = dd.partial_widths(s)["N4 -> nu_mu h'"]
+    wh = dd.hprime_widths(s)
+    tot = sum(wh.values())
+    for f in (1e-2, 1e-4):
+        three = dd.gamma_three_body(s, 4, 1, "e", include=("h'",), hprime_width=f * tot)
+        assert three * f == pytest.approx(two * wh["h' -> e+ e-"] / tot, rel=1e-4)
+
+
+def test_heavy_scalar_contact_limit():
+    """m_h' >> m_N, massless leptons: <|M|^2> = 4 S^2 y^2 (p.k_nu)(k_l.k_l')/m_h'^4, which integrates like muon
+    decay (<|M|^2> = 64 G^2 (..)(..) -> G^2 m^5/192 pi^3): Gamma = S^2 y^2 m^5 / (3072 pi^3 m_h'^4)."""
+    S, M, m = 1e-2, 40.0, 1.0
+    h = DarkSector(m4=m, mhprime=M, theta=0.3, s={("mu", 4): S})
+    y = h.scalar_fermion("e")
+    ref = S * S * y * y * m ** 5 / (3072 * math.pi ** 3 * M ** 4)
+    assert dd.partial_widths(h)["N4 -> nu_mu e+ e-"] == pytest.approx(ref, rel=2e-3)  # O(m^2/M^2, m_e^2/m^2)

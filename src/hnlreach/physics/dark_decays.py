@@ -46,16 +46,22 @@ def _daughters(model: DarkSector, j: int):
     return out
 
 
-def _vertices(model, a, j):
+def _vertices(model, a, j, conjugate=False):
     """Chiral coefficients (on P_L, on P_R) of the N_j -> a vertices: vector gamma^mu, scalar 1, dipole
     -2 sigma^{mu nu} q_mu.  From X Nbar_j Gamma P_L a + h.c. (module docstring): the decay uses the h.c. term,
     V gamma^mu P_L, S P_R, d sigma P_R.  Majorana N_j -> N_i: the Majorana identities Nbar_j Gamma N_i =
     Nbar_i C Gamma^T C^-1 N_j add the other chirality: V (P_L - P_R), S (P_L + P_R), d (P_R - P_L)
-    (Denner, Eck, Hahn, Kublbeck, Nucl. Phys. B387 (1992) 467).  Couplings are real."""
+    (Denner, Eck, Hahn, Kublbeck, Nucl. Phys. B387 (1992) 467).  Couplings are real.
+    conjugate: the Majorana N_j -> nu-bar channel (a light daughter), the other chirality alone by the
+    same identities: V (-P_R), S P_L, d (-P_L)."""
     V, S, d = model.zprime_vertex[a, j - 1], model.scalar_vertex[a, j - 1], model.dipole_vertex[a, j - 1]
     d *= math.sqrt(check_normalisation(model.dipole_normalisation))  # "darknews": every dipole width x 1/2
     if a >= 3 and model.majorana:
         return (V, -V), (S, S), (-d, d)
+    if conjugate:
+        if not model.majorana or a >= 3:
+            raise ValueError("the conjugate (nu-bar) channel exists for a Majorana N_j and a light daughter only")
+        return (0.0, -V), (S, 0.0), (-d, 0.0)
     return (V, 0.0), (0.0, S), (0.0, d)
 
 
@@ -169,65 +175,114 @@ def _segments(lo, hi, poles, photon):
     return segs
 
 
-def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gamma"), zprime_width=None):
-    """<|M|^2> P p*/(128 pi^3 m^2 sqrt(q^2)) [GeV^-1] for N_j -> a l- l+ at (q^2, cos theta*) arrays (same shape)."""
+def _direction(k):
+    """(theta, phi) of the three-momenta of k (n, 4)."""
+    r = np.sqrt(np.sum(k[:, 1:] ** 2, axis=1))
+    cth = np.clip(k[:, 3] / np.where(r > 0, r, 1.0), -1.0, 1.0)
+    return np.arccos(cth), np.arctan2(k[:, 2], k[:, 1])
+
+
+def msq_three_body(model, j, a, lepton, ka, k2, k3, *, include=("Z'", "h'", "gamma"), zprime_width=None,
+                   conjugate=False, q2=None, hprime_width=None):
+    """|M|^2 of N_j(spin s) -> a(helicity h) l-(k2) l+(k3), N_j at rest with spin s = +1, -1 along +z, lepton
+    spins summed: array (2, 2, n) over [s = +1, -1][h = -1, +1].  ka, k2, k3: (n, 4) in the N_j rest frame.
+
+    Amplitude from the Lagrangian (module docstring): i M = J_N . L / propagator for each mediator X
+    (Z' with -g + qq/M^2, h', gamma* for the dipole), summed coherently.  conjugate: the Majorana N_j -> nu-bar
+    channel (vertices of _vertices(conjugate=True)); h is then the nu-bar helicity.  q2: the pair mass^2 if
+    known (more precise than (k2 + k3)^2 next to a narrow pole)."""
     m = model.mass(j)
     m_a = 0.0 if a < 3 else model.mass(a + 1)
     ml = LEPTON_MASS[lepton]
-    cv, cs, cd = _vertices(model, a, j)
+    cv, cs, cd = _vertices(model, a, j, conjugate=conjugate)
     V, S, d = cv[0] or cv[1], cs[0] or cs[1], cd[0] or cd[1]  # non-zero tests only
-    q2 = np.asarray(q2, dtype=float).ravel()
-    cos = np.asarray(cos, dtype=float).ravel()
+    n = ka.shape[0]
+    q = k2 + k3
+    q2 = ha.dot(q, q) if q2 is None else q2
+    pN = np.zeros((n, 4))
+    pN[:, 0] = m
+    th, ph = _direction(ka)
+    Pa = np.sqrt(np.sum(ka[:, 1:] ** 2, axis=1))
+    gv, ga = model.zprime_fermion(lepton) if model.mzprime is not None else (0.0, 0.0)
+    y = model.scalar_fermion(lepton) if model.mhprime is not None else 0.0
+    wz = _zprime_total(model) if zprime_width is None else zprime_width
+    use_g = "gamma" in include and bool(d)
+    use_z = "Z'" in include and bool(V) and model.mzprime is not None
+    use_h = "h'" in include and bool(S) and model.mhprime is not None
+    # lepton currents for the four lepton spin pairs
+    g5 = np.einsum("mab,bc->mac", ha.GAMMA, ha.GAMMA5)
+    leptons = []
+    for s2 in (1, -1):
+        ub2 = ha.bar(ha.u_spin(k2, ml, s2))
+        for s3 in (1, -1):
+            v3 = ha.u_spin(k3, ml, s3) @ ha.GAMMA5.T
+            Lg = ha.current(ub2, ha.GAMMA, v3)
+            L5 = ha.current(ub2, g5, v3) if use_z else None
+            Ls = ha.scalar(ub2, np.eye(4), v3) if use_h else None
+            leptons.append((Lg, L5, Ls))
+    sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q)) if use_g else None
+    vec_proj = np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv))
+    if use_z:
+        M2 = model.mzprime ** 2
+        prop_z = 1.0 / (q2 - M2 + 1j * model.mzprime * wz)
+    if use_h:
+        wh = _hprime_total(model) if hprime_width is None else hprime_width
+        prop_h = 1.0 / (q2 - model.mhprime ** 2 + 1j * model.mhprime * wh)
+    out = np.zeros((2, 2, n))
+    for i_s, s in enumerate((1, -1)):
+        u = ha.u_spin(pN, m, s)
+        for i_h, h in enumerate((-1, 1)):
+            ub = ha.bar(ha.u_helicity(ka[:, 0], Pa, th, h, ph))
+            Jv = ha.current(ub, vec_proj, u) if use_z else None
+            Js = ha.scalar(ub, _matrix(cs), u) if use_h else None
+            Jd = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u) if use_g else None
+            for Lg, L5, Ls in leptons:
+                amp = np.zeros(n, dtype=complex)
+                if use_g:
+                    amp = amp + (-E_EM) * ha.dot(Jd, Lg) / q2 * 1j
+                if use_z:
+                    L = gv * Lg - ga * L5
+                    amp = amp + (ha.dot(Jv, L) - ha.dot(Jv, q) * ha.dot(L, q) / M2) * prop_z
+                if use_h:
+                    amp = amp - y * Js * Ls * prop_h
+                out[i_s, i_h] += np.abs(amp) ** 2
+    return out
+
+
+def _pair_kinematics(m, m_a, ml, q2, cos, phi=None):
+    """N_j rest frame, daughter a along -z, the l+ l- pair along +z; lepton l- at polar angle theta* (cos)
+    and azimuth phi (default 0) in the pair frame.  Returns ka, k2 (l-), k3 (l+) (n, 4), P, p*."""
     rq = np.sqrt(q2)
     P = np.sqrt(np.maximum(kallen(m * m, m_a * m_a, q2), 0.0)) / (2 * m)
     ps = np.sqrt(np.maximum(q2 / 4 - ml * ml, 0.0))
     Eq = np.sqrt(P * P + q2)
     z = np.zeros_like(q2)
-    pN = np.stack([np.full_like(q2, m), z, z, z], -1)
     ka = np.stack([np.sqrt(P * P + m_a * m_a), z, z, -P], -1)
-    # leptons in the pair frame (pair moving along +z), boosted to the N frame
-    sin = np.sqrt(1 - cos * cos)
+    sin = np.sqrt(np.maximum(1 - cos * cos, 0.0))
+    cph, sph = (np.ones_like(q2), z) if phi is None else (np.cos(phi), np.sin(phi))
     El = rq / 2
     gam, bg = Eq / rq, P / rq
-    k2 = np.stack([gam * El + bg * ps * cos, ps * sin, z, bg * El + gam * ps * cos], -1)
-    k3 = np.stack([gam * El - bg * ps * cos, -ps * sin, z, bg * El - gam * ps * cos], -1)
-    q = k2 + k3
-    gv, ga = model.zprime_fermion(lepton) if model.mzprime is not None else (0.0, 0.0)
-    y = model.scalar_fermion(lepton) if model.mhprime is not None else 0.0
-    wz = _zprime_total(model) if zprime_width is None else zprime_width
-    sq = np.einsum("mvab,nm->nvab", ha.SIGMA_MUNU, ha.lower(q))
-    g5 = np.einsum("mab,bc->mac", ha.GAMMA, ha.GAMMA5)
-    vec_proj = np.einsum("mab,bc->mac", ha.GAMMA, _matrix(cv))
-    hel_a = (-1, 1)  # a massless daughter comes out left-handed by itself
-    theta_a = np.full_like(q2, math.pi)
-    total = 0.0
-    for s in (1, -1):
-        u = ha.u_spin(pN, m, s)
-        for h in hel_a:
-            ub = ha.bar(ha.u_helicity(ka[:, 0], P, theta_a, h)) if m_a > 0 else ha.bar(ha.u_helicity(P, P, theta_a, h))
-            Jv = ha.current(ub, vec_proj, u)
-            Js = ha.scalar(ub, _matrix(cs), u)
-            Jd = -2.0 * np.einsum("na,nvab,bc,nc->nv", ub, sq, _matrix(cd), u)
-            for s2 in (1, -1):
-                ub2 = ha.bar(ha.u_spin(k2, ml, s2))
-                for s3 in (1, -1):
-                    v3 = ha.u_spin(k3, ml, s3) @ ha.GAMMA5.T
-                    Lg = ha.current(ub2, ha.GAMMA, v3)
-                    amp = 0.0
-                    if "gamma" in include and d:
-                        amp = amp + (-E_EM) * ha.dot(Jd, Lg) / q2 * 1j
-                    if "Z'" in include and V and model.mzprime is not None:
-                        L5 = ha.current(ub2, g5, v3)
-                        L = gv * Lg - ga * L5
-                        M2 = model.mzprime ** 2
-                        prop = 1.0 / (q2 - M2 + 1j * model.mzprime * wz)
-                        amp = amp + (ha.dot(Jv, L) - ha.dot(Jv, q) * ha.dot(L, q) / M2) * prop
-                    if "h'" in include and S and model.mhprime is not None:
-                        Ls = ha.scalar(ub2, np.eye(4), v3)
-                        amp = amp - y * Js * Ls / (q2 - model.mhprime ** 2 + 1j * model.mhprime * _hprime_total(model))
-                    total = total + np.abs(amp) ** 2
-    msq = 0.5 * total
-    return msq * P * ps / (128 * math.pi ** 3 * m * m * rq)
+    k2 = np.stack([gam * El + bg * ps * cos, ps * sin * cph, ps * sin * sph, bg * El + gam * ps * cos], -1)
+    k3 = np.stack([gam * El - bg * ps * cos, -ps * sin * cph, -ps * sin * sph, bg * El - gam * ps * cos], -1)
+    return ka, k2, k3, P, ps
+
+
+def _phase_space_factor(m, q2, P, ps):
+    """P p*/(128 pi^3 m^2 sqrt(q^2)): dGamma/dq^2 dcos(theta*) = <|M|^2> x this (orientations integrated)."""
+    return P * ps / (128 * math.pi ** 3 * m * m * np.sqrt(q2))
+
+
+def dgamma_three_body(model, j, a, lepton, q2, cos, *, include=("Z'", "h'", "gamma"), zprime_width=None,
+                      conjugate=False, hprime_width=None):
+    """<|M|^2> P p*/(128 pi^3 m^2 sqrt(q^2)) [GeV^-1] for N_j -> a l- l+ at (q^2, cos theta*) arrays (same shape)."""
+    m = model.mass(j)
+    m_a = 0.0 if a < 3 else model.mass(a + 1)
+    q2 = np.asarray(q2, dtype=float).ravel()
+    cos = np.asarray(cos, dtype=float).ravel()
+    ka, k2, k3, P, ps = _pair_kinematics(m, m_a, LEPTON_MASS[lepton], q2, cos)
+    msq = 0.5 * msq_three_body(model, j, a, lepton, ka, k2, k3, include=include, zprime_width=zprime_width,
+                               conjugate=conjugate, q2=q2, hprime_width=hprime_width).sum(axis=(0, 1))
+    return msq * _phase_space_factor(m, q2, P, ps)
 
 
 def _zprime_total(model):
@@ -238,7 +293,7 @@ def _hprime_total(model):
     return sum(hprime_widths(model).values())
 
 
-def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_q2=N_Q2):
+def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_q2=N_Q2, hprime_width=None):
     """Gamma(N_j -> a l+ l-) [GeV] through the off-shell mediators (include: subset of Z', h', gamma;
     default: those not produced on shell, see module docstring)."""
     m = model.mass(j)
@@ -254,6 +309,9 @@ def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_
     if "Z'" in include and model.mzprime is not None:
         wz = _zprime_total(model) if zprime_width is None else zprime_width
         poles.append((model.mzprime ** 2, model.mzprime * max(wz, 1e-300)))
+    if "h'" in include and model.mhprime is not None:
+        wh = _hprime_total(model) if hprime_width is None else hprime_width
+        poles.append((model.mhprime ** 2, model.mhprime * max(wh, 1e-300)))
     x, w = gauss_legendre(n_q2)
     xc, wc = gauss_legendre(N_COS)
     total = 0.0
@@ -273,7 +331,8 @@ def gamma_three_body(model, j, a, lepton, *, include=None, zprime_width=None, n_
             wq = 0.5 * (b_ - a_) * w
         Q2, C = np.meshgrid(q2, xc, indexing="ij")
         W = np.outer(wq, wc)
-        f = dgamma_three_body(model, j, a, lepton, Q2, C, include=include, zprime_width=zprime_width)
+        f = dgamma_three_body(model, j, a, lepton, Q2, C, include=include, zprime_width=zprime_width,
+                              hprime_width=hprime_width)
         total += float(np.sum(W.ravel() * f))
     return total
 
@@ -314,16 +373,13 @@ def ctau(model: DarkSector, j: int = 4) -> float:
 
 
 # --- polarised two-body decays ---------------------------------------------------------------------
-def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
-    """alpha of dGamma/dcos(theta) = Gamma/2 (1 + alpha P cos(theta)) for N_j -> a X, theta the angle of the
-    daughter a to the N_j spin (polarisation P) in the N_j rest frame; X = "Z'" | "h'" | "gamma".
-
-    From the same spinor amplitudes as _two_body, with the daughter along +z and -z for spin +z.
-    For a Majorana N_j and a light daughter the nu and nu-bar channels have opposite alpha; this returns
-    the nu channel (their sum is isotropic)."""
+def two_body_angular(model: DarkSector, j: int, a: int, X: str, *, conjugate=False):
+    """(A, B), arrays over the daughter helicity h = -1, +1: |M|^2(N_j spin up -> a(h) X) = A_h + B_h cos(theta),
+    theta the angle of a to the spin, normalised to sum(A) = 1; X = "Z'" | "h'" | "gamma".  From the spinor
+    amplitudes of _two_body (daughter along +z and -z; the distribution is linear in cos theta: |d^(1/2)|^2)."""
     m = model.mass(j)
     m_a = 0.0 if a < 3 else model.mass(a + 1)
-    cv, cs, cd = _vertices(model, a, j)
+    cv, cs, cd = _vertices(model, a, j, conjugate=conjugate)
     M = {"Z'": model.mzprime, "h'": model.mhprime, "gamma": 0.0}[X]
     if M is None or m <= m_a + M:
         raise ValueError(f"N{j} -> {X} is closed")
@@ -331,13 +387,20 @@ def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str) -> float:
     one = np.ones(1)
     P = np.array([[m, 0.0, 0.0, 0.0]])
     u = ha.u_spin(P, m, +1)
-    rate = []
-    for theta in (0.0, math.pi):
-        c = math.cos(theta)
-        q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, -p * c]])
-        tot = 0.0
-        for h in (-1, 1):
+    rate = np.zeros((2, 2))  # [theta = 0, pi][h]
+    for i, theta in enumerate((0.0, math.pi)):
+        q = np.array([[math.sqrt(p * p + M * M), 0.0, 0.0, -p * math.cos(theta)]])
+        for k, h in enumerate((-1, 1)):
             ub = ha.bar(ha.u_helicity(math.sqrt(p * p + m_a * m_a) * one, p * one, theta * one, h))
-            tot += _msq_two_body(X, ub, u, q, M, cv, cs, cd)
-        rate.append(tot)
-    return (rate[0] - rate[1]) / (rate[0] + rate[1])
+            rate[i, k] = _msq_two_body(X, ub, u, q, M, cv, cs, cd)
+    A, B = 0.5 * (rate[0] + rate[1]), 0.5 * (rate[0] - rate[1])
+    return A / A.sum(), B / A.sum()
+
+
+def two_body_asymmetry(model: DarkSector, j: int, a: int, X: str, *, conjugate=False) -> float:
+    """alpha of dGamma/dcos(theta) = Gamma/2 (1 + alpha P cos(theta)) for N_j -> a X, theta the angle of the
+    daughter a to the N_j spin (polarisation P) in the N_j rest frame; X = "Z'" | "h'" | "gamma".
+
+    For a Majorana N_j and a light daughter the nu (conjugate=False) and nu-bar (conjugate=True) channels
+    have opposite alpha (their sum is isotropic)."""
+    return float(two_body_angular(model, j, a, X, conjugate=conjugate)[1].sum())

@@ -23,8 +23,10 @@ for the first product listed:
 - N -> l- P+ (Dirac, and Majorana N -> l- P+): a = -2 m p (m^2 - m_l^2)/[(m^2 - m_l^2)^2 - m_P^2 (m^2 + m_l^2)]
   (helicity amplitudes of u-bar_l [m(1+g5) - m_l(1-g5)] u_N, whose sum reproduces the width of
   arXiv:1805.08567 sec. 3.2.1); a -> -a for the conjugate N -> l+ P- ;
-- N -> nu P0, N -> nu gamma: a = -1 for a Dirac HNL (left-handed nu; for nu gamma the DarkNews
-  0.4.8 `diff_gamma_Ni_to_Nj_gamma` form 1 - h cos theta), 0 for Majorana (nu and nu-bar summed).
+- N -> nu P0: a = -1 for a Dirac HNL (left-handed nu against the spin), 0 for Majorana (nu and nu-bar
+  summed); N -> nu gamma: a = +1 (Dirac; the nu goes along the spin, since a real photon has helicity
+  +-1 -- dark_decays.two_body_asymmetry from the spinor amplitudes; DarkNews 0.4.8's
+  `diff_gamma_Ni_to_Nj_gamma` 1 - h cos theta is the photon's angle), 0 for Majorana.
 Other channels with a polarisation raise HNLInputError rather than silently ignoring it.
 """
 from __future__ import annotations
@@ -148,7 +150,9 @@ def analysing_power(hnl, products: list[str]) -> float | None:
     """Analysing power a of the first product in a two-body channel (module docstring), or None."""
     m = hnl.mass
     first, second = products
-    if first == "nu" and (second == "gamma" or second in ("pi0", "eta", "eta'(958)", "eta(c)(1S)")):
+    if first == "nu" and second == "gamma":  # transverse photon: J_z = +1/2 needs the nu along the spin
+        return 0.0 if hnl.majorana else 1.0
+    if first == "nu" and second in ("pi0", "eta", "eta'(958)", "eta(c)(1S)"):
         return 0.0 if hnl.majorana else -1.0
     if first in _LEPTONS and second[-1] in "+-" and product_pdgid(_base_name(second)) in (211, 321, 411, 431, 521, 541):
         ml, mp = LEPTON_MASS[_LEPTONS[first]], product_mass(second)

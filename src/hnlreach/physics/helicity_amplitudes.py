@@ -33,15 +33,18 @@ def dot(a, b):
     return a[..., 0] * b[..., 0] - a[..., 1] * b[..., 1] - a[..., 2] * b[..., 2] - a[..., 3] * b[..., 3]
 
 
-def _two_spinor(theta, hel):
-    """Helicity eigenstate chi_hel along (sin theta, 0, cos theta), shape (n, 2)."""
+def _two_spinor(theta, hel, phi=None):
+    """Helicity eigenstate chi_hel along (sin theta cos phi, sin theta sin phi, cos theta), shape (n, 2)."""
     c, s = np.cos(0.5 * theta), np.sin(0.5 * theta)
-    return np.stack([c, s], -1) if hel > 0 else np.stack([-s, c], -1)
+    if phi is None:
+        return np.stack([c, s], -1) if hel > 0 else np.stack([-s, c], -1)
+    e = np.exp(1j * np.asarray(phi))
+    return np.stack([c + 0j, e * s], -1) if hel > 0 else np.stack([-np.conj(e) * s, c + 0j], -1)
 
 
-def u_helicity(E, p, theta, hel):
-    """Dirac spinor u(p, hel) of momentum |p| along polar angle theta (azimuth 0), helicity hel = +-1."""
-    chi = _two_spinor(theta, hel)
+def u_helicity(E, p, theta, hel, phi=None):
+    """Dirac spinor u(p, hel) of momentum |p| along polar angle theta (azimuth phi, default 0), helicity hel = +-1."""
+    chi = _two_spinor(theta, hel, phi)
     m = np.sqrt(np.maximum(E * E - p * p, 0.0))
     a = np.sqrt(E + m)[..., None]
     b = np.sqrt(np.maximum(E - m, 0.0))[..., None]

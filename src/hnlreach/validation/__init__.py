@@ -35,3 +35,6 @@ register("microboone-hnl", "microboone_hnl",
          "MicroBooNE N -> mu pi, |U_mu|^2, BNB K+ decays in flight, 2.0e20 POT (arXiv:1911.10545)")
 register("ps191", "ps191",
          "PS191 |U_e|^2, |U_mu|^2 vs the original limits (PLB 203 (1988) 332) and Arguelles, Foppiani, Hostert arXiv:2109.03831")
+register("darknews", "darknews",
+         "DarkNews 0.4.8 benchmarks side by side (light/heavy Z', scalar, dipole, 3+2): cross sections, widths, "
+         "rates with and without decay probability, timings, and its defects (Abdullahi et al. arXiv:2207.04137)")
