@@ -593,7 +593,8 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     d^2, interaction points (n, 3), HNL p4 (n, 4), info, per-HNL history dict with the neutrino
     energy ``E_nu``, flux ``direction``, ``nuclei`` names and ``nucleus`` index into them,
     world ``volume`` index, scattering ``component`` (index into physics.upscattering.COMPONENTS,
-    -1 if a custom sampler returns only (p4, weight))); only HNLs with positive weight are returned."""
+    -1 if a custom sampler returns only (p4, weight)), HNL ``helicity`` (0 unless the sampler returns it
+    fourth, as rates.dark_upscattering does)); only HNLs with positive weight are returned."""
     from hnlreach.geometry.raytable import ray_table
     from hnlreach.geometry.volumes import rotation_matrix
     from hnlreach.rates import interaction_points as ip
@@ -694,6 +695,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     p4 = np.zeros((n, 4))
     w_q = np.zeros(n)
     comp = np.full(n, -1)  # physics.upscattering.COMPONENTS index, if the sampler reports it
+    hel = np.zeros(n, dtype=int)  # HNL helicity (CM frame), if the sampler reports it (dark-sector models)
     for j, nuc in enumerate(nuclei):
         sel = np.nonzero(which == j)[0]
         if sel.size == 0:
@@ -705,6 +707,8 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
             p4_j, wq_j, *c_j = sampler(E[sel], mass, nuc, rng)
         if c_j:
             comp[sel] = c_j[0]
+        if len(c_j) > 1:
+            hel[sel] = c_j[1]
         p4[sel] = p4_j
         w_q[sel] = wq_j
     w_q = w_q * ip.aim_azimuths(p4, xy, f_lo[:2], f_hi[:2], rng)  # towards the fiducial volumes
@@ -714,7 +718,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     info = {"mass": mass, "flux": flux.name, "n_hnl": n, "depth_m": float(length),
             "window_half_widths_m": [[float(x) for x in 0.5 * (h - lo)] for lo, h in zip(windows.lo, windows.hi)]}
     history = {"E_nu": E[good], "direction": zhat, "flux": flux, "nuclei": nuclei,
-               "nucleus": which[good], "volume": vol_idx[good], "component": comp[good]}
+               "nucleus": which[good], "volume": vol_idx[good], "component": comp[good], "helicity": hel[good]}
     return w[good], points[good], p4[good], info, history
 
 

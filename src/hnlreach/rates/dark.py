@@ -1,0 +1,522 @@
+"""Dark-sector models (hnlreach.models.DarkSector) in the engine: rates, reweightable samples, limits.
+
+Upscattering nu A -> N_j A through the model's full amplitude (rates.dark_upscattering, every flux whose
+flavour couples to N_j, in every material along the line of sight: rates.engine.upscattering_hnls), then
+the decay of N_j in the fiducial volumes with the model's total width (physics.dark_decays: every channel),
+signal = the model's channels that give the preset's signal final states, with the preset's selection
+and efficiency.
+
+Signal channels.  A model channel is mapped to the preset's channel vocabulary by its visible final state
+(``decay_table``): N_j -> a l+ l- (off-shell Z'/h'/gamma*), N_j -> a Z'(-> l+ l-), N_j -> a h'(-> l+ l-) and
+N -> nu l+ l- by mass mixing all give ``N -> nu l+ l-`` (a = nu_alpha or a lighter N_i, both unseen),
+N_j -> a gamma gives ``N -> nu gamma``, other mass-mixing channels keep their names (``N -> nu pi0``, ...).
+Z' -> neutral-lepton pairs are invisible (in the total width only).
+
+Decay kinematics (``DarkHNL.sample_decays``), unpolarised for now: three-body N_j -> a l- l+ from the
+model's own matrix element (physics.dark_decays.dgamma_three_body, spin-averaged, sampled on a fine
+(ln m_ll^2, cos theta*) grid); N_j -> a X (X = Z', h', gamma) isotropic, X -> l+ l- isotropic in its rest
+frame; mass-mixing channels from physics.decay_sampling.
+
+Factorisation (``coupling_scaling``).  At fixed masses every amplitude is a product of couplings, so for one
+model parameter y (the contour's y-axis) the rate and each partial width are monomials in y when y enters
+every contributing amplitude with the same power: sigma(y) = sigma(y0) (y/y0)^a and Gamma_c(y) =
+Gamma_c(y0) (y/y0)^(b_c).  The exponents are measured from the model itself (cross sections per flavour,
+nu / nu-bar, component and helicity, and every partial width, at y0, 2 y0 and y0 / 3) and each must be the
+same monomial at both points (relative 1e-3, SCALING_RTOL); otherwise the factorisation does not hold for y (e.g. y = m_Z',
+or y = epsilon when Z and Z' exchange interfere) and HNLInputError says so.  Then, for one weighted sample
+at y0,
+
+    N(y) = (y/y0)^a sum_i w_i sum_k acc_ik (y/y0)^(b_k) Gamma_k(y0) / Gamma(y) x P_i(Gamma(y)),
+    Gamma(y) = sum_k Gamma_k(y0) (y/y0)^(b_k)
+
+(k: groups of channels with the same exponent; acc_ik: branching ratio at y0 x selection x efficiency of
+the visible channels of group k for entry i; P_i the decay probability in its fiducial segment).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hnlreach.errors import HNLInputError
+from hnlreach.physics.kinematics import as_generator
+from hnlreach.rates.engine import ReweightableSample, segment_decay_probability
+
+N_PDG = {4: 9900012, 5: 9900014, 6: 9900016}  # N4, N5, N6 (PYTHIA 8's nu_R ids)
+NU_PDG = {"nu_e": 12, "nu_mu": 14, "nu_tau": 16}
+MASS_PARAMETERS = ("m4", "m5", "m6", "mzprime", "mhprime")
+_LEPTONS = ("e", "mu", "tau")
+
+
+# --- model parameters ---------------------------------------------------------------------------
+def _pair_key(name: str, prefix: str):
+    rest = name[len(prefix):]
+    if len(rest) < 2 or rest[-1] not in "456":
+        return None
+    a = rest[:-1]
+    return (a, int(rest[-1])) if a in _LEPTONS + ("4", "5", "6") else None
+
+
+def _locate(name: str):
+    """(where, key) of a model parameter: ('field', attr) | ('U'|'mu_tr'|'s', (a, j)) | ('UD', j)."""
+    if name in ("gD", "epsilon", "epsilonZ", "theta") + MASS_PARAMETERS:
+        return "field", name
+    if name.startswith("UD") and name[2:] in ("4", "5", "6"):
+        return "UD", int(name[2:])
+    for prefix, what in (("mu_tr_", "mu_tr"), ("s_", "s"), ("U", "U")):
+        if name.startswith(prefix):
+            key = _pair_key(name, prefix)
+            if key is not None and (what != "U" or key[0] in _LEPTONS):
+                return what, key
+    raise HNLInputError(f"unknown model parameter {name!r}: use a DarkNews name such as Umu4, UD4, gD, epsilon, "
+                        f"mu_tr_mu4, s_mu4, epsilonZ, theta, or a mass {', '.join(MASS_PARAMETERS)}")
+
+
+def get_parameter(model, name: str) -> float:
+    """Value of a model parameter by its DarkNews name (0 if unset)."""
+    where, key = _locate(name)
+    if where == "field":
+        v = getattr(model, key)
+        return float("nan") if v is None else float(v)
+    return float(getattr(model, where).get(key, 0.0))
+
+
+def with_parameter(model, name: str, value: float):
+    """A copy of the model with one parameter (DarkNews name) set to value."""
+    where, key = _locate(name)
+    if where == "field":
+        return dataclasses.replace(model, **{key: float(value)})
+    d = dict(getattr(model, where))
+    d[key] = float(value)
+    return dataclasses.replace(model, **{where: d})
+
+
+# --- decays in the preset's channel vocabulary ------------------------------------------------------
+@dataclass(frozen=True)
+class SubChannel:
+    """One model decay channel (or its visible part) of N_j, under the preset's channel name."""
+
+    preset: str | None  # 'N -> nu e+ e-', 'N -> nu gamma', ... (None: invisible)
+    model_channel: str  # physics.dark_decays.partial_widths name
+    width: float  # [GeV] (x BR(X -> l l) for N -> a X)
+    kind: str  # 'three' | 'two' | 'gamma' | 'mixing' | 'invisible'
+    daughter: str = ""  # nu_e, nu_mu, nu_tau, N4, N5
+    mediator: str = ""  # Z' | h' (kind 'two')
+    lepton: str = ""
+
+
+def _daughter_index(label: str) -> int:
+    return {"nu_e": 0, "nu_mu": 1, "nu_tau": 2}.get(label, int(label[1:]) - 1 if label.startswith("N") else -1)
+
+
+def decay_table(model, j: int = 4) -> list[SubChannel]:
+    """Every decay channel of N_j with its width, mapped to the preset vocabulary (module docstring);
+    their widths sum to physics.dark_decays.total_width (SubChannel.model_channel groups them back)."""
+    from hnlreach.physics import dark_decays as dd
+
+    med = {"Z'": dd.zprime_widths(model), "h'": dd.hprime_widths(model)}
+    med_tot = {X: sum(w.values()) for X, w in med.items()}
+    out = []
+    for name, w in dd.partial_widths(model, j).items():
+        rest = name.split("->", 1)[1].strip()
+        if rest.endswith("(mixing)"):
+            out.append(SubChannel("N -> " + rest[:-len("(mixing)")].strip(), name, w, "mixing"))
+            continue
+        tok = rest.split()
+        label = tok[0]
+        if tok[1:] == ["gamma"]:
+            out.append(SubChannel("N -> nu gamma", name, w, "gamma", label))
+        elif tok[1] in ("Z'", "h'"):
+            X = tok[1]
+            vis = 0.0
+            for ch, wx in med[X].items():
+                prods = ch.split("->", 1)[1].split()
+                lep = prods[0][:-1]
+                if lep in _LEPTONS and prods == [f"{lep}+", f"{lep}-"] and med_tot[X] > 0:
+                    br = wx / med_tot[X]
+                    out.append(SubChannel(f"N -> nu {lep}+ {lep}-", name, w * br, "two", label, X, lep))
+                    vis += br
+            if vis < 1.0:
+                out.append(SubChannel(None, name, w * (1.0 - vis), "invisible", label, X))
+        else:
+            lep = tok[1][:-1]
+            out.append(SubChannel(f"N -> nu {lep}+ {lep}-", name, w, "three", label, lepton=lep))
+    return out
+
+
+def model_channel_widths(table) -> dict:
+    """model channel -> partial width [GeV] from a decay_table."""
+    out: dict = {}
+    for s in table:
+        out[s.model_channel] = out.get(s.model_channel, 0.0) + s.width
+    return out
+
+
+class DarkHNL:
+    """N_j of a dark-sector model as the engine's HNL: mass, total width, branching ratios under the
+    preset's channel names, decay sampling (``rates.selection.acceptance`` interface)."""
+
+    def __init__(self, model, j: int = 4, subchannels=None):
+        self.model, self.j = model, int(j)
+        self.mass = float(model.mass(j))
+        self.majorana = model.majorana
+        self.subchannels = decay_table(model, j) if subchannels is None else list(subchannels)
+        self.width = float(sum(s.width for s in self.subchannels))
+        pw: dict = {}
+        for s in self.subchannels:
+            key = s.preset or f"{s.model_channel} (invisible)"
+            pw[key] = pw.get(key, 0.0) + s.width
+        self.partial_widths = {k: v for k, v in pw.items() if v > 0}
+        self.mixing = tuple(model.U.get((f, j), 0.0) ** 2 for f in _LEPTONS)
+        self.dipole = (0.0, 0.0, 0.0)
+        self._tables: dict = {}
+
+    @property
+    def ctau(self) -> float:
+        from hnlreach.physics.constants import ctau_m
+
+        return ctau_m(self.width)
+
+    @property
+    def branching_ratios(self) -> dict:
+        return {k: v / self.width for k, v in self.partial_widths.items()} if self.width > 0 else {}
+
+    # --- kinematics --------------------------------------------------------------------------
+    def sample_decays(self, channel: str, n: int, rng=None, momenta=None, polarisation=None):
+        """(pdg ids (k,), p4 (n, k, 4)) of n decays into a preset channel: a model sub-channel drawn in
+        proportion to its width, kinematics as the module docstring (unpolarised: polarisation ignored)."""
+        from hnlreach.physics.decay_sampling import channel_products
+        from hnlreach.physics.kinematics import boost_to_lab
+
+        rng = as_generator(rng)
+        subs = [s for s in self.subchannels if s.preset == channel and s.width > 0]
+        if not subs:
+            raise HNLInputError(f"channel {channel!r} is closed or unknown for N{self.j}")
+        k = len(channel_products(channel))
+        w = np.array([s.width for s in subs])
+        pick = rng.choice(len(subs), size=int(n), p=w / w.sum())
+        p4 = np.zeros((int(n), k, 4))
+        for i, s in enumerate(subs):
+            idx = np.nonzero(pick == i)[0]
+            if idx.size:
+                p4[idx] = self._rest_frame(s, idx.size, rng)
+        pdg = self._pdg(subs[int(np.argmax(w))], channel)
+        if momenta is not None:
+            momenta = np.asarray(momenta, dtype=float)
+            e = np.sqrt(self.mass ** 2 + np.sum(momenta ** 2, axis=1))
+            p4 = boost_to_lab(p4, np.concatenate([e[:, None], momenta], axis=1))
+        return pdg, p4
+
+    def _pdg(self, sub: SubChannel, channel: str) -> np.ndarray:
+        from hnlreach.physics.decay_sampling import channel_products, product_pdgid
+
+        if sub.kind == "mixing":
+            from hnlreach.model import HNL
+
+            return HNL(self.mass, mixing=self.mixing, majorana=self.majorana).sample_decays(channel, 0)[0]
+        d = NU_PDG.get(sub.daughter) or N_PDG[int(sub.daughter[1:])]
+        return np.array([d if p == "nu" else product_pdgid(p) for p in channel_products(channel)], dtype=int)
+
+    def _rest_frame(self, s: SubChannel, n: int, rng) -> np.ndarray:
+        """(n, k, 4) decay products in the N_j rest frame, ordered as the preset channel's products."""
+        from hnlreach.physics.constants import LEPTON_MASS
+        from hnlreach.physics.kinematics import boost_to_lab, sample_two_body
+
+        m = self.mass
+        a = _daughter_index(s.daughter) if s.daughter else -1
+        m_a = 0.0 if a < 3 else self.model.mass(a + 1)
+        if s.kind == "mixing":
+            from hnlreach.model import HNL
+
+            return HNL(m, mixing=self.mixing, majorana=self.majorana).sample_decays(s.preset, n, rng)[1]
+        if s.kind == "gamma":
+            return sample_two_body(m, m_a, 0.0, n, rng)
+        ml = LEPTON_MASS[s.lepton]
+        if s.kind == "two":  # N -> a X, X -> l+ l- (preset order: nu, l+, l-)
+            M = self.model.mzprime if s.mediator == "Z'" else self.model.mhprime
+            first = sample_two_body(m, m_a, M, n, rng)
+            pair = boost_to_lab(sample_two_body(M, ml, ml, n, rng), first[:, 1])
+            return np.stack([first[:, 0], pair[:, 0], pair[:, 1]], axis=1)
+        return self._three_body(a, m_a, s.lepton, n, rng)
+
+    def _three_body(self, a, m_a, lepton, n, rng):
+        """N_j -> a l- l+ from dgamma_three_body on a (u = ln q^2 normalised, cos theta*) grid of cells,
+        uniform inside a cell; returned in the preset order (a, l+, l-)."""
+        from hnlreach.physics import dark_decays as dd
+        from hnlreach.physics.constants import LEPTON_MASS
+        from hnlreach.physics.kinematics import random_rotations
+
+        m, ml = self.mass, LEPTON_MASS[lepton]
+        lo, hi = 4 * ml * ml, (m - m_a) ** 2
+        key = (a, lepton)
+        if key not in self._tables:
+            nu, nc = 96, 12
+            u = (np.arange(nu) + 0.5) / nu
+            c = (np.arange(nc) + 0.5) / nc * 2 - 1
+            U, C = np.meshgrid(u, c, indexing="ij")
+            q2 = lo * (hi / lo) ** U
+            include = tuple(X for X, M in (("Z'", self.model.mzprime), ("h'", self.model.mhprime), ("gamma", 0.0))
+                            if M is None or X == "gamma" or M >= m - m_a)
+            f = dd.dgamma_three_body(self.model, self.j, a, lepton, q2, C, include=include).reshape(U.shape) * q2
+            p = np.maximum(f.ravel(), 0.0)
+            self._tables[key] = (p / p.sum(), nu, nc)
+        p, nu, nc = self._tables[key]
+        cell = rng.choice(p.size, size=n, p=p)
+        u = (cell // nc + rng.random(n)) / nu
+        cos = ((cell % nc + rng.random(n)) / nc) * 2 - 1
+        q2 = lo * (hi / lo) ** u
+        rq = np.sqrt(q2)
+        P = np.sqrt(np.maximum((m * m - (m_a + rq) ** 2) * (m * m - (m_a - rq) ** 2), 0.0)) / (2 * m)
+        ps = np.sqrt(np.maximum(q2 / 4 - ml * ml, 0.0))
+        Eq = np.sqrt(P * P + q2)
+        sin = np.sqrt(1 - cos * cos)
+        phi = rng.uniform(0, 2 * np.pi, n)
+        gam, bg = Eq / rq, P / rq
+        El = rq / 2
+        z = np.zeros(n)
+        lm = np.stack([gam * El + bg * ps * cos, ps * sin * np.cos(phi), ps * sin * np.sin(phi),
+                       bg * El + gam * ps * cos], -1)
+        lp = np.stack([gam * El - bg * ps * cos, -ps * sin * np.cos(phi), -ps * sin * np.sin(phi),
+                       bg * El - gam * ps * cos], -1)
+        ka = np.stack([np.sqrt(P * P + m_a * m_a), z, z, -P], -1)
+        out = np.stack([ka, lp, lm], axis=1)
+        R = random_rotations(n, rng)  # unpolarised: every orientation
+        out[..., 1:] = np.einsum("nij,nkj->nki", R, out[..., 1:])
+        return out
+
+
+# --- factorisation in one parameter -----------------------------------------------------------------
+SCALING_POINTS = (2.0, 1.0 / 3.0)
+SCALING_RTOL = 1e-3  # a monomial to 0.1 %: far below the MC error (e.g. the Z exchange next to a light Z')
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """How the rate and the widths of N_j scale with one model parameter y around y0 (coupling_scaling)."""
+
+    parameter: str
+    y0: float
+    production: float  # sigma ∝ y^production
+    widths: dict  # model channel -> exponent b_c (Gamma_c ∝ y^b_c)
+    visible: dict  # preset channel -> exponent (each visible sub-channel width ∝ y^b)
+
+    def describe(self, j: int = 4) -> str:
+        """One line: 'sigma(nu A -> N4 A) ∝ Umu4^2; Gamma(N4 -> nu_mu Z') ∝ Umu4^2, ...'."""
+        def pw(b):
+            return "const" if b == 0 else f"{self.parameter}^{b:g}"
+        parts = [f"sigma(nu A -> N{j} A) ∝ {pw(self.production)}"]
+        parts += [f"Gamma({c}) ∝ {pw(b)}" for c, b in self.widths.items()]
+        return "; ".join(parts)
+
+
+def _monomial(v0, vs, what, parameter):
+    """Exponent b with v(l y0) = l^b v(y0) at both SCALING_POINTS, or HNLInputError."""
+    if v0 == 0:
+        if any(v != 0 for v in vs):
+            raise HNLInputError(f"{what} vanishes at the model's {parameter} but not elsewhere: the rate does "
+                                f"not factorise in {parameter}")
+        return None
+    b = math.log(vs[0] / v0) / math.log(SCALING_POINTS[0]) if vs[0] > 0 else float("nan")
+    b = round(b * 4) / 4 if abs(b * 4 - round(b * 4)) < 4 * SCALING_RTOL else b
+    pred = v0 * SCALING_POINTS[1] ** b
+    if not (math.isfinite(b) and abs(vs[1] - pred) <= SCALING_RTOL * abs(pred) + 1e-300):
+        raise HNLInputError(
+            f"{what} is not a power of {parameter} (x{SCALING_POINTS[0]:g}: x{vs[0] / v0:.6g}, "
+            f"x{SCALING_POINTS[1]:.4g}: x{vs[1] / v0:.6g}): the rate does not factorise in {parameter} "
+            "(amplitudes with different powers of it interfere, or it is a mass); scan it as the x-axis instead")
+    return b
+
+
+def coupling_scaling(model, parameter: str, j: int = 4, flavours=_LEPTONS) -> Scaling:
+    """Measure the exponents of sigma(nu A -> N_j A) and of every partial width of N_j in `parameter`
+    (module docstring); HNLInputError if the factorisation does not hold."""
+    from hnlreach.physics import upscattering as ups
+    from hnlreach.rates.dark_upscattering import couples
+
+    if parameter in MASS_PARAMETERS:
+        raise HNLInputError(f"{parameter} is a mass: the rate does not factorise in it (the kinematics change); "
+                            "scan it as the x-axis (mass parameter) instead")
+    y0 = get_parameter(model, parameter)
+    if not (math.isfinite(y0) and y0 != 0.0):
+        raise HNLInputError(f"the model sets {parameter} = 0: give it a non-zero reference value in the model file")
+    others = [with_parameter(model, parameter, y0 * lam) for lam in SCALING_POINTS]
+    m = model.mass(j)
+    E = np.array([2.0 * m + 1.0])
+    prod = set()
+    for fl in flavours:
+        if not any(couples(x, fl, j) for x in [model] + others):
+            continue
+        for anti in (False, True):
+            for comp in ("coherent", "proton"):
+                for h in (-1, 1):
+                    v = [float(ups.model_xsec(E, x, "C12", flavour=fl, hnl=j, component=comp, helicity=h,
+                                              antineutrino=anti, n_nodes=16)[0]) for x in [model] + others]
+                    b = _monomial(v[0], v[1:], f"sigma(nu_{fl} C12 -> N{j}, {comp}, h = {h:+d})", parameter)
+                    if b is not None:
+                        prod.add(b)
+    if len(prod) > 1:
+        raise HNLInputError(f"the cross sections scale with different powers of {parameter} ({sorted(prod)}): "
+                            "no single factorisation")
+    if not prod:
+        raise HNLInputError(f"no neutrino flavour upscatters to N{j} in this model")
+    tabs = [decay_table(x, j) for x in [model] + others]
+    pws = [model_channel_widths(t) for t in tabs]
+    widths = {c: _monomial(w0, [p.get(c, 0.0) for p in pws[1:]], f"Gamma({c})", parameter)
+              for c, w0 in pws[0].items()}
+    visible = {}
+    for i, s in enumerate(tabs[0]):
+        if s.preset is None:
+            continue
+        b = _monomial(s.width, [t[i].width for t in tabs[1:]], f"Gamma({s.model_channel} -> {s.preset[5:]})", parameter)
+        if b is not None:
+            visible[s.preset] = b
+    return Scaling(parameter, y0, prod.pop(), {c: b for c, b in widths.items() if b is not None}, visible)
+
+
+# --- reweightable sample ------------------------------------------------------------------------------
+@dataclass
+class DarkSample(ReweightableSample):
+    """ReweightableSample in one model parameter y (module docstring): ``weight`` per entry at y0;
+    ``group_acceptance`` (groups, entries) and the groups' width exponents and fractions of Gamma(y0)."""
+
+    y0: float = 1.0
+    width_powers: tuple = ()
+    width_fractions: tuple = ()  # Gamma_k(y0) / Gamma(y0), k over width_powers (invisible channels included)
+    group_acceptance: np.ndarray | None = None
+
+    def _terms(self, g):
+        from hnlreach.physics.constants import HBARC_GEV_M
+
+        r = np.asarray(g, dtype=float) / self.y0
+        b = np.array(self.width_powers, dtype=float)
+        f = np.array(self.width_fractions, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rb = np.where(r[:, None] > 0, r[:, None] ** b[None, :], (b[None, :] == 0).astype(float))
+            wf = rb @ f  # Gamma(y) / Gamma(y0)
+            vis = (rb / np.where(wf > 0, wf, 1.0)[:, None]) @ self.group_acceptance  # (n_g, entries)
+            lam0 = self.width1 * self.mass / (self.p * HBARC_GEV_M)
+            prod = np.where(r > 0, r ** self.power, 0.0)
+            return prod[:, None] * self.weight[None, :] * vis * segment_decay_probability(
+                wf[:, None] * lam0[None, :], self.l1, self.l2)
+
+    def n(self, g):
+        return self._reduce(g, lambda t: t.sum(axis=1))
+
+    @property
+    def stats(self) -> dict:
+        out = super().stats
+        out.update({"parameter_reference": float(self.y0), "width_powers": [float(b) for b in self.width_powers]})
+        return out
+
+    @classmethod
+    def merge(cls, samples):
+        s0 = samples[0]
+        base = ReweightableSample.merge([ReweightableSample(s.mass, s.width1, s.power, s.weight, s.p, s.l1, s.l2,
+                                                           s.acceptance, s.n_generated, s.info, s.hnl_index)
+                                         for s in samples])
+        return cls(base.mass, base.width1, base.power, base.weight, base.p, base.l1, base.l2, base.acceptance,
+                   base.n_generated, base.info, base.hnl_index, s0.y0, s0.width_powers, s0.width_fractions,
+                   np.concatenate([s.group_acceptance for s in samples], axis=1))
+
+
+def fluxes_for(experiment, model, j: int) -> list:
+    """The experiment's fluxes whose flavour couples to N_j (HNLInputError if none)."""
+    from hnlreach.rates.dark_upscattering import couples
+
+    out = [f for f in experiment.fluxes if couples(model, f.flavour, j)]
+    if not out:
+        raise HNLInputError(f"no neutrino flux of experiment {experiment.name} upscatters to N{j} in this model "
+                            "(no Z', Z, h' or dipole vertex between its flavours and N{j})".replace("N{j}", f"N{j}"))
+    return out
+
+
+def model_hnls(experiment, model, j: int, n_hnl: int, rng, margin_m=None):
+    """Weighted N_j from every coupled flux: (weights, points, p4, [(flux, history, size)]), n_hnl split by
+    flux integral x cross section at the flux's mean energy (engine._allocate)."""
+    from hnlreach.rates import engine
+    from hnlreach.rates.dark_upscattering import N_ENERGY_GRID, ModelUpscattering
+
+    fluxes = fluxes_for(experiment, model, j)
+    ups_by = [ModelUpscattering(model, j, f.flavour, f.antineutrino) for f in fluxes]
+    alloc = engine._allocate(int(n_hnl), np.array([engine._flux_integral(f) for f in fluxes])) \
+        if len(fluxes) > 1 else [int(n_hnl)]
+    ws, ps, p4s, parts = [], [], [], []
+    for f, u, k in zip(fluxes, ups_by, alloc):
+        w, pts, p4, info, hist = engine.upscattering_hnls(experiment, model.mass(j), f.flavour, int(k), rng,
+                                                          flux_name=f.name, margin_m=margin_m, xsec=u.xsec,
+                                                          sampler=u.sampler, n_energy_grid=N_ENERGY_GRID)
+        ws.append(w), ps.append(pts), p4s.append(p4), parts.append((f, hist, w.size))
+    return np.concatenate(ws), np.concatenate(ps), np.concatenate(p4s), parts
+
+
+def _groups(hnl: DarkHNL, scaling: Scaling | None):
+    """Width groups: exponents (tuple), fractions of Gamma(y0), and each preset channel's group."""
+    if scaling is None:
+        return (0.0,), (1.0,), {}
+    w_by = {}
+    for c, w in model_channel_widths(hnl.subchannels).items():
+        b = scaling.widths[c]
+        w_by[b] = w_by.get(b, 0.0) + w
+    powers = tuple(sorted(w_by))
+    tot = sum(w_by.values())
+    return powers, tuple(w_by[b] / tot for b in powers), scaling.visible
+
+
+def _covers(scaling: Scaling, hnl: DarkHNL) -> bool:
+    """Whether a Scaling measured at another mass knows every channel of this HNL."""
+    return all(s.model_channel in scaling.widths and (s.preset is None or s.preset in scaling.visible)
+               for s in hnl.subchannels if s.width > 0)
+
+
+def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, n_hnl: int = 20_000, rng=None,
+                strata: int | None = None, scaling: Scaling | None = None) -> DarkSample:
+    """One weighted sample of N_j at the model point, reweightable in `parameter` (None: at the model point
+    only, g = y0 = 1 formally)."""
+    from hnlreach.rates import engine
+    from hnlreach.rates.selection import acceptance
+
+    rng = as_generator(rng)
+    if model.masses[-1] != model.mass(j) or len(model.masses) > 1:
+        raise HNLInputError("limits and samples for models with several HNLs (N5, N6: cascades) are computed by "
+                            "rates.dark.cascade_rate and `hnlreach events --model`; the factorised scan takes "
+                            "one HNL (m4 only)")
+    hnl = DarkHNL(model, j)
+    if parameter is not None and (scaling is None or not _covers(scaling, hnl)):
+        scaling = coupling_scaling(model, parameter, j)  # channels opened at this mass: measure here
+    powers, fracs, vis_power = _groups(hnl, scaling)
+    y0 = scaling.y0 if scaling else 1.0
+    a = scaling.production if scaling else 0.0
+    strata = experiment.signal.strata if strata is None else strata
+    chans = engine.signal_channels(experiment, hnl)
+    w, pts, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
+    info = {"mass": hnl.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in parts], "n_hnl": int(n_hnl)}
+    empty = DarkSample(hnl.mass, hnl.width, a, *(np.zeros(0),) * 5, int(n_hnl), info, np.zeros(0, int), y0,
+                       powers, fracs, np.zeros((len(powers), 0)))
+    if w.size == 0 or not chans:
+        return empty
+    live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
+    w, pts, p4 = w[live], pts[live], p4[live]
+    idx, l1, l2, points = engine._entries(experiment, w, pts, p4, strata, rng)
+    acc = np.zeros((len(powers), idx.size))
+    for k, b in enumerate(powers):
+        sub = {c: br for c, br in chans.items() if vis_power.get(c, 0.0) == b}
+        if sub:
+            acc[k] = acceptance(experiment, hnl, sub, p4[idx], points, rng)
+    tot = acc.sum(axis=0)
+    keep = np.nonzero(tot > 0)[0]
+    keep = keep[np.argsort(idx[keep], kind="stable")]
+    return DarkSample(hnl.mass, hnl.width, a, w[idx][keep], np.linalg.norm(p4[idx, 1:], axis=1)[keep], l1[keep],
+                      l2[keep], tot[keep], int(n_hnl), info, idx[keep], y0, powers, fracs, acc[:, keep])
+
+
+def dark_sample_at(mass: float, rng, *, experiment, model, parameter, mass_parameter="m4", n_hnl=20_000,
+                   scaling=None):
+    """dark_sample at one value of the mass parameter (top-level and picklable: runs in scan workers)."""
+    from hnlreach.api import _experiment, _interned
+    from pathlib import Path
+
+    exp = _experiment(str(experiment)) if isinstance(experiment, (str, Path)) else _interned(experiment)
+    return dark_sample(exp, with_parameter(model, mass_parameter, float(mass)), parameter=parameter,
+                       n_hnl=n_hnl, rng=rng, scaling=scaling)
