@@ -156,24 +156,83 @@ class LimitPlan:
     precision: float | None = None
     cache: bool = False
     in_memory: bool = False  # exp was given as an Experiment object (it may differ from its file)
+    dark: Any = None  # a dark-sector model scan (DarkPlan), else None
 
     @property
     def coupling(self) -> Coupling:
+        if self.dark is not None:
+            return Coupling.parameter(self.dark.parameter)
         return Coupling.from_model(self.mixing, self.dipole)
+
+
+@dataclass
+class DarkPlan:
+    """A dark-sector model scan (hnlreach.rates.dark): the model at its file's values, the x-axis
+    (mass parameter, set to each grid value) and the y-axis (coupling parameter) with its scaling."""
+
+    model: Any
+    parameter: str
+    mass_parameter: str
+    scaling: Any
+    g_range: tuple
+
+
+# upper ends of the scanned range of a model parameter (physical or perturbative caps)
+PARAMETER_CAPS = {"U": 1.0, "UD": 1.0, "gD": math.sqrt(4.0 * math.pi), "epsilon": 1.0, "epsilonZ": 1.0,
+                  "theta": 0.5 * math.pi, "mu_tr": 1.0, "s": math.sqrt(4.0 * math.pi)}
+
+
+def _dark_plan(exp, model, coupling_parameter, mass_parameter, grid):
+    """Load and check a model scan before any work: the parameters exist, the model at the lowest and
+    highest grid value factorises in the coupling parameter (rates.dark.coupling_scaling)."""
+    from hnlreach.models.files import load_model
+    from hnlreach.models.dark_sector import DarkSector
+    from hnlreach.rates import dark
+
+    model = model if isinstance(model, DarkSector) else load_model(model)
+    if coupling_parameter is None:
+        raise HNLInputError("a model scan needs the coupling parameter of the y-axis: --coupling-parameter NAME "
+                            "(e.g. Umu4, UD4, gD, epsilon, mu_tr_mu4)")
+    mass_parameter = mass_parameter or "m4"
+    if mass_parameter not in dark.MASS_PARAMETERS:
+        raise HNLInputError(f"--mass-parameter must be one of {', '.join(dark.MASS_PARAMETERS)}, got {mass_parameter!r}")
+    if mass_parameter == "m4" and len(model.masses) > 1:
+        raise HNLInputError("the factorised scan takes models with one HNL (N4); for N5/N6 cascades use "
+                            "hnlreach events --model (rates.dark.cascade_rate)")
+    ends = [dark.with_parameter(model, mass_parameter, float(x)) for x in (grid[0], grid[-1])]
+    scaling = [dark.coupling_scaling(m, coupling_parameter) for m in ends][0]
+    for m in ends:
+        dark.fluxes_for(exp, m, 4)
+    y0 = abs(scaling.y0)
+    where, _ = dark._locate(coupling_parameter)
+    cap = PARAMETER_CAPS.get(where if where != "field" else coupling_parameter, 10.0 * y0)
+    hi = cap if y0 < cap else 100.0 * y0
+    return DarkPlan(model, coupling_parameter, mass_parameter, scaling, (min(1e-8 * y0, 1e-3 * hi), hi))
 
 
 def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=None, cl=None, masses=None,
                n_hnl=None, seed=1, jobs=None, scheduler=None, refine=REFINE_STEPS, precision=PRECISION,
-               cache=True) -> LimitPlan:
+               cache=True, coupling_parameter=None, mass_parameter=None) -> LimitPlan:
     """Check every input of :func:`limit` (HNLInputError with a one-line message) without scanning."""
     from hnlreach.experiments import Experiment, load_experiment
 
-    if model is not None:
-        raise HNLInputError("model files are not yet supported: give mixing= or dipole= (and majorana=)")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
-    mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
-    exp = exp.for_model(mixing, dipole)  # [analysis.mixing|dipole]: masses, n_hnl, statistics, efficiencies
-    grid = _grid(masses, exp)
+    dark = None
+    if model is not None:
+        given = [k for k, v in (("mixing", mixing), ("dipole", dipole), ("majorana", majorana)) if v is not None]
+        if given:
+            raise HNLInputError(f"{', '.join(given)} cannot be combined with a model file (the model sets them)")
+        dipole = dark_flavour(exp)  # upscattering: the preset's [analysis.dipole] selection and statistics
+        exp = exp.for_model(None, dipole)
+        grid = _grid(masses, exp)
+        dark = _dark_plan(exp, model, coupling_parameter, mass_parameter, grid)
+        majorana = dark.model.majorana
+    elif coupling_parameter is not None or mass_parameter is not None:
+        raise HNLInputError("--coupling-parameter and --mass-parameter go with --model FILE")
+    else:
+        mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
+        exp = exp.for_model(mixing, dipole)  # [analysis.mixing|dipole]: masses, n_hnl, statistics, efficiencies
+        grid = _grid(masses, exp)
     st = exp.statistics
     if cl is not None:
         if isinstance(cl, bool) or not isinstance(cl, (int, float)) or not (math.isfinite(cl) and 0 < cl < 1):
@@ -202,7 +261,17 @@ def plan_limit(experiment, *, mixing=None, dipole=None, model=None, majorana=Non
     return LimitPlan(exp, mixing, dipole, majorana, cl, float(n_limit), grid, int(n_hnl), check_seed(seed),
                      None if jobs is None else int(jobs), scheduler, int(refine),
                      float(precision) if precision else None, bool(cache),
-                     isinstance(experiment, Experiment))
+                     isinstance(experiment, Experiment), dark)
+
+
+def dark_flavour(exp) -> str:
+    """The flux flavour whose [analysis.dipole] (upscattering) analysis a dark-sector model uses."""
+    from hnlreach.physics.constants import FLAVOURS
+
+    for fl in FLAVOURS:
+        if any(f.flavour == fl for f in exp.fluxes):
+            return "mu" if any(f.flavour == "mu" for f in exp.fluxes) else fl
+    raise HNLInputError(f"experiment {exp.name} has no neutrino flux: dark-sector models are produced by upscattering")
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -260,13 +329,17 @@ class _Feedback:
 def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, model=None,
           majorana: bool | None = None, cl: float | None = None, masses=None, n_hnl: int | None = None,
           seed: int = 1, jobs: int | None = None, scheduler=None, progress=None,
-          refine: int = REFINE_STEPS, precision: float | None = PRECISION, cache: bool = True) -> "LimitResult":
+          refine: int = REFINE_STEPS, precision: float | None = PRECISION, cache: bool = True,
+          coupling_parameter: str | None = None, mass_parameter: str | None = None) -> "LimitResult":
     """Excluded coupling interval(s) per HNL mass for `experiment` (preset name, TOML path or
     Experiment).
 
     mixing: 'e' | 'mu' | 'tau' | 'A:B:C' (|U|^2 spread over e:mu:tau); dipole: 'e' | 'mu' | 'tau'
-    (d in GeV^-1); neither: the preset's model.  model: reserved for model files (not yet
-    supported).  majorana: True/False, None = the preset's.  cl: confidence level, None = the
+    (d in GeV^-1); neither: the preset's model.  model: a dark-sector model (file path or
+    hnlreach.models.DarkSector, docs/models.md): the scan is over mass_parameter (default 'm4', values
+    from masses) x coupling_parameter (a DarkNews name, e.g. 'Umu4'; required), all other parameters at the
+    file's values; the rate must factorise in coupling_parameter (hnlreach.rates.dark.coupling_scaling,
+    HNLInputError otherwise).  majorana: True/False, None = the preset's.  cl: confidence level, None = the
     preset's (a preset with a fixed event threshold rejects a different CL).  masses: 'MIN:MAX:N'
     (see hnlreach.scan.parse_mass_grid), a list of GeV, or None = the preset's grid.  n_hnl: HNLs
     per mass (None = the preset's).  seed: 0 <= seed < 2**32 (1, as the CLI).  jobs: local
@@ -282,7 +355,8 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
     """
     return run_limit(plan_limit(experiment, mixing=mixing, dipole=dipole, model=model, majorana=majorana,
                                 cl=cl, masses=masses, n_hnl=n_hnl, seed=seed, jobs=jobs,
-                                scheduler=scheduler, refine=refine, precision=precision, cache=cache),
+                                scheduler=scheduler, refine=refine, precision=precision, cache=cache,
+                                coupling_parameter=coupling_parameter, mass_parameter=mass_parameter),
                      progress=progress)
 
 
@@ -293,17 +367,29 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
 
     t0 = time.perf_counter()
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
+    g_range = G_RANGE[kind] if plan.dark is None else plan.dark.g_range
     # an Experiment object goes to the workers as it is (pickled), a preset by its path
-    factory = functools.partial(sample_at, experiment=exp if plan.in_memory else str(exp.path), mixing=plan.mixing,
-                                dipole=plan.dipole, majorana=plan.majorana, n_hnl=plan.n_hnl)
+    where = exp if plan.in_memory else str(exp.path)
+    if plan.dark is None:
+        factory = functools.partial(sample_at, experiment=where, mixing=plan.mixing, dipole=plan.dipole,
+                                    majorana=plan.majorana, n_hnl=plan.n_hnl)
+    else:
+        from hnlreach.rates.dark import dark_sample_at
+
+        d = plan.dark
+        factory = functools.partial(dark_sample_at, experiment=where, model=d.model, parameter=d.parameter,
+                                    mass_parameter=d.mass_parameter, n_hnl=plan.n_hnl, scaling=d.scaling)
     if plan.precision and plan.cache:  # samples of (mass, seed, round) reused across runs
         from hnlreach.cache import cached_factory, object_hash
 
         extra = {"object": object_hash(exp)} if plan.in_memory else {}
+        if plan.dark is not None:
+            extra.update(model=object_hash(plan.dark.model), parameter=plan.dark.parameter,
+                         mass_parameter=plan.dark.mass_parameter)
         factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana,
                                  **extra)
     feedback = _Feedback(progress, len(plan.grid), plan.coupling)
-    run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=G_RANGE[kind],
+    run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=g_range,
                             jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
     try:
         scan = run(plan.grid, seed=plan.seed)
@@ -334,7 +420,7 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
     results = [results[i] for i in order]
     return LimitResult(
         experiment=exp.name, coupling=plan.coupling,
-        model={"mixing": plan.mixing, "dipole": plan.dipole, "nature": "Majorana" if plan.majorana else "Dirac"},
+        model=_model_record(plan),
         cl=plan.cl, n_limit=plan.n_limit,
         masses=np.array([r.mass for r in results]),
         intervals=[[tuple(map(float, iv)) for iv in r.intervals] for r in results],
@@ -342,11 +428,24 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
         open_upper=np.array([r.open_upper for r in results], dtype=bool),
         mc=[dict(r.stats) for r in results], refined=np.array([refined[i] for i in order], dtype=bool),
         seeds=[seeds[i] for i in order], mass_seconds=np.array([r.seconds for r in results]),
-        seed=plan.seed, n_hnl=plan.n_hnl, coupling_range=G_RANGE[kind],
+        seed=plan.seed, n_hnl=plan.n_hnl, coupling_range=g_range,
         exposure={"pot": exp.beam.pot, "runs": [list(r) for r in exp.beam.runs]},
         provenance=exp.provenance, statistics_method=exp.statistics.method,
         versions=package_versions(), seconds=time.perf_counter() - t0,
         jobs=plan.jobs if plan.scheduler is None else None)
+
+
+def _model_record(plan) -> dict:
+    """The sidecar's model entry: the flags, or the dark-sector model with its scan axes and scaling."""
+    rec = {"mixing": plan.mixing, "dipole": plan.dipole, "nature": "Majorana" if plan.majorana else "Dirac"}
+    if plan.dark is not None:
+        d = plan.dark
+        from hnlreach.rates.dark import darknews_names
+
+        rec = {"nature": rec["nature"], "dark_sector": d.model.name, "parameters": darknews_names(d.model),
+               "mass_parameter": d.mass_parameter, "coupling_parameter": d.parameter,
+               "coupling_reference": d.scaling.y0, "scaling": d.scaling.describe()}
+    return rec
 
 
 # --- the result --------------------------------------------------------------------------------

@@ -17,6 +17,12 @@ from hnlreach.cli.common import feedback_options, progress_mode
 @click.option("--mixing", default=None, metavar="e|mu|tau|A:B:C", help="mass-mixing flavour pattern")
 @click.option("--dipole", default=None, metavar="e|mu|tau", help="dipole-portal flavour (one flavour)")
 @click.option("--majorana/--dirac", default=None, help="HNL nature (default: the preset's)")
+@click.option("--model", "model_file", default=None, metavar="FILE",
+              help="dark-sector model: hnlreach TOML or DarkNews parameter file (docs/models.md)")
+@click.option("--coupling-parameter", default=None, metavar="NAME",
+              help="with --model: the model parameter on the y-axis (DarkNews name, e.g. Umu4, UD4, gD, epsilon)")
+@click.option("--mass-parameter", default=None, metavar="NAME",
+              help="with --model: the parameter --masses sets (m4 (default), mzprime, mhprime)")
 @click.option("--cl", type=float, default=None, help="confidence level (default: the preset's)")
 @click.option("--masses", default=None, metavar="MIN:MAX:N", help="mass grid in GeV (default: the preset's)")
 @click.option("--n-hnl", "n_hnl", type=int, default=None, help="HNLs per mass (default: the preset's)")
@@ -38,7 +44,7 @@ from hnlreach.cli.common import feedback_options, progress_mode
 @click.option("--no-cache", "no_cache", is_flag=True, default=False,
               help="do not read or write the per-mass sample cache ($XDG_CACHE_HOME/hnlreach)")
 @feedback_options
-def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refine, out, plot, overlays, style,
+def command(experiment, mixing, dipole, majorana, model_file, coupling_parameter, mass_parameter, cl, masses, n_hnl, seed, refine, out, plot, overlays, style,
             jobs, scheduler, precision, no_cache, quiet, verbose):
     """Excluded coupling interval per HNL mass for EXPERIMENT (a preset name or a TOML file)."""
     from hnlreach import api
@@ -47,7 +53,8 @@ def command(experiment, mixing, dipole, majorana, cl, masses, n_hnl, seed, refin
 
     plan = api.plan_limit(experiment, mixing=mixing, dipole=dipole, majorana=majorana, cl=cl, masses=masses,
                           n_hnl=n_hnl, seed=seed, jobs=jobs, scheduler=scheduler, refine=refine,
-                          precision=precision, cache=not no_cache)
+                          precision=precision, cache=not no_cache, model=model_file,
+                          coupling_parameter=coupling_parameter, mass_parameter=mass_parameter)
     if out:
         check_output_path(out, "--out")  # a directory, under a file, not writable: fail now
     if plot:

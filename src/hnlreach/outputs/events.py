@@ -483,18 +483,36 @@ def read_events(path):
     return read_parquet(path) if fmt == "parquet" else read_hepmc(path)
 
 
-def generate_events(experiment, mass: float, *, mixing: str | None = None, dipole: str | None = None,
-                    coupling: float, n: int = 10_000, majorana: bool | None = None,
-                    unweighted: bool = False, seed: int = 1):
+def generate_events(experiment, mass: float | None = None, *, mixing: str | None = None, dipole: str | None = None,
+                    coupling: float | None = None, n: int = 10_000, majorana: bool | None = None,
+                    unweighted: bool = False, seed: int = 1, model=None):
     """Events at one (mass, coupling) of an experiment (preset name, TOML path or Experiment) as a
     pandas DataFrame (columns: docs/events.md and this module's docstring; normalisation in
     df.attrs['hnlreach']).  The defaults are `hnlreach events`'s: the preset's model when neither
-    mixing nor dipole is given, the preset's nature when majorana is None, seed 1."""
+    mixing nor dipole is given, the preset's nature when majorana is None, seed 1.  model: a dark-sector
+    model (file or DarkSector) instead of mass/coupling/flags: weighted events at its parameters, with
+    the helicity and cascades recorded (hnlreach.rates.dark_events)."""
     from hnlreach.api import check_seed, resolve_model
     from hnlreach.experiments import Experiment, load_experiment
     from hnlreach.rates.events import generate_event_arrays
 
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
+    if model is not None:
+        from hnlreach.api import dark_flavour
+        from hnlreach.models.dark_sector import DarkSector
+        from hnlreach.models.files import load_model
+        from hnlreach.rates.dark_events import generate_model_events
+
+        given = [k for k, v in (("mass", mass), ("mixing", mixing), ("dipole", dipole), ("coupling", coupling),
+                                ("majorana", majorana)) if v is not None] + (["unweighted"] if unweighted else [])
+        if given:
+            raise HNLInputError(f"{', '.join(given)} cannot be combined with a model (the model sets them)")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise HNLInputError(f"number of events must be a positive integer, got {n!r}")
+        model = model if isinstance(model, DarkSector) else load_model(model)
+        return generate_model_events(exp.for_model(None, dark_flavour(exp)), model, n=int(n), seed=check_seed(seed))
+    if mass is None or coupling is None:
+        raise HNLInputError("give mass and coupling (or model=)")
     mixing, dipole, majorana = resolve_model(exp, mixing, dipole, majorana)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise HNLInputError(f"number of events must be a positive integer, got {n!r}")

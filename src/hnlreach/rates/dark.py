@@ -83,6 +83,19 @@ def get_parameter(model, name: str) -> float:
     return float(getattr(model, where).get(key, 0.0))
 
 
+def darknews_names(model) -> dict:
+    """The model's parameters under DarkNews's names (for sidecars and event metadata)."""
+    out = {k: getattr(model, k) for k in ("m4", "m5", "m6", "mzprime", "mhprime", "epsilon", "gD", "epsilonZ",
+                                         "theta") if getattr(model, k) is not None}
+    out["HNLtype"] = model.nature
+    out.update({f"U{a}{j}": v for (a, j), v in model.U.items()})
+    out.update({f"UD{j}": v for j, v in model.UD.items()})
+    out.update({f"mu_tr_{a}{j}": v for (a, j), v in model.mu_tr.items()})
+    out.update({f"s_{a}{j}": v for (a, j), v in model.s.items()})
+    out.update(dict(model.generic))
+    return out
+
+
 def with_parameter(model, name: str, value: float):
     """A copy of the model with one parameter (DarkNews name) set to value."""
     where, key = _locate(name)
