@@ -313,7 +313,7 @@ class Scaling:
     y0: float
     production: float  # sigma ∝ y^production
     widths: dict  # model channel -> exponent b_c (Gamma_c ∝ y^b_c)
-    visible: dict  # preset channel -> exponent (each visible sub-channel width ∝ y^b)
+    visible: dict  # (model channel, preset channel) -> exponent b of that visible sub-channel's width
 
     def describe(self, j: int = 4) -> str:
         """One line: 'sigma(nu A -> N4 A) ∝ Umu4^2; Gamma(N4 -> nu_mu Z') ∝ Umu4^2, ...'."""
@@ -384,7 +384,7 @@ def coupling_scaling(model, parameter: str, j: int = 4, flavours=_LEPTONS) -> Sc
             continue
         b = _monomial(s.width, [t[i].width for t in tabs[1:]], f"Gamma({s.model_channel} -> {s.preset[5:]})", parameter)
         if b is not None:
-            visible[s.preset] = b
+            visible[(s.model_channel, s.preset)] = b
     return Scaling(parameter, y0, prod.pop(), {c: b for c, b in widths.items() if b is not None}, visible)
 
 
@@ -479,7 +479,7 @@ def _groups(hnl: DarkHNL, scaling: Scaling | None):
 
 def _covers(scaling: Scaling, hnl: DarkHNL) -> bool:
     """Whether a Scaling measured at another mass knows every channel of this HNL."""
-    return all(s.model_channel in scaling.widths and (s.preset is None or s.preset in scaling.visible)
+    return all(s.model_channel in scaling.widths and (s.preset is None or (s.model_channel, s.preset) in scaling.visible)
                for s in hnl.subchannels if s.width > 0)
 
 
@@ -499,6 +499,8 @@ def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, 
     if parameter is not None and (scaling is None or not _covers(scaling, hnl)):
         scaling = coupling_scaling(model, parameter, j)  # channels opened at this mass: measure here
     powers, fracs, vis_power = _groups(hnl, scaling)
+    def power_of(sub):
+        return vis_power.get((sub.model_channel, sub.preset), 0.0)
     y0 = scaling.y0 if scaling else 1.0
     a = scaling.production if scaling else 0.0
     strata = experiment.signal.strata if strata is None else strata
@@ -513,10 +515,12 @@ def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, 
     w, pts, p4 = w[live], pts[live], p4[live]
     idx, l1, l2, points = engine._entries(experiment, w, pts, p4, strata, rng)
     acc = np.zeros((len(powers), idx.size))
-    for k, b in enumerate(powers):
-        sub = {c: br for c, br in chans.items() if vis_power.get(c, 0.0) == b}
-        if sub:
-            acc[k] = acceptance(experiment, hnl, sub, p4[idx], points, rng)
+    for k, b in enumerate(powers):  # each group's visible sub-channels, with their own kinematics
+        subs = [x for x in hnl.subchannels if x.preset in chans and x.width > 0 and power_of(x) == b]
+        if subs:
+            part = DarkHNL(model, j, subs)
+            brs = {c: w / hnl.width for c, w in part.partial_widths.items()}
+            acc[k] = acceptance(experiment, part, brs, p4[idx], points, rng)
     tot = acc.sum(axis=0)
     keep = np.nonzero(tot > 0)[0]
     keep = keep[np.argsort(idx[keep], kind="stable")]

@@ -126,7 +126,9 @@ def _tops(model):
 
 def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
     """Expected signal events at the model point (direct + cascade, module docstring) with MC errors:
-    {'total', 'mc_error', 'direct': {j: N}, 'cascade': {j: N}}."""
+    {'total', 'mc_error', 'direct': {j: N}, 'cascade': {j: N}, 'max_probability'}: the last is the largest,
+    over the upscattered HNLs, of the summed probabilities of all their counted outcomes (direct visible
+    decay in a fiducial volume, every cascade) before selection: at most 1 when each is counted once."""
     from hnlreach.rates.dark import DarkHNL, fluxes_for, model_hnls
 
     rng = as_generator(rng)
@@ -139,15 +141,21 @@ def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
             continue
         w, o, p4, _ = model_hnls(experiment, model, j, n_hnl, rng)
         contrib = np.zeros(w.size)
-        idx, wp, _, acc, _ = _last_entries(experiment, DarkHNL(model, j), w, o, p4, rng, explicit=False)
+        prob = np.zeros(w.size)
+        top = DarkHNL(model, j)
+        idx, wp, _, acc, _ = _last_entries(experiment, top, w, o, p4, rng, explicit=False)
         np.add.at(contrib, idx, wp * acc)
+        np.add.at(prob, idx, wp * sum(engine_signal(experiment, top).values()) / w[idx])
         out["direct"][j] = float(np.sum(wp * acc))
         casc = 0.0
         for c in _cascade(experiment, model, j, w, o, p4, rng, explicit=False):
             li, lw, _, lacc, _ = c["last"]
             np.add.at(contrib, c["index"][li], lw * lacc)
+            br_i = sum(engine_signal(experiment, c["child"]).values())
+            np.add.at(prob, c["index"][li], lw * br_i / w[c["index"][li]])
             casc += float(np.sum(lw * lacc))
         out["cascade"][j] = casc
+        out["max_probability"] = max(out.get("max_probability", 0.0), float(prob.max(initial=0.0)))
         per_hnl.append(contrib)
     if not per_hnl:
         raise HNLInputError(f"no neutrino flux of experiment {experiment.name} upscatters to any HNL of the model")
@@ -180,8 +188,10 @@ def _record_block(experiment, model, j, w, o, p4, parts, rng, vocab):
             codes["decay_channel"][k] = vocab["decay_channel"].code(
                 d["channel"] if cascade is None else f"N{j} -> {cascade['sub'].daughter} ..., {d['channel']}")
             eff[k] = d["selected"] * d["efficiency"]
-            pdg = np.broadcast_to(d["pdg"], (k.size, d["pdg"].size))
-            tree = ev._tree_columns(d["tree"], pdg.shape[1], np.zeros(k.size, dtype=bool))
+            anti = rec["N_pdg"][k] < 0  # N-bar (Dirac, from a nu-bar): CP images of the products
+            pdg = ev._conj(np.broadcast_to(d["pdg"], (k.size, d["pdg"].size)), np.broadcast_to(
+                anti[:, None], (k.size, d["pdg"].size)))
+            tree = ev._tree_columns(d["tree"], pdg.shape[1], anti)
             if cascade is None:
                 for i in range(pdg.shape[1]):
                     rec[f"d{i + 1}_pdg"][k] = pdg[:, i]
@@ -190,7 +200,7 @@ def _record_block(experiment, model, j, w, o, p4, parts, rng, vocab):
                 prods = cascade["products"][k]
                 names = cascade["pdg"]
                 for i in range(prods.shape[1]):
-                    rec[f"d{i + 1}_pdg"][k] = names[i]
+                    rec[f"d{i + 1}_pdg"][k] = np.where(anti, ev.conjugate_pdg(names[i]), names[i])
                     rec[f"d{i + 1}_p4"][k] = prods[:, i]
                 kk = pdg.shape[1]
                 u_pdg = np.concatenate([pdg, tree["u_pdg"]], axis=1)
