@@ -168,7 +168,7 @@ def test_bad_input_refused_before_any_scan(tmp_path, args, words):
 
 
 def test_limit_api_rejects_bad_input():
-    for kw, word in [(dict(model="dark.toml"), "model files"), (dict(seed=-1), "seed"), (dict(seed=1.5), "seed"),
+    for kw, word in [(dict(model="dark.toml"), "no neutrino flux"), (dict(seed=-1), "seed"), (dict(seed=1.5), "seed"),
                      (dict(cl=1.2), "--cl"), (dict(masses="2:1:3"), "mass grid"), (dict(progress="loud"), "progress")]:
         with pytest.raises(HNLInputError, match=word):
             hnlreach.limit("charm", **{"masses": "1.0", "n_hnl": 100, "jobs": 1, **kw})

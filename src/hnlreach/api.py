@@ -203,10 +203,15 @@ def _dark_plan(exp, model, coupling_parameter, mass_parameter, grid):
     scaling = [dark.coupling_scaling(m, coupling_parameter) for m in ends][0]
     for m in ends:
         dark.fluxes_for(exp, m, 4)
+        hnl = dark.DarkHNL(m, 4)
+        if not any(hnl.partial_widths.get(c, 0.0) > 0 for c in exp.signal.channels):
+            raise HNLInputError(f"N4 of the model has no decay into the signal channels of {exp.name} "
+                                f"({', '.join(exp.signal.channels)}) at {mass_parameter} = {getattr(m, mass_parameter):g} "
+                                f"GeV; its channels: {', '.join(hnl.partial_widths)}")
     y0 = abs(scaling.y0)
     where, _ = dark._locate(coupling_parameter)
     cap = PARAMETER_CAPS.get(where if where != "field" else coupling_parameter, 10.0 * y0)
-    hi = cap if y0 < cap else 100.0 * y0
+    hi = cap if y0 <= cap else 100.0 * y0
     return DarkPlan(model, coupling_parameter, mass_parameter, scaling, (min(1e-8 * y0, 1e-3 * hi), hi))
 
 
@@ -385,7 +390,7 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
         extra = {"object": object_hash(exp)} if plan.in_memory else {}
         if plan.dark is not None:
             extra.update(model=object_hash(plan.dark.model), parameter=plan.dark.parameter,
-                         mass_parameter=plan.dark.mass_parameter)
+                         mass_parameter=plan.dark.mass_parameter, sample="DarkSample")
         factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana,
                                  **extra)
     feedback = _Feedback(progress, len(plan.grid), plan.coupling)

@@ -68,6 +68,10 @@ def _save(path: Path, sample) -> None:
 
     buf = io.BytesIO()
     extra = {} if sample.hnl_index is None else {"hnl_index": sample.hnl_index}
+    if getattr(sample, "group_acceptance", None) is not None:  # rates.dark.DarkSample: its reweighting fields
+        extra.update(y0=sample.y0, width_powers=np.asarray(sample.width_powers, dtype=float),
+                     width_fractions=np.asarray(sample.width_fractions, dtype=float),
+                     group_acceptance=sample.group_acceptance)
     np.savez(buf, mass=sample.mass, width1=sample.width1, power=sample.power, n_generated=sample.n_generated,
              **{a: getattr(sample, a) for a in _ARRAYS}, **extra)
     atomic_write_bytes(path, buf.getvalue())
@@ -77,9 +81,15 @@ def _load(path: Path):
     from hnlreach.rates.engine import ReweightableSample
 
     with np.load(path) as z:
-        return ReweightableSample(float(z["mass"]), float(z["width1"]), int(z["power"]),
-                                  *(z[a] for a in _ARRAYS), int(z["n_generated"]), {"cached": True},
-                                  z["hnl_index"] if "hnl_index" in z.files else None)
+        args = (float(z["mass"]), float(z["width1"]), float(z["power"]) if "y0" in z.files else int(z["power"]),
+                *(z[a] for a in _ARRAYS), int(z["n_generated"]), {"cached": True},
+                z["hnl_index"] if "hnl_index" in z.files else None)
+        if "group_acceptance" in z.files:
+            from hnlreach.rates.dark import DarkSample
+
+            return DarkSample(*args, float(z["y0"]), tuple(z["width_powers"]), tuple(z["width_fractions"]),
+                              z["group_acceptance"])
+        return ReweightableSample(*args)
 
 
 class CachedFactory:

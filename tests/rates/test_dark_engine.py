@@ -56,7 +56,7 @@ def test_scaling_derived_from_the_model():
             dark.coupling_scaling(LIGHT, bad)
 
 
-def test_reweighting_equals_a_new_sample(miniboone):
+def test_reweighting_equals_a_new_sample(miniboone, tmp_path):
     """N(y) of one sample at y0 = a sample built at y (same seed; Umu4 scales every width alike, so the
     random streams coincide) and, for UD4 (branching ratios change), within the MC error."""
     s0 = dark.dark_sample(miniboone, LIGHT, parameter="Umu4", n_hnl=3000, rng=5)
@@ -64,6 +64,11 @@ def test_reweighting_equals_a_new_sample(miniboone):
     s1 = dark.dark_sample(miniboone, dark.with_parameter(LIGHT, "Umu4", y), parameter="Umu4", n_hnl=3000, rng=5)
     assert s0.n(np.array([y]))[0] == pytest.approx(s1.n(np.array([y]))[0], rel=1e-9)
     assert s0.n(np.array([1e-3]))[0] == pytest.approx(s0.n(np.array([2e-3]))[0] / 4, rel=1e-6)  # prompt: ∝ y^2
+    from hnlreach.cache import _load, _save
+
+    _save(tmp_path / "s.npz", s0)  # the disk cache of precision scans keeps the reweighting in y
+    g = np.array([1e-5, 3e-4, 1e-2])
+    assert np.array_equal(_load(tmp_path / "s.npz").n(g), s0.n(g))
     d0 = dark.dark_sample(miniboone, LIGHT, parameter="UD4", n_hnl=3000, rng=6)
     d1 = dark.dark_sample(miniboone, dark.with_parameter(LIGHT, "UD4", 0.3), parameter="UD4", n_hnl=3000, rng=7)
     a, b = d0.n(np.array([0.3]))[0], d1.n(np.array([0.3]))[0]
