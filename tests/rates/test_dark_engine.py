@@ -133,3 +133,22 @@ def test_events_cli_model(tmp_path):
     assert set(df.decay_channel.unique()) == {"N -> nu e+ e-"}
     msg = assert_one_line_error(run_cli("limit", "miniboone", "--model", str(model), "--coupling-parameter", "mzprime"))
     assert "mass" in msg
+
+
+def test_cascade_hepmc_round_trip(tmp_path, miniboone):
+    """A cascade N5 -> N4 e+ e-, N4 -> nu e+ e- in HepMC3: the N4 decay is its own vertex (at d1_decay), and
+    the file reads back with N = N5, d1 = N4 decayed, its products in the u slots."""
+    pytest.importorskip("pyhepmc")
+    from hnlreach.outputs.events import read_events, write_events
+
+    df = dark_events.generate_model_events(miniboone, CASCADE, n=200, seed=4)
+    df = df[df.cascade == 1].reset_index(drop=True)
+    df["event"] = np.arange(len(df))
+    path = write_events(df, tmp_path / "c.hepmc3")
+    back = read_events(path)
+    assert len(back) == len(df) > 0
+    for col in ("N_pdg", "d1_pdg", "d1_status", "u1_pdg", "u1_mother"):
+        assert np.array_equal(back[col].to_numpy(), df[col].to_numpy()), col
+    text = path.read_text()
+    x = f"{1e3 * df.d1_decay_x[0]:.16e}"
+    assert x in text  # the N4 decay vertex position, in mm

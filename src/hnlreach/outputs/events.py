@@ -31,7 +31,8 @@ Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metad
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
 vertices [gparent -> parent gsib], [parent (+ target) -> N sib1..sib5], [N -> d1 d2 d3], then one
-vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point; status
+vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point (for a dark-sector
+cascade, rates.dark_events, the daughter HNL d1's at its own decay vertex d1_decay_x/y/z); status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
 ``weight`` and ``weight_nosel``; event attributes source/production/material/decay_channel/
 target_component/efficiency.  The HepMC3 ASCII text is written directly (vectorised; format notes
@@ -216,7 +217,9 @@ def _topology(key: int, tree: tuple = ()):
     """(format string, argument plan) of one event layout; key: bits of _TOPO_BITS, then
     production vertex at the origin, decay vertex at the origin; tree: u<i>_mother of the u slots."""
     has = {s: bool(key >> i & 1) for i, s in enumerate(_TOPO_BITS)}
-    zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1)}
+    zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1),
+            "d1decay": False}
+    cascade = bool(key >> (len(_TOPO_BITS) + 2) & 1)  # d1 (a daughter HNL) decays at its own vertex
     status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "target": 4, "N": 2,
               **dict.fromkeys(SIB_SLOTS + DECAY_SLOTS, 1)}
     vertices = []  # (position name, incoming slots, outgoing slots), as write_hepmc's GenEvent
@@ -232,7 +235,7 @@ def _topology(key: int, tree: tuple = ()):
             status[f"u{i + 1}"] = 1
     for mo in sorted(children):  # prompt decays of unstable products, at the HNL decay point
         status[position[mo - 1]] = 2
-        vertices.append(("decay", [position[mo - 1]], children[mo]))
+        vertices.append(("d1decay" if cascade and mo == 1 else "decay", [position[mo - 1]], children[mo]))
     pid, prod_vertex = {}, {}
     for iv, (_, ins, outs) in enumerate(vertices):
         for p in ins + outs:
@@ -287,6 +290,14 @@ def _hepmc_columns(df, lo: int, hi: int) -> dict:
     col["decay"] = np.column_stack([dxyz, ct])
     bits = [col[s][0] != 0 for s in _TOPO_BITS]
     bits += [~col["prod"].any(axis=1), ~col["decay"].any(axis=1)]
+    if "d1_decay_x" in d.columns:  # dark-sector cascades (rates.dark_events): the daughter HNL's decay vertex
+        x1 = np.column_stack([d["d1_decay_x"], d["d1_decay_y"], d["d1_decay_z"]]) * 1e3
+        casc = np.all(np.isfinite(x1), axis=1)
+        x1 = np.where(casc[:, None], x1, 0.0)
+        p1 = np.linalg.norm(np.column_stack([d["d1_px"], d["d1_py"], d["d1_pz"]]), axis=1)
+        ct1 = ct + np.linalg.norm(x1 - dxyz, axis=1) * d["d1_E"].to_numpy() / np.maximum(p1, 1e-300)
+        col["d1decay"] = np.column_stack([x1, np.where(casc, ct1, 0.0)])
+        bits.append(casc)
     col["key"] = sum(b.astype(np.int64) << i for i, b in enumerate(bits))
     n_u = n_u_slots(d)
     for i in range(1, n_u + 1):
@@ -383,7 +394,7 @@ def read_hepmc(path):
     import pandas as pd
     import pyhepmc as hp
 
-    from hnlreach.rates.events import HNL_PDG
+    from hnlreach.rates.dark import N_PDG
 
     rows = {c: [] for c in columns()}
     trees = []  # per event: list of (pdg, p4 (E, px, py, pz), mother, status) of the u slots
@@ -398,7 +409,7 @@ def read_hepmc(path):
             if not meta and ev.run_info is not None and META_KEY in ev.run_info.attributes:
                 meta = json.loads(ev.run_info.attributes[META_KEY].astype(str))
             slots = dict.fromkeys(SLOTS)
-            hnl = next(p for p in ev.particles if abs(p.pid) == HNL_PDG)
+            hnl = next(p for p in ev.particles if abs(p.pid) in N_PDG.values())  # N4 (N5, N6 of a dark sector)
             v1, v2 = hnl.production_vertex, hnl.end_vertex
             ins = list(v1.particles_in)
             slots["parent"] = ins[0]

@@ -24,8 +24,7 @@ sum of its weights estimates the same number (tested).  Event columns added to t
 upscattering, CM frame, -1/+1), ``upscattering`` (index of the upscattered HNL in the sample: unique per
 event), ``cascade`` (1 if the seen decay is the N_i's), ``d1_decay_x/y/z`` (the N_i decay vertex of a
 cascade, NaN otherwise; the N slot is N_j, d1 its daughter N_i with status 2 and u1.. its decay products
-with mother 1).  HepMC3 files put every u-slot vertex at the N_j decay point (the N_i flight is in the
-Parquet columns only).
+with mother 1).  HepMC3 files (outputs.events) put the N_i decay vertex at d1_decay_x/y/z.
 """
 from __future__ import annotations
 
