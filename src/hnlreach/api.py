@@ -209,9 +209,12 @@ def _dark_plan(exp, model, coupling_parameter, mass_parameter, grid):
                                 f"({', '.join(exp.signal.channels)}) at {mass_parameter} = {getattr(m, mass_parameter):g} "
                                 f"GeV; its channels: {', '.join(hnl.partial_widths)}")
     y0 = abs(scaling.y0)
-    where, _ = dark._locate(coupling_parameter)
-    cap = PARAMETER_CAPS.get(where if where != "field" else coupling_parameter, 10.0 * y0)
-    hi = cap if y0 <= cap else 100.0 * y0
+    hi = math.inf
+    for name in dark.coupling_names(coupling_parameter):  # every scaled parameter within its cap
+        where, _ = dark._locate(name)
+        v = abs(dark.get_parameter(model, name))
+        cap = PARAMETER_CAPS.get(where if where != "field" else name, 1e3 * v)
+        hi = min(hi, (cap if v <= cap else 100.0 * v) * y0 / v)
     return DarkPlan(model, coupling_parameter, mass_parameter, scaling, (min(1e-8 * y0, 1e-3 * hi), hi))
 
 

@@ -51,6 +51,8 @@ def test_scaling_derived_from_the_model():
     s = dark.coupling_scaling(LIGHT, "UD4")
     assert s.production == 4 and s.widths["N4 -> nu_mu Z'"] == 4
     assert s.widths["N4 -> nu e+ e- (mixing)"] == 0
+    s = dark.coupling_scaling(LIGHT, "Umu4,UD4")  # both scaled at a fixed ratio: (Umu4 UD4^2)^2
+    assert s.production == 6 and s.widths["N4 -> nu_mu Z'"] == 6 and s.widths["N4 -> nu e+ e- (mixing)"] == 2
     for bad, what in (("mzprime", "mass"), ("epsilon", "not a power"), ("Ue4", "non-zero"), ("Ux4", "unknown")):
         with pytest.raises(HNLInputError, match=what):
             dark.coupling_scaling(LIGHT, bad)

@@ -57,7 +57,7 @@ class Coupling:
     def parse(cls, text: str) -> "Coupling":
         """From any of the text forms in the module docstring (HNLInputError if not understood)."""
         s = str(text).strip()
-        m = re.match(r"^(?:model\s*parameter\s+|parameter:)([A-Za-z_][A-Za-z0-9_]*)(\s*\[GeV\^-1\])?$", s)
+        m = re.match(r"^(?:model\s*parameter\s+|parameter:)([A-Za-z_][A-Za-z0-9_,]*)(\s*\[GeV\^-1\])?$", s)
         if m:
             return cls.parameter(m.group(1))
         low = s.lower().replace(" ", "")

@@ -18,7 +18,7 @@ model's own matrix element (physics.dark_decays.dgamma_three_body, spin-averaged
 frame; mass-mixing channels from physics.decay_sampling.
 
 Factorisation (``coupling_scaling``).  At fixed masses every amplitude is a product of couplings, so for one
-model parameter y (the contour's y-axis) the rate and each partial width are monomials in y when y enters
+model parameter y (the contour's y-axis; or several, 'Umu4,UD4', scaled together at fixed ratios, y the first) the rate and each partial width are monomials in y when y enters
 every contributing amplitude with the same power: sigma(y) = sigma(y0) (y/y0)^a and Gamma_c(y) =
 Gamma_c(y0) (y/y0)^(b_c).  The exponents are measured from the model itself (cross sections per flavour,
 nu / nu-bar, component and helicity, and every partial width, at y0, 2 y0 and y0 / 3) and each must be the
@@ -94,6 +94,25 @@ def darknews_names(model) -> dict:
     out.update({f"s_{a}{j}": v for (a, j), v in model.s.items()})
     out.update(dict(model.generic))
     return out
+
+
+def coupling_names(parameter: str) -> list[str]:
+    """The parameters of a coupling axis 'A' or 'A,B,...' (B, ... scaled with A: fixed ratios B/A); checked."""
+    names = [x.strip() for x in str(parameter).split(",") if x.strip()]
+    if not names or len(set(names)) != len(names):
+        raise HNLInputError(f"coupling parameter {parameter!r}: give a name or distinct names A,B (B/A fixed)")
+    for x in names:
+        if _locate(x)[1] in MASS_PARAMETERS:
+            raise HNLInputError(f"{x} is a mass: the rate does not factorise in it (the kinematics change); "
+                                "scan it as the x-axis (mass parameter) instead")
+    return names
+
+
+def scale_parameters(model, parameter: str, factor: float):
+    """A copy of the model with every parameter of the coupling axis multiplied by factor."""
+    for x in coupling_names(parameter):
+        model = with_parameter(model, x, get_parameter(model, x) * factor)
+    return model
 
 
 def with_parameter(model, name: str, value: float):
@@ -317,9 +336,14 @@ class Scaling:
 
     def describe(self, j: int = 4) -> str:
         """One line: 'sigma(nu A -> N4 A) ∝ Umu4^2; Gamma(N4 -> nu_mu Z') ∝ Umu4^2, ...'."""
+        names = coupling_names(self.parameter)
+        sym = names[0] if len(names) == 1 else "y"
+
         def pw(b):
-            return "const" if b == 0 else f"{self.parameter}^{b:g}"
+            return "const" if b == 0 else f"{sym}^{b:g}"
         parts = [f"sigma(nu A -> N{j} A) ∝ {pw(self.production)}"]
+        if len(names) > 1:
+            parts.insert(0, f"y = {names[0]} with {', '.join(f'{x}/{names[0]}' for x in names[1:])} fixed")
         parts += [f"Gamma({c}) ∝ {pw(b)}" for c, b in self.widths.items()]
         return "; ".join(parts)
 
@@ -348,13 +372,13 @@ def coupling_scaling(model, parameter: str, j: int = 4, flavours=_LEPTONS) -> Sc
     from hnlreach.physics import upscattering as ups
     from hnlreach.rates.dark_upscattering import couples
 
-    if parameter in MASS_PARAMETERS:
-        raise HNLInputError(f"{parameter} is a mass: the rate does not factorise in it (the kinematics change); "
-                            "scan it as the x-axis (mass parameter) instead")
-    y0 = get_parameter(model, parameter)
-    if not (math.isfinite(y0) and y0 != 0.0):
-        raise HNLInputError(f"the model sets {parameter} = 0: give it a non-zero reference value in the model file")
-    others = [with_parameter(model, parameter, y0 * lam) for lam in SCALING_POINTS]
+    names = coupling_names(parameter)
+    for x in names:
+        v = get_parameter(model, x)
+        if not (math.isfinite(v) and v != 0.0):
+            raise HNLInputError(f"the model sets {x} = 0: give it a non-zero reference value in the model file")
+    y0 = get_parameter(model, names[0])
+    others = [scale_parameters(model, parameter, lam) for lam in SCALING_POINTS]
     m = model.mass(j)
     E = np.array([2.0 * m + 1.0])
     prod = set()
