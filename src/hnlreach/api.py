@@ -173,8 +173,17 @@ class DarkPlan:
     model: Any
     parameter: str
     mass_parameter: str
-    scaling: Any
+    scaling: Any  # rates.dark.Scaling (one HNL) or {j: Scaling}
     g_range: tuple
+
+    @property
+    def g_reference(self) -> float:
+        return (self.scaling[4] if isinstance(self.scaling, dict) else self.scaling).y0
+
+    def describe(self) -> str:
+        if isinstance(self.scaling, dict):
+            return " | ".join(sc.describe(j) for j, sc in self.scaling.items())
+        return self.scaling.describe()
 
 
 # upper ends of the scanned range of a model parameter (physical or perturbative caps)
@@ -196,19 +205,20 @@ def _dark_plan(exp, model, coupling_parameter, mass_parameter, grid):
     mass_parameter = mass_parameter or "m4"
     if mass_parameter not in dark.MASS_PARAMETERS:
         raise HNLInputError(f"--mass-parameter must be one of {', '.join(dark.MASS_PARAMETERS)}, got {mass_parameter!r}")
-    if mass_parameter == "m4" and len(model.masses) > 1:
-        raise HNLInputError("the factorised scan takes models with one HNL (N4); for N5/N6 cascades use "
-                            "hnlreach events --model (rates.dark.cascade_rate)")
     ends = [dark.with_parameter(model, mass_parameter, float(x)) for x in (grid[0], grid[-1])]
-    scaling = [dark.coupling_scaling(m, coupling_parameter) for m in ends][0]
+    hnls = range(4, 4 + len(model.masses))
+    scalings = [{j: dark.coupling_scaling(m, coupling_parameter, j) for j in hnls} for m in ends]
+    scaling = scalings[0] if len(model.masses) > 1 else scalings[0][4]
     for m in ends:
-        dark.fluxes_for(exp, m, 4)
-        hnl = dark.DarkHNL(m, 4)
-        if not any(hnl.partial_widths.get(c, 0.0) > 0 for c in exp.signal.channels):
-            raise HNLInputError(f"N4 of the model has no decay into the signal channels of {exp.name} "
+        tops = [j for j in hnls if any(dark.rates_couples(m, f.flavour, j) for f in exp.fluxes)]
+        if not tops:
+            dark.fluxes_for(exp, m, 4)  # the error message
+        seen = {c for j in hnls for c, w in dark.DarkHNL(m, j).partial_widths.items() if w > 0}
+        if not seen & set(exp.signal.channels):
+            raise HNLInputError(f"no HNL of the model decays into the signal channels of {exp.name} "
                                 f"({', '.join(exp.signal.channels)}) at {mass_parameter} = {getattr(m, mass_parameter):g} "
-                                f"GeV; its channels: {', '.join(hnl.partial_widths)}")
-    y0 = abs(scaling.y0)
+                                f"GeV; their channels: {', '.join(sorted(seen))}")
+    y0 = abs(scalings[0][4].y0)
     hi = math.inf
     for name in dark.coupling_names(coupling_parameter):  # every scaled parameter within its cap
         where, _ = dark._locate(name)
@@ -452,7 +462,7 @@ def _model_record(plan) -> dict:
 
         rec = {"nature": rec["nature"], "dark_sector": d.model.name, "parameters": darknews_names(d.model),
                "mass_parameter": d.mass_parameter, "coupling_parameter": d.parameter,
-               "coupling_reference": d.scaling.y0, "scaling": d.scaling.describe()}
+               "coupling_reference": d.g_reference, "scaling": d.describe()}
     return rec
 
 

@@ -89,8 +89,8 @@ def test_limit_api_and_errors(miniboone):
         hnlreach.api.plan_limit(miniboone, model=LIGHT)
     with pytest.raises(HNLInputError, match="cannot be combined"):
         hnlreach.api.plan_limit(miniboone, model=LIGHT, coupling_parameter="Umu4", dipole="mu")
-    with pytest.raises(HNLInputError, match="one HNL"):
-        hnlreach.api.plan_limit(miniboone, model=CASCADE, coupling_parameter="Umu4")
+    with pytest.raises(HNLInputError, match="is a mass"):
+        hnlreach.api.plan_limit(miniboone, model=CASCADE, coupling_parameter="Umu4,m5", masses="0.05:0.15:2")
 
 
 def test_cascade_events_counted_once_and_sum_to_rate(miniboone):
@@ -154,3 +154,15 @@ def test_cascade_hepmc_round_trip(tmp_path, miniboone):
     text = path.read_text()
     x = f"{1e3 * df.d1_decay_x[0]:.16e}"
     assert x in text  # the N4 decay vertex position, in mm
+
+
+def test_cascade_reweighting_equals_cascade_rate(miniboone):
+    """The factorised sample of a 3+2 model (direct N4, N5 decays and N5 -> N4 cascades, N5 decay points from a
+    y-independent proposal), evaluated at Umu4 = Umu5 = 1e-4, = cascade_rate of the model at that point."""
+    s = dark.model_sample(miniboone, CASCADE, parameter="Umu4,Umu5", n_hnl=4000, rng=21)
+    assert [p.info.get("hnl") or p.info.get("cascade") for p in s.parts] == ["N4", "N5", "N5 -> N4"]
+    y = np.array([1e-4])
+    direct = dark_events.cascade_rate(miniboone, dark.scale_parameters(CASCADE, "Umu4,Umu5", 0.1), n_hnl=4000, rng=22)
+    assert abs(s.n(y)[0] - direct["total"]) < 4 * np.hypot(s.mc_error(y)[0], direct["mc_error"])
+    casc = s.parts[2]
+    assert abs(casc.n(y)[0] - direct["cascade"][5]) < 0.3 * direct["cascade"][5]

@@ -396,8 +396,7 @@ def coupling_scaling(model, parameter: str, j: int = 4, flavours=_LEPTONS) -> Sc
     if len(prod) > 1:
         raise HNLInputError(f"the cross sections scale with different powers of {parameter} ({sorted(prod)}): "
                             "no single factorisation")
-    if not prod:
-        raise HNLInputError(f"no neutrino flavour upscatters to N{j} in this model")
+    # no flavour upscatters to N_j (a daughter of a cascade only): production exponent 0, unused
     tabs = [decay_table(x, j) for x in [model] + others]
     pws = [model_channel_widths(t) for t in tabs]
     widths = {c: _monomial(w0, [p.get(c, 0.0) for p in pws[1:]], f"Gamma({c})", parameter)
@@ -409,7 +408,8 @@ def coupling_scaling(model, parameter: str, j: int = 4, flavours=_LEPTONS) -> Sc
         b = _monomial(s.width, [t[i].width for t in tabs[1:]], f"Gamma({s.model_channel} -> {s.preset[5:]})", parameter)
         if b is not None:
             visible[(s.model_channel, s.preset)] = b
-    return Scaling(parameter, y0, prod.pop(), {c: b for c, b in widths.items() if b is not None}, visible)
+    return Scaling(parameter, y0, prod.pop() if prod else 0.0, {c: b for c, b in widths.items() if b is not None},
+                   visible)
 
 
 # --- reweightable sample ------------------------------------------------------------------------------
@@ -456,6 +456,13 @@ class DarkSample(ReweightableSample):
         return cls(base.mass, base.width1, base.power, base.weight, base.p, base.l1, base.l2, base.acceptance,
                    base.n_generated, base.info, base.hnl_index, s0.y0, s0.width_powers, s0.width_fractions,
                    np.concatenate([s.group_acceptance for s in samples], axis=1))
+
+
+def rates_couples(model, flavour: str, j: int) -> bool:
+    """Whether nu_flavour upscatters to N_j (rates.dark_upscattering.couples)."""
+    from hnlreach.rates.dark_upscattering import couples
+
+    return couples(model, flavour, j)
 
 
 def fluxes_for(experiment, model, j: int) -> list:
@@ -507,49 +514,255 @@ def _covers(scaling: Scaling, hnl: DarkHNL) -> bool:
                for s in hnl.subchannels if s.width > 0)
 
 
-def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, n_hnl: int = 20_000, rng=None,
-                strata: int | None = None, scaling: Scaling | None = None) -> DarkSample:
-    """One weighted sample of N_j at the model point, reweightable in `parameter` (None: at the model point
-    only, g = y0 = 1 formally)."""
+def _scaling_for(model, parameter, j, scaling, hnl):
+    """The Scaling of N_j: the given one (a dict j -> Scaling, or one for N4) if it knows every channel of this
+    HNL at this mass, else measured here."""
+    if parameter is None:
+        return None
+    sc = scaling.get(j) if isinstance(scaling, dict) else (scaling if j == 4 else None)
+    if sc is None or not _covers(sc, hnl):
+        sc = coupling_scaling(model, parameter, j)  # channels opened at this mass: measure here
+    return sc
+
+
+def _acceptance_groups(experiment, model, j, hnl, scaling, p4, points, rng):
+    """(width powers, fractions, acceptance (groups, entries)) of the visible decays of N_j at points."""
     from hnlreach.rates import engine
     from hnlreach.rates.selection import acceptance
 
-    rng = as_generator(rng)
-    if model.masses[-1] != model.mass(j) or len(model.masses) > 1:
-        raise HNLInputError("limits and samples for models with several HNLs (N5, N6: cascades) are computed by "
-                            "rates.dark.cascade_rate and `hnlreach events --model`; the factorised scan takes "
-                            "one HNL (m4 only)")
-    hnl = DarkHNL(model, j)
-    if parameter is not None and (scaling is None or not _covers(scaling, hnl)):
-        scaling = coupling_scaling(model, parameter, j)  # channels opened at this mass: measure here
     powers, fracs, vis_power = _groups(hnl, scaling)
-    def power_of(sub):
-        return vis_power.get((sub.model_channel, sub.preset), 0.0)
-    y0 = scaling.y0 if scaling else 1.0
-    a = scaling.production if scaling else 0.0
-    strata = experiment.signal.strata if strata is None else strata
     chans = engine.signal_channels(experiment, hnl)
-    w, pts, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
-    info = {"mass": hnl.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in parts], "n_hnl": int(n_hnl)}
-    empty = DarkSample(hnl.mass, hnl.width, a, *(np.zeros(0),) * 5, int(n_hnl), info, np.zeros(0, int), y0,
-                       powers, fracs, np.zeros((len(powers), 0)))
-    if w.size == 0 or not chans:
-        return empty
-    live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
-    w, pts, p4 = w[live], pts[live], p4[live]
-    idx, l1, l2, points = engine._entries(experiment, w, pts, p4, strata, rng)
-    acc = np.zeros((len(powers), idx.size))
+    acc = np.zeros((len(powers), p4.shape[0]))
     for k, b in enumerate(powers):  # each group's visible sub-channels, with their own kinematics
-        subs = [x for x in hnl.subchannels if x.preset in chans and x.width > 0 and power_of(x) == b]
-        if subs:
+        subs = [x for x in hnl.subchannels if x.preset in chans and x.width > 0
+                and vis_power.get((x.model_channel, x.preset), 0.0) == b]
+        if subs and p4.shape[0]:
             part = DarkHNL(model, j, subs)
             brs = {c: w / hnl.width for c, w in part.partial_widths.items()}
-            acc[k] = acceptance(experiment, part, brs, p4[idx], points, rng)
+            acc[k] = acceptance(experiment, part, brs, p4, points, rng)
+    return powers, fracs, acc
+
+
+def _direct(experiment, model, j, hnl, scaling, w, pts, p4, rng, strata, n_hnl, info) -> DarkSample:
+    """DarkSample of the visible decays of N_j (weights w, from pts, p4) in the fiducial volumes."""
+    from hnlreach.rates import engine
+
+    y0 = scaling.y0 if scaling else 1.0
+    a = scaling.production if scaling else 0.0
+    idx, l1, l2, points = engine._entries(experiment, w, pts, p4, strata, rng)
+    powers, fracs, acc = _acceptance_groups(experiment, model, j, hnl, scaling, p4[idx], points, rng)
     tot = acc.sum(axis=0)
     keep = np.nonzero(tot > 0)[0]
     keep = keep[np.argsort(idx[keep], kind="stable")]
     return DarkSample(hnl.mass, hnl.width, a, w[idx][keep], np.linalg.norm(p4[idx, 1:], axis=1)[keep], l1[keep],
                       l2[keep], tot[keep], int(n_hnl), info, idx[keep], y0, powers, fracs, acc[:, keep])
+
+
+def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, n_hnl: int = 20_000, rng=None,
+                strata: int | None = None, scaling=None) -> DarkSample:
+    """One weighted sample of the visible decays of N_j (upscattered here) in the fiducial volumes,
+    reweightable in `parameter` (None: at the model point only, g = y0 = 1 formally).  For models with
+    several HNLs use model_sample (it adds the cascades)."""
+    rng = as_generator(rng)
+    hnl = DarkHNL(model, j)
+    scaling = _scaling_for(model, parameter, j, scaling, hnl)
+    strata = experiment.signal.strata if strata is None else strata
+    w, pts, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
+    info = {"mass": hnl.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in parts], "n_hnl": int(n_hnl)}
+    live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
+    return _direct(experiment, model, j, hnl, scaling, w[live], pts[live], p4[live], rng, strata, n_hnl, info)
+
+
+# --- cascades N_j -> N_i X -> visible, reweightable ------------------------------------------------------
+@dataclass
+class CascadeSample:
+    """N_j -> N_i X, then N_i -> visible in a fiducial volume (rates.dark_events docstring), reweightable in y.
+
+    Per entry: the N_j decay distance s was drawn from q(s) = 1/2 uniform on [0, end] + 1/2 the exponential
+    law of N_j at y0 truncated to [0, end] (``q``); at y the entry carries
+    (y/y0)^a w x lambda_j(y) exp(-lambda_j(y) s) / q(s) x Gamma_c(y) / (pi_c Gamma_j(y)) x P_i(y) x vis_i(y),
+    c the N_j -> N_i sub-channel drawn with probability pi_c (Gamma_c(y0) / sum), lambda = 1 / decay length,
+    P_i the N_i decay probability in its fiducial segment and vis_i its visible fraction x selection
+    (groups as DarkSample).  Entries whose N_j decay is itself visible inside a fiducial volume are left out
+    (they are the direct events)."""
+
+    y0: float
+    power: float  # production exponent a of N_j
+    weight: np.ndarray
+    lam_j0: np.ndarray  # 1/decay length of N_j at y0 [1/m]
+    s: np.ndarray
+    q: np.ndarray
+    j_powers: tuple
+    j_fracs: tuple
+    chan_power: np.ndarray  # exponent of the drawn sub-channel's width
+    casc_frac0: float  # sum_c Gamma_c(y0) / Gamma_j(y0) over the cascade sub-channels
+    lam_i0: np.ndarray
+    l1: np.ndarray
+    l2: np.ndarray
+    i_powers: tuple
+    i_fracs: tuple
+    group_acceptance: np.ndarray
+    hnl_index: np.ndarray
+    n_generated: int = 0
+    info: dict = field(default_factory=dict)
+
+    def _terms(self, g):
+        r = np.asarray(g, dtype=float) / self.y0
+
+        def wf(powers, fracs):
+            b = np.array(powers, dtype=float)
+            rb = np.where(r[:, None] > 0, np.abs(r[:, None]) ** b[None, :], (b[None, :] == 0).astype(float))
+            return rb, rb @ np.array(fracs, dtype=float)
+
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            _, wj = wf(self.j_powers, self.j_fracs)
+            lam_j = wj[:, None] * self.lam_j0[None, :]
+            dens = lam_j * np.exp(-lam_j * self.s[None, :]) / self.q[None, :]
+            brc = r[:, None] ** self.chan_power[None, :] * self.casc_frac0 / wj[:, None]
+            rb_i, wi = wf(self.i_powers, self.i_fracs)
+            vis = (rb_i / np.where(wi > 0, wi, 1.0)[:, None]) @ self.group_acceptance
+            p_i = segment_decay_probability(wi[:, None] * self.lam_i0[None, :], self.l1, self.l2)
+            out = (r ** self.power)[:, None] * self.weight[None, :] * dens * brc * vis * p_i
+        return np.where(np.isfinite(out), out, 0.0)
+
+    def _reduce(self, g, fn):
+        return ReweightableSample._reduce(self, g, fn)
+
+    @property
+    def p(self):  # entries, for ReweightableSample._reduce's chunking
+        return self.weight
+
+    def n(self, g):
+        return self._reduce(g, lambda t: t.sum(axis=1))
+
+
+def _cascades(experiment, model, j, top, scaling_j, w, pts, p4, rng, parameter, scaling):
+    """CascadeSample of N_j -> N_i X -> visible (one per daughter N_i), or [] if N_j has no such channel."""
+    from hnlreach.physics.kinematics import boost_to_lab
+    from hnlreach.rates import engine
+    from hnlreach.rates.dark_events import _far_end, _lam
+
+    subs = [x for x in top.subchannels if x.daughter.startswith("N") and x.width > 0]
+    if not subs or not w.size:
+        return []
+    y0 = scaling_j.y0 if scaling_j else 1.0
+    pn = np.linalg.norm(p4[:, 1:], axis=1)
+    dirs = p4[:, 1:] / pn[:, None]
+    end = _far_end(experiment, pts, dirs)
+    live = np.nonzero(end > 0)[0]
+    lam0 = _lam(top, p4[live])
+    u = rng.uniform(size=live.size)
+    half = rng.uniform(size=live.size) < 0.5
+    s_exp = engine.sample_decay_distance(lam0, np.zeros(live.size), end[live], u)
+    s = np.where(half, u * end[live], s_exp)
+    p_end = -np.expm1(-lam0 * end[live])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        q_exp = np.where(p_end > 0, lam0 * np.exp(-lam0 * s) / p_end, 1.0 / end[live])
+    q = 0.5 / end[live] + 0.5 * q_exp
+    widths = np.array([x.width for x in subs])
+    pick = rng.choice(len(subs), size=live.size, p=widths / widths.sum())
+    vertex = pts[live] + dirs[live] * s[:, None]
+    inside = np.zeros(live.size, dtype=bool)
+    for idx, l1, l2 in engine.fiducial_intervals(experiment, pts[live], dirs[live]):
+        inside[idx] |= (s[idx] >= l1) & (s[idx] < l2)
+    chans = engine.signal_channels(experiment, top)
+    _, _, vis_j = _groups(top, scaling_j)
+    out = []
+    for i_hnl in sorted({int(x.daughter[1:]) for x in subs}):
+        child = DarkHNL(model, i_hnl)
+        sc_i = _scaling_for(model, parameter, i_hnl, scaling, child)
+        ks = [k for k, x in enumerate(subs) if int(x.daughter[1:]) == i_hnl]
+        sel = np.nonzero(np.isin(pick, ks) & ~(inside & np.isin(pick, [k for k in ks if subs[k].preset in chans])))[0]
+        if sel.size == 0:
+            continue
+        prods = np.zeros((sel.size, 3, 4))
+        for k in ks:
+            m = np.nonzero(pick[sel] == k)[0]
+            if m.size:
+                rest = top._rest_frame(subs[k], m.size, rng)
+                prods[m, :rest.shape[1]] = boost_to_lab(rest, p4[live[sel[m]]])
+        p4_i = prods[:, 0]
+        idx, l1, l2, points = engine._entries(experiment, np.ones(sel.size), vertex[sel], p4_i, 1, rng)
+        powers_i, fracs_i, acc = _acceptance_groups(experiment, model, i_hnl, child, sc_i, p4_i[idx], points, rng)
+        keep = np.nonzero(acc.sum(axis=0) > 0)[0]
+        e = sel[idx[keep]]  # index into live
+        chan_power = np.array([_sub_power(scaling_j, subs[k]) for k in pick[e]])
+        out.append(CascadeSample(
+            y0, scaling_j.production if scaling_j else 0.0, w[live[e]], lam0[e], s[e], q[e],
+            *_groups(top, scaling_j)[:2], chan_power, float(widths.sum() / top.width),
+            _lam(child, p4_i[idx[keep]]), l1[keep], l2[keep], powers_i, fracs_i, acc[:, keep], live[e],
+            int(w.size), {"cascade": f"N{j} -> N{i_hnl}"}))
+    return out
+
+
+def _sub_power(scaling, sub) -> float:
+    """Width exponent of one N_j sub-channel (its model channel's; visible ones by their own entry)."""
+    if scaling is None:
+        return 0.0
+    return scaling.visible.get((sub.model_channel, sub.preset), scaling.widths.get(sub.model_channel, 0.0))
+
+
+@dataclass
+class SumSample:
+    """Sum of reweightable parts (direct decays of every N_j, cascades): n, mc_error (parts independent),
+    max_contribution, stats; merge part by part."""
+
+    parts: list
+
+    def n(self, g):
+        return sum(p.n(g) for p in self.parts)
+
+    def mc_error(self, g):
+        return np.sqrt(sum(p._reduce(g, lambda t: np.sum(t * t, axis=1)) for p in self.parts))
+
+    def max_contribution(self, g):
+        return np.max([p._reduce(g, lambda t: t.max(axis=1, initial=0.0)) for p in self.parts], axis=0)
+
+    @property
+    def stats(self) -> dict:
+        return {"n_entries": int(sum(p.weight.size for p in self.parts)),
+                "parts": [p.info.get("hnl") or p.info.get("cascade") for p in self.parts]}
+
+    @classmethod
+    def merge(cls, samples):
+        out = []
+        for parts in zip(*(s.parts for s in samples)):
+            if isinstance(parts[0], DarkSample):
+                out.append(DarkSample.merge(list(parts)))
+            else:
+                out.append(dataclasses.replace(parts[0], **{
+                    k: np.concatenate([getattr(p, k) for p in parts], axis=-1)
+                    for k in ("weight", "lam_j0", "s", "q", "chan_power", "lam_i0", "l1", "l2", "group_acceptance",
+                              "hnl_index")}))
+        return cls(out)
+
+
+def model_sample(experiment, model, *, parameter: str | None = None, n_hnl: int = 20_000, rng=None,
+                 strata: int | None = None, scaling=None):
+    """The reweightable signal of a model: one HNL -> DarkSample; several -> SumSample of the direct decays of
+    every upscattered N_j and of the cascades N_j -> N_i -> visible (counted once: rates.dark_events)."""
+    rng = as_generator(rng)
+    if len(model.masses) == 1:
+        return dark_sample(experiment, model, parameter=parameter, n_hnl=n_hnl, rng=rng, strata=strata,
+                           scaling=scaling)
+    strata = experiment.signal.strata if strata is None else strata
+    parts = []
+    for j in range(4, 4 + len(model.masses)):
+        try:
+            fluxes_for(experiment, model, j)
+        except HNLInputError:
+            continue
+        top = DarkHNL(model, j)
+        sc = _scaling_for(model, parameter, j, scaling, top)
+        w, pts, p4, fl = model_hnls(experiment, model, j, n_hnl, rng)
+        live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
+        w, pts, p4 = w[live], pts[live], p4[live]
+        info = {"mass": top.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in fl], "n_hnl": int(n_hnl)}
+        parts.append(_direct(experiment, model, j, top, sc, w, pts, p4, rng, strata, n_hnl, info))
+        parts += _cascades(experiment, model, j, top, sc, w, pts, p4, rng, parameter, scaling)
+    if not parts:
+        raise HNLInputError(f"no neutrino flux of experiment {experiment.name} upscatters to any HNL of the model")
+    return SumSample(parts)
 
 
 def dark_sample_at(mass: float, rng, *, experiment, model, parameter, mass_parameter="m4", n_hnl=20_000,
@@ -559,5 +772,5 @@ def dark_sample_at(mass: float, rng, *, experiment, model, parameter, mass_param
     from pathlib import Path
 
     exp = _experiment(str(experiment)) if isinstance(experiment, (str, Path)) else _interned(experiment)
-    return dark_sample(exp, with_parameter(model, mass_parameter, float(mass)), parameter=parameter,
-                       n_hnl=n_hnl, rng=rng, scaling=scaling)
+    return model_sample(exp, with_parameter(model, mass_parameter, float(mass)), parameter=parameter,
+                        n_hnl=n_hnl, rng=rng, scaling=scaling)
