@@ -208,7 +208,8 @@ def _dark_plan(exp, model, coupling_parameter, mass_parameter, grid):
     ends = [dark.with_parameter(model, mass_parameter, float(x)) for x in (grid[0], grid[-1])]
     hnls = range(4, 4 + len(model.masses))
     scalings = [{j: dark.coupling_scaling(m, coupling_parameter, j) for j in hnls} for m in ends]
-    scaling = scalings[0] if len(model.masses) > 1 else scalings[0][4]
+    both = {j: dark.merge_scalings(scalings[0][j], scalings[1][j]) for j in hnls}  # channels open at either end
+    scaling = both if len(model.masses) > 1 else both[4]
     for m in ends:
         tops = [j for j in hnls if any(dark.rates_couples(m, f.flavour, j) for f in exp.fluxes)]
         if not tops:

@@ -348,6 +348,14 @@ class Scaling:
         return "; ".join(parts)
 
 
+def merge_scalings(a: Scaling, b: Scaling) -> Scaling:
+    """The exponents of two Scalings of one HNL (e.g. at both ends of a mass scan: channels open at either)."""
+    if a.production != b.production and a.production and b.production:
+        raise HNLInputError(f"the cross section scales as {a.parameter}^{a.production:g} at one end of the scan and "
+                            f"^{b.production:g} at the other: no single factorisation")
+    return Scaling(a.parameter, a.y0, a.production or b.production, {**b.widths, **a.widths}, {**b.visible, **a.visible})
+
+
 def _monomial(v0, vs, what, parameter):
     """Exponent b with v(l y0) = l^b v(y0) at both SCALING_POINTS, or HNLInputError."""
     if v0 == 0:
