@@ -117,7 +117,7 @@ _INTERNED: dict = {}
 
 def _interned(experiment):
     """One Experiment object per content in this process (each task unpickles a fresh copy): the
-    per-process caches keyed by object (geometry.raytable, rates.engine.use_directed) then hit."""
+    per-process caches keyed by object (geometry.raytable) then hit."""
     from hnlreach.cache import object_hash
 
     key = object_hash(experiment)
@@ -367,7 +367,7 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
     callable(hnlreach.scan.MassResult).  refine: bisections of the mass where the exclusion
     starts or ends between two grid masses (0: grid only).  precision: target relative MC error of
     every boundary coupling; each mass's sample grows from n_hnl until it is met (hnlreach.scan,
-    capped at 64 x n_hnl); 0 or None: one sample of n_hnl.  cache: reuse and store the per-mass
+    capped at 16 x n_hnl); 0 or None: one sample of n_hnl.  cache: reuse and store the per-mass
     samples of precision scans on disk (hnlreach.cache, $XDG_CACHE_HOME/hnlreach).
 
     Bad input raises HNLInputError before any scan. Returns a LimitResult.

@@ -233,7 +233,7 @@ class Precision:
 
     target: float
     n_start: int
-    max_factor: int = 64
+    max_factor: int = 16
     max_seconds: float | None = 120.0
 
     def __post_init__(self):

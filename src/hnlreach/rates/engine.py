@@ -188,6 +188,15 @@ def signal_channels(experiment, hnl) -> dict[str, float]:
 
 
 # --- production at sites (meson and tau decays) ----------------------------------------------
+@functools.lru_cache(maxsize=256)
+def _production_branching_ratios(mass: float, pattern: tuple) -> dict[str, float]:
+    """physics.production.production_branching_ratios, once per (mass, pattern) and process
+    (every source and every round of a mass shares it).  Do not modify the returned dict."""
+    from hnlreach.physics import production as prod
+
+    return prod.production_branching_ratios(mass, pattern)
+
+
 def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, float]]:
     """Channel -> (kind, BR per unit total |U|^2) for a source: its parent's channels, plus the
     tau chain parent -> tau nu, tau -> N X if the source has tau_chain; only those the
@@ -195,7 +204,7 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
     from hnlreach.physics import production as prod
     from hnlreach.sources.meson_decays import chain_branching_ratio
 
-    brs = prod.production_branching_ratios(mass, pattern)
+    brs = _production_branching_ratios(float(mass), tuple(float(u) for u in pattern))
     out = {c: ("direct", br) for c, br in brs.items() if prod.CHANNELS[c].parent == source.parent}
     if source.tau_chain:
         u2 = dict(zip(FLAVOURS, pattern))
@@ -211,9 +220,11 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
 
 
 def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
-    """Split n_total HNLs over channels: half in proportion to rate, half equally (so that
-    small channels keep a usable sample); at least 1 each."""
-    frac = 0.5 * rates / rates.sum() + 0.5 / rates.size
+    """Split n_total HNLs over channels: half in proportion to rate, half in proportion to its
+    square root (so that small channels keep a usable sample, while channels that cannot
+    matter -- 1e-12 of the rate -- do not take a share of the sample); at least 1 each."""
+    share = rates / rates.sum()
+    frac = 0.5 * share + 0.5 * np.sqrt(share) / np.sqrt(share).sum()
     return np.maximum(1, np.round(n_total * frac).astype(int))
 
 
@@ -233,83 +244,49 @@ def _production_history(kind: str, channel: str, mass: float, parents, rng, pare
             "mother": mother, "grandmother": grand}
 
 
-_PILOT = 2000  # parents per (source, channel) in the pilot that picks the direction sampling
+AIM_TRIES = 64  # rest-frame directions tried per HNL aimed at the fiducial volumes (sources.directed.aimed_hnls)
 
 
-def _hit_fiducial(experiment, origins, p4) -> np.ndarray:
-    """Whether each HNL's line of flight crosses a fiducial volume (``fiducial_intervals``)."""
-    pn = np.linalg.norm(p4[:, 1:], axis=1)
-    ok = pn > 0
-    hit = np.zeros(pn.size, dtype=bool)
-    dirs = np.where(ok[:, None], p4[:, 1:], [[0.0, 0.0, 1.0]]) / np.where(ok, pn, 1.0)[:, None]
-    for idx, _, _ in fiducial_intervals(experiment, origins, dirs):
-        hit[idx] = True
-    return hit & ok
-
-
-_DIRECTED_CHOICE: dict = {}  # per process: (experiment, source, channel, mass) -> bool
-
-
-def use_directed(experiment, src, kind, ch, mass) -> bool:
-    """``_use_directed`` memoised per process; the pilot draws from its own generator seeded by
-    (source, channel, mass), so the choice is a pure function of them (whatever the scheduling)
-    and the sample's random stream is untouched."""
-    import zlib
-
-    key = (id(experiment), src.name, ch, kind, float(mass))
-    hit = _DIRECTED_CHOICE.get(key)
-    if hit is None or hit[0] is not experiment:
-        bits = int(np.float64(mass).view(np.uint64))
-        pilot = np.random.default_rng(np.random.SeedSequence(
-            [zlib.crc32(f"{src.name}|{ch}|{kind}".encode()), bits & 0xFFFFFFFF, bits >> 32]))
-        hit = _DIRECTED_CHOICE[key] = (experiment, _use_directed(experiment, src, kind, ch, mass, pilot))
-    return hit[1]
-
-
-def _use_directed(experiment, src, kind, ch, mass, rng) -> bool:
-    """Pilot for one (source, channel): whether directions forced into the cone around the
-    fiducial volumes (sources.directed) estimate the rate of HNLs crossing them with a smaller
-    relative variance than directions from the decay itself.  Directed wins for a distant
-    detector when the N's rest-frame momentum spreads it over angles wider than the detector;
-    near threshold the N follows its parent and the decay's own directions are better."""
-    from hnlreach.sources.decay_in_flight import source_parents
-    from hnlreach.sources.directed import directed_hnls
-    from hnlreach.sources.meson_decays import hnl_momenta_from_chain, hnl_momenta_from_parents
-
-    targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
-    if not targets:
-        return False
-    parents, origin, w_src = source_parents(src, _PILOT, rng)
-    if kind == "direct":
-        p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
-    else:
-        p4 = hnl_momenta_from_chain(kind, mass, parents, rng, parent=src.parent)
-    x_nat = w_src * _hit_fiducial(experiment, origin, p4)
-    p4_d, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
-    x_dir = w_src * w_dir * _hit_fiducial(experiment, origin, p4_d)
-
-    def rel_var(x):
-        m = x.mean()
-        return np.inf if m <= 0 else float(np.mean(x * x) / (m * m))
-
-    return rel_var(x_dir) < rel_var(x_nat)
-
-
-TILT_POOL = 8  # candidate parents per sampled one in tilted_parents (0: no tilt)
+TILT_POOL = 8  # candidate parents per sampled one in tilted_parents' resampling fallback (0: no tilt)
 TILT_POWER = 2.0
+# tilted_parents for tabulated spectra: (power k of the |p|^k tilt, share, pt) components; pt
+# None: the table's directions, else directions in a cone around the fiducial volumes widened by
+# pt / |p| (pt [GeV]: the HNL's transverse momentum to its parent, ~0.2 near a threshold, ~1 at
+# most for D, D_s and tau decays).  The rest of the sample (1 - sum of shares) is the natural
+# spectrum.  The powers span the momenta that carry the upper boundary at any mass.
+TILT_COMPONENTS = tuple((k, 0.1, pt) for k in (0.0, 4.0, 8.0, 16.0) for pt in (0.2, 1.0))
 
 
-def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | None = None):
-    """n parents of a source with large momenta favoured (importance resampling): pool x n
-    candidates are drawn from the source (sources.decay_in_flight.source_parents) and n of them
-    picked with probabilities pi_j = 1/(2M) + |p_j|^k / (2 sum |p|^k) (M = pool x n candidates,
-    k = power), each with weight w_j / (M pi_j).  Unbiased for every observable:
-    E[g(x_j) / (M pi_j)] = (1/M) sum_j g(x_j).  Short-lived HNLs reach a distant detector only
-    from the fastest parents, so the high-coupling boundary is sampled where its rate is, while
-    half of the picks keep the natural spectrum (defensive mixture, Hesterberg, Technometrics
-    37 (1995) 185)."""
+def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | None = None, targets=None):
+    """n parents of a source with large momenta (and directions towards ``targets``, the fiducial
+    volumes) favoured, with exact importance weights: (four-momenta, decay points, weights) as
+    sources.decay_in_flight.source_parents.
+
+    Short-lived HNLs reach a distant detector only from the fastest parents, so the
+    high-coupling boundary is carried by the far tail of the parent spectrum, and only parents
+    flying towards the detector can send a fast HNL into it.  A tabulated spectrum decaying at
+    its site is sampled from a defensive mixture of the natural spectrum, |p|^k tilts and
+    directions in a cone around them (``TabulatedSpectrum.sample_tilted``,
+    TILT_COMPONENTS).  Other sources use importance
+    resampling: pool x n candidates from the source, n of them picked with probabilities
+    pi_j = 1/(2M) + |p_j|^k / (2 sum |p|^k) (M = pool x n, k = power), each with weight
+    w_j / (M pi_j); unbiased since E[g(x_j) / (M pi_j)] = (1/M) sum_j g(x_j) (defensive
+    mixture: Hesterberg, Technometrics 37 (1995) 185)."""
     from hnlreach.sources.decay_in_flight import source_parents
+    from hnlreach.sources.directed import target_cone
 
+    spectrum = getattr(src, "spectrum", None)
+    if (hasattr(spectrum, "sample_tilted") and getattr(src, "decay_region", None) is None
+            and getattr(src, "beamline", None) is None and pool is None and power is None):
+        site = np.asarray(src.site.position_m, dtype=float)
+        comps, cone = TILT_COMPONENTS, None
+        if targets:
+            axis, half = target_cone(site[None, :], targets)
+            cone = (axis[0], float(half[0]))
+        else:
+            comps = tuple((k, share, None) for k, share, _ in comps)  # no detector: momenta only
+        parents, w = spectrum.sample_tilted(int(n), rng, comps, cone)
+        return parents, np.broadcast_to(site, (int(n), 3)), w
     pool = TILT_POOL if pool is None else pool
     power = TILT_POWER if power is None else power
     m = int(pool) * int(n)
@@ -327,12 +304,15 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
 
     keep_events: also return, as a fifth element, the production history of each label's block
     of HNLs (list of ``_production_history`` dicts, in label order) for event records.
-    directed: force HNL directions into the cone around the fiducial volumes (importance
-    sampling, sources/directed.py; the weights carry the direction density, so every estimate is
-    unchanged on average); None: per (source, channel) where the pilot ``use_directed`` says so,
-    never with keep_events (the event records need every decay product)."""
+    directed: HNL directions aimed at the fiducial volumes (importance sampling,
+    sources.directed.aimed_hnls: AIM_TRIES rest-frame directions per HNL, one that points at them
+    kept with weight hits / tries, so every estimate is unchanged on average and its variance
+    never larger than with one natural direction); None (default) or True: aimed whenever the
+    signal has fiducial volumes, never with keep_events (the event records need every decay
+    product); False: the decay's own direction.  Parents of tabulated spectra are drawn by
+    ``tilted_parents`` (fast and detector-bound parents favoured), except with keep_events."""
     from hnlreach.sources.decay_in_flight import source_parents
-    from hnlreach.sources.directed import directed_hnls
+    from hnlreach.sources.directed import aimed_hnls, directed_hnls
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -359,7 +339,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         if keep_events or not TILT_POOL or beamline is not None:
             parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
         else:  # high momenta favoured (short lifetimes), weights exact
-            parents, origin, w_src = tilted_parents(src, n, rng)
+            parents, origin, w_src = tilted_parents(src, n, rng, targets=targets)
         if beamline is not None or (keep_events and _two_body_in_flight(src, kind, ch)):
             # distant detector: directions forced into it (event records: two-body, the lepton is P - N)
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
@@ -381,8 +361,8 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
-        elif directed or (directed is None and use_directed(experiment, src, kind, ch, mass)):
-            p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+        elif directed is not False and targets:
+            p4, w_dir = aimed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent, AIM_TRIES)
             w_src = w_src * w_dir
         elif kind == "direct":
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
@@ -482,7 +462,7 @@ def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
     pattern says) at an experiment with meson/tau sources.  hnl: optional HNL-like object at unit
     coupling whose widths, branching ratios and decays replace the reference model's (e.g.
     physics.decays_cc_only.CCOnlyHNL); production always follows the mixing pattern.  directed:
-    HNL directions forced towards the fiducial volumes (``produce``; None: where it helps)."""
+    HNL directions aimed at the fiducial volumes (``produce``; None: the default, aimed)."""
     from hnlreach.model import flavour_pattern
 
     rng = as_generator(rng)
