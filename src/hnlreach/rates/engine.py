@@ -253,8 +253,9 @@ TILT_POWER = 2.0
 # None: the table's directions, else directions in a cone around the fiducial volumes widened by
 # pt / |p| (pt [GeV]: the HNL's transverse momentum to its parent, ~0.2 near a threshold, ~1 at
 # most for D, D_s and tau decays).  The rest of the sample (1 - sum of shares) is the natural
-# spectrum.  The powers span the momenta that carry the upper boundary at any mass.
-TILT_COMPONENTS = tuple((k, 0.1, pt) for k in (0.0, 4.0, 8.0, 16.0) for pt in (0.2, 1.0))
+# spectrum.  The powers span the momenta that carry the upper boundary at any mass (k = 64:
+# SHiP, where it lies at the end of the spectrum, 300-360 GeV for 400 GeV protons).
+TILT_COMPONENTS = tuple((k, 0.1, pt) for k in (0.0, 4.0, 16.0, 64.0) for pt in (0.2, 1.0))
 
 
 def tilted_parents(src, n: int, rng, pool: int | None = None, power: float | None = None, targets=None):

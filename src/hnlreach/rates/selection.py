@@ -27,9 +27,9 @@ def _charge(pdgid: int) -> float:
 def track_mask(pdg) -> np.ndarray:
     """True for charged (track-forming) products; pdg is (k,) or (n, k)."""
     pdg = np.asarray(pdg)
-    uniq = np.unique(pdg)
-    charged = {int(p): _charge(int(p)) != 0.0 and abs(int(p)) not in _INVISIBLE for p in uniq}
-    return np.vectorize(lambda p: charged[int(p)], otypes=[bool])(pdg)
+    uniq, inv = np.unique(pdg, return_inverse=True)
+    charged = np.array([_charge(int(p)) != 0.0 and abs(int(p)) not in _INVISIBLE for p in uniq], dtype=bool)
+    return charged[inv].reshape(pdg.shape)
 
 
 def _angle(a, b):

@@ -137,62 +137,74 @@ class TabulatedSpectrum:
         prob = self.counts.ravel() / self.counts.sum()
         return self._in_bins(rng.choice(prob.size, size=n, p=prob), rng)
 
-    def momentum_moment_ratios(self, powers) -> np.ndarray:
-        """(len(powers), n_p): the bin mean of |p|^k (uniform in p inside the bin) divided by the
-        spectrum's mean of |p|^k, for each power k."""
-        lo, hi = self.p_edges[:-1], self.p_edges[1:]
+    def _tilt_tables(self, powers):
+        """Per power k: the bin probabilities of the |p|^k-tilted spectrum f(p) p^k / <p^k> (f
+        uniform in p inside a bin) and the normalisation <p^k> (momenta in units of the top edge,
+        so that large k do not overflow)."""
+        lo, hi = self.p_edges[:-1] / self.p_edges[-1], self.p_edges[1:] / self.p_edges[-1]
         f = self.counts.sum(axis=1) / self.counts.sum()
         out = []
         for k in powers:
-            s = float(hi[-1])  # scale: avoids overflow of p^(k+1) for large k
-            mean = ((hi / s) ** (k + 1) - (lo / s) ** (k + 1)) / ((k + 1) * (hi - lo) / s)
-            out.append(mean / np.sum(f * mean))
-        return np.array(out)
+            mean = (hi ** (k + 1) - lo ** (k + 1)) / ((k + 1) * (hi - lo))  # bin mean of p^k
+            norm = float(np.sum(f * mean))
+            out.append((f * mean / norm, norm))
+        return out
 
     def sample_tilted(self, n: int, rng, components, cone=None):
         """n four-momenta drawn with large |p| and, optionally, directions towards a detector
         favoured, and their weights (importance sampling: mean 1, every observable unbiased).
 
         components: (k, share, pt) triples; each draws |p| from the |p|^k-tilted spectrum
-        f_k(p) = f(p) <p^k>_bin / <p^k> and either the table's direction in that momentum bin
-        (pt None) or a direction uniform in the cone around cone = (axis (3,), half-angle) widened
-        to half-angle + pt / |p| (pt [GeV]: the transverse momentum the decay chain gives the HNL,
-        so that a parent outside the detector's cone can still send it there); the remaining
-        share 1 - sum (> 0) is the table itself (defensive mixture).  The weight is f / q with q
-        the mixture density at the drawn point -- at most 1 / remaining share; 0 for a cone
-        direction where the table has no parents (Owen and Zhou, JASA 95 (2000) 135)."""
+        f_k(p) = f(p) p^k / <p^k> (inside a bin by the inverse CDF of p^k) and either the table's
+        direction in that momentum bin (pt None) or a direction uniform in the cone around
+        cone = (axis (3,), half-angle) widened to half-angle + pt / |p| (pt [GeV]: the
+        transverse momentum the decay chain gives the HNL, so that a parent outside the
+        detector's cone can still send it there); the remaining share 1 - sum (> 0) is the table
+        itself (defensive mixture).  The weight is f / q with q the mixture density at the drawn
+        point -- at most 1 / remaining share; 0 for a cone direction where the table has no
+        parents (Owen and Zhou, JASA 95 (2000) 135)."""
         from hnlreach.sources.directed import cone_directions
 
-        ks = np.array([float(c[0]) for c in components])
+        ks = [float(c[0]) for c in components]
         shares = np.array([float(c[1]) for c in components])
         pts = [c[2] for c in components]
         s0 = 1.0 - shares.sum()
         if not (0.0 < s0 <= 1.0 and np.all(shares >= 0)) or (cone is None and any(x is not None for x in pts)):
             raise HNLInputError(f"tilt shares must be >= 0 and sum below 1 (a cone for directed ones), got {components}")
-        ratios = np.vstack([np.ones(self.p_edges.size - 1), self.momentum_moment_ratios(ks)]) if ks.size \
-            else np.ones((1, self.p_edges.size - 1))
-        shares, pts = np.r_[s0, shares], [None] + pts
+        tables = self._tilt_tables(ks)
+        ks, shares, pts = [0.0] + ks, np.r_[s0, shares], [None] + pts
         comp = rng.choice(shares.size, size=int(n), p=shares / shares.sum())
         f_bin = self.counts / self.counts.sum()
-        f_p = f_bin.sum(axis=1)
         out = np.empty((int(n), 4))
         for j in range(shares.size):
             sel = np.flatnonzero(comp == j)
             if not sel.size:
                 continue
-            if pts[j] is None:
-                prob = (f_bin * ratios[j][:, None]).ravel()
-                out[sel] = self._in_bins(rng.choice(prob.size, size=sel.size, p=prob / prob.sum()), rng)
+            if j == 0:  # the table itself
+                out[sel] = self._in_bins(rng.choice(f_bin.size, size=sel.size, p=f_bin.ravel()), rng)
                 continue
-            prob = f_p * ratios[j]
-            ip = rng.choice(prob.size, size=sel.size, p=prob / prob.sum())
-            p = rng.uniform(self.p_edges[ip], self.p_edges[ip + 1])
+            ip = rng.choice(f_bin.shape[0], size=sel.size, p=tables[j - 1][0])
+            lo, hi, k1 = self.p_edges[ip] / self.p_edges[-1], self.p_edges[ip + 1] / self.p_edges[-1], ks[j] + 1.0
+            p = (lo ** k1 + rng.uniform(size=sel.size) * (hi ** k1 - lo ** k1)) ** (1.0 / k1) * self.p_edges[-1]
+            p = np.clip(p, self.p_edges[ip], self.p_edges[ip + 1])
+            if pts[j] is None:  # the table's direction in this momentum bin
+                it = self._theta_bins(ip, rng)
+                c_lo, c_hi = np.cos(self.theta_edges[it]), np.cos(self.theta_edges[it + 1])
+                out[sel] = _four_momenta(p, rng.uniform(c_hi, c_lo), rng.uniform(0.0, 2.0 * np.pi, sel.size), self.mass)
+                continue
             dirs, _ = cone_directions(cone[0], np.minimum(cone[1] + pts[j] / p, np.pi), sel.size, rng)
             out[sel, 0] = np.sqrt(p * p + self.mass ** 2)
             out[sel, 1:] = dirs * p[:, None]
-        return out, self._tilt_weights(out, ratios, shares, pts, cone)
+        return out, self._tilt_weights(out, ks, tables, shares, pts, cone)
 
-    def _tilt_weights(self, p4, ratios, shares, pts, cone):
+    def _theta_bins(self, ip, rng):
+        """A theta bin for each momentum bin ip, from the table's theta distribution in that bin."""
+        cdf = np.cumsum(self.counts, axis=1)
+        cdf = cdf / np.maximum(cdf[:, -1:], 1e-300)
+        u = rng.uniform(size=ip.size)
+        return np.minimum((cdf[ip] < u[:, None]).sum(axis=1), self.theta_edges.size - 2)
+
+    def _tilt_weights(self, p4, ks, tables, shares, pts, cone):
         """f / q at four-momenta p4 for the mixture of ``sample_tilted``."""
         pabs = np.linalg.norm(p4[:, 1:], axis=1)
         theta = np.arccos(np.clip(p4[:, 3] / np.maximum(pabs, 1e-300), -1.0, 1.0))
@@ -200,20 +212,24 @@ class TabulatedSpectrum:
         it = np.searchsorted(self.theta_edges, theta, side="right") - 1
         in_table = (it >= 0) & (it < self.theta_edges.size - 1)
         it = np.clip(it, 0, self.theta_edges.size - 2)
+        x = pabs / self.p_edges[-1]
+        ratio = [np.ones(pabs.size)] + [x ** k / t[1] for k, t in zip(ks[1:], tables)]  # f_k / f at |p|
         f_bin = self.counts / self.counts.sum()
-        natural = np.array([x is None for x in pts])
-        q_over_f = (shares[natural] @ ratios[natural])[ip]  # natural directions: q / f per momentum bin
-        if not natural.all():
-            axis = np.asarray(cone[0], dtype=float) / np.linalg.norm(cone[0])
-            angle = np.arccos(np.clip(p4[:, 1:] @ axis / np.maximum(pabs, 1e-300), -1.0, 1.0))
-            c_lo, c_hi = np.cos(self.theta_edges[:-1]), np.cos(self.theta_edges[1:])
-            f_dir = f_bin[ip, it] / np.maximum(f_bin.sum(axis=1)[ip], 1e-300) / (2.0 * np.pi * (c_lo - c_hi))[it]
-            cone_q = np.zeros(pabs.size)  # sum over cone components of share x ratio x cone density
-            for j in np.flatnonzero(~natural):
-                half = np.minimum(cone[1] + pts[j] / np.maximum(pabs, 1e-300), np.pi)
-                cone_q += shares[j] * ratios[j][ip] * (angle <= half) / (2.0 * np.pi * (1.0 - np.cos(half)))
+        f_dir = None
+        q_over_f = np.zeros(pabs.size)
+        for j in range(shares.size):
+            if pts[j] is None:
+                q_over_f += shares[j] * ratio[j]
+                continue
+            if f_dir is None:  # the table's direction density in the momentum bin, f(Omega | p)
+                axis = np.asarray(cone[0], dtype=float) / np.linalg.norm(cone[0])
+                angle = np.arccos(np.clip(p4[:, 1:] @ axis / np.maximum(pabs, 1e-300), -1.0, 1.0))
+                c_lo, c_hi = np.cos(self.theta_edges[:-1]), np.cos(self.theta_edges[1:])
+                f_dir = f_bin[ip, it] / np.maximum(f_bin.sum(axis=1)[ip], 1e-300) / (2.0 * np.pi * (c_lo - c_hi))[it]
+            half = np.minimum(cone[1] + pts[j] / np.maximum(pabs, 1e-300), np.pi)
+            cone_q = shares[j] * ratio[j] * (angle <= half) / (2.0 * np.pi * (1.0 - np.cos(half)))
             with np.errstate(divide="ignore"):
-                q_over_f = q_over_f + np.where(f_dir > 0, cone_q / np.where(f_dir > 0, f_dir, 1.0), np.inf)
+                q_over_f += np.where(f_dir > 0, cone_q / np.where(f_dir > 0, f_dir, 1.0), np.where(cone_q > 0, np.inf, 0.0))
         w = np.where(in_table, 1.0 / q_over_f, 0.0)
         return np.where(np.isfinite(w), w, 0.0)
 
