@@ -382,7 +382,7 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
 def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
     """Run a checked plan (plan_limit): the grid scan, then the bisection of the mass reach."""
     from hnlreach.outputs.tables import package_versions
-    from hnlreach.scan import scan_masses
+    from hnlreach.scan import scan_adaptive
 
     t0 = time.perf_counter()
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
@@ -408,35 +408,13 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
         factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana,
                                  **extra)
     feedback = _Feedback(progress, len(plan.grid), plan.coupling)
-    run = functools.partial(scan_masses, expected_events=factory, n_limit=plan.n_limit, g_range=g_range,
-                            jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
-    try:
-        scan = run(plan.grid, seed=plan.seed)
-        results = list(scan.results)
-        seeds = [[plan.seed, i] for i in range(len(results))]
-        refined = [False] * len(results)
-        # bisect the mass between neighbouring excluded / not-excluded masses (the contour's ends)
-        excl = [bool(r.intervals) for r in results]
-        brackets = [(results[i].mass, results[i + 1].mass, excl[i]) for i in range(len(results) - 1)
-                    if excl[i] != excl[i + 1]]
-        for step in range(plan.refine if brackets else 0):
-            mids = [math.sqrt(a * b) for a, b, _ in brackets]
-            feedback.add(len(mids))
-            step_seed = plan.seed + (step + 1) * 2**32  # independent of the grid's streams, deterministic
-            res = run(np.array(mids), seed=step_seed).results
-            new = []
-            for (a, b, a_excluded), m, r in zip(brackets, mids, res):
-                # keep the half in which the exclusion changes: [a, m] or [m, b]
-                new.append((a, m, a_excluded) if bool(r.intervals) != a_excluded else (m, b, a_excluded))
-            for j, r in enumerate(res):
-                results.append(r)
-                seeds.append([step_seed, j])
-                refined.append(True)
-            brackets = new
+    try:  # the grid, then the bisection of the mass reach (hnlreach.scan.scan_adaptive, tips only)
+        scan = scan_adaptive(plan.grid, factory, plan.n_limit, g_range, rounds=plan.refine, bend=None,
+                             max_masses=len(plan.grid) * (1 + plan.refine), seed=plan.seed, on_new=feedback.add,
+                             jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
     finally:
         feedback.close()
-    order = np.argsort([r.mass for r in results], kind="stable")
-    results = [results[i] for i in order]
+    results = scan.results
     return LimitResult(
         experiment=exp.name, coupling=plan.coupling,
         model=_model_record(plan),
@@ -445,8 +423,8 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
         intervals=[[tuple(map(float, iv)) for iv in r.intervals] for r in results],
         open_lower=np.array([r.open_lower for r in results], dtype=bool),
         open_upper=np.array([r.open_upper for r in results], dtype=bool),
-        mc=[dict(r.stats) for r in results], refined=np.array([refined[i] for i in order], dtype=bool),
-        seeds=[seeds[i] for i in order], mass_seconds=np.array([r.seconds for r in results]),
+        mc=[dict(r.stats) for r in results], refined=scan.refined, seeds=scan.seeds,
+        mass_seconds=np.array([r.seconds for r in results]),
         seed=plan.seed, n_hnl=plan.n_hnl, coupling_range=g_range,
         exposure={"pot": exp.beam.pot, "runs": [list(r) for r in exp.beam.runs]},
         provenance=exp.provenance, statistics_method=exp.statistics.method,

@@ -173,6 +173,8 @@ class ScanResult:
     n_limit: float
     seed: int
     g_range: Any = None
+    refined: Any = None  # per mass: added by scan_adaptive's refinement (None: a plain scan)
+    seeds: Any = None  # per mass: [scan seed, index in its scan] (None: [seed, i])
 
     @property
     def lower(self) -> list[float | None]:
@@ -196,6 +198,8 @@ class _Task:
 
 
 def _run_task(task: _Task) -> MassResult:
+    """One mass: one sample (seed: the task's child seed), or, with a precision, the growing
+    sample of ``_run_task_precise``; the boundary statistics (``_boundary_stats``) either way."""
     if task.precision is not None:
         return _run_task_precise(task)
     t0 = time.perf_counter()
@@ -204,22 +208,26 @@ def _run_task(task: _Task) -> MassResult:
     g_range = task.g_range(task.mass) if callable(task.g_range) else task.g_range
     intervals, open_lo, open_hi = find_excluded_intervals(ev.n, task.n_limit, g_range, task.points_per_decade)
     stats = dict(getattr(ev, "stats", None) or {})
-    ends = np.array([g for iv in intervals for g in iv], dtype=float)
-    if ends.size and hasattr(ev, "mc_error"):  # relative MC error of N at each boundary
-        rel = _rel_mc_errors(ev, ends)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # and of the boundary itself: d ln g = d ln N / |d ln N / d ln g| (log-slope by central difference)
-            slope = np.log(np.asarray(ev.n(ends * 1.01)) / np.asarray(ev.n(ends / 1.01))) / (2 * math.log(1.01))
-            stats["rel_mc_error_at_boundaries"] = [float(x) for x in rel]
-            stats["rel_coupling_error_at_boundaries"] = [float(x) for x in rel / np.abs(slope)]
+    stats.update(_boundary_stats(ev, intervals, open_lo, open_hi)[0])
     return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
                       time.perf_counter() - t0)
 
 
-def _rel_mc_errors(ev, g: np.ndarray) -> np.ndarray:
-    """Relative MC error of N at couplings g: mc_error / n."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(ev.mc_error(g)) / np.asarray(ev.n(g))
+def _boundary_stats(ev, intervals, open_lower: bool, open_upper: bool):
+    """({"rel_mc_error_at_boundaries": relative MC error of N at every interval end,
+    "rel_coupling_error_at_boundaries": ``boundary_coupling_errors`` (None: open or unknown)},
+    the largest finite-or-inf coupling error, 0 if none) -- the one definition used with and
+    without a precision target.  Empty for a sample without ``mc_error``."""
+    ends = np.array([g for iv in intervals for g in iv], dtype=float)
+    if not hasattr(ev, "mc_error"):
+        return {}, 0.0
+    errors = boundary_coupling_errors(ev, intervals, open_lower, open_upper)
+    out = {"rel_coupling_error_at_boundaries": [None if e is None or not math.isfinite(e) else e for e in errors]}
+    if ends.size:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.asarray(ev.mc_error(ends)) / np.asarray(ev.n(ends))
+        out["rel_mc_error_at_boundaries"] = [float(x) for x in rel]
+    return out, max((e for e in errors if e is not None), default=0.0)
 
 
 # ----------------------------------------------------------------------------- precision
@@ -325,18 +333,14 @@ def _run_task_precise(task: _Task) -> MassResult:
         sizes.append(int(n_new))
         ev = _combine(samples, sizes)
         intervals, open_lo, open_hi = find_excluded_intervals(ev.n, task.n_limit, g_range, task.points_per_decade)
-        errors = boundary_coupling_errors(ev, intervals, open_lo, open_hi)
-        worst = max((e for e in errors if e is not None), default=0.0)
+        boundary, worst = _boundary_stats(ev, intervals, open_lo, open_hi)
         capped = (2 * sum(sizes) > prec.max_factor * prec.n_start
                   or (prec.max_seconds is not None and time.perf_counter() - t0 > prec.max_seconds))
         if worst <= prec.target or capped:
             break
         round_ += 1
     stats = dict(getattr(ev, "stats", None) or {})
-    ends = np.array([g for iv in intervals for g in iv], dtype=float)
-    if ends.size:
-        stats["rel_mc_error_at_boundaries"] = [float(x) for x in _rel_mc_errors(ev, ends)]
-    stats["rel_coupling_error_at_boundaries"] = [None if e is None or not math.isfinite(e) else e for e in errors]
+    stats.update(boundary)
     stats["precision_target"] = prec.target
     stats["precision_met"] = bool(worst <= prec.target)
     stats["n_hnl"] = int(sum(sizes))
@@ -477,12 +481,13 @@ class _Progress:
 
 
 # ----------------------------------------------------------------------------- adaptive mass grids
-def refine_masses(result: ScanResult, bend: float = 0.1, min_ratio: float = 1.002) -> np.ndarray:
+def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float = 1.002) -> np.ndarray:
     """New masses (geometric midpoints) where a scan's contour needs resolution: between two
-    neighbours of which only one excludes anything (the contour closes there: its tip), and on
-    both sides of a mass where a boundary of the main interval bends -- its ln g departs by more
-    than `bend` from the straight line (in ln m) through its two neighbours.  Neighbours closer
-    than min_ratio in mass are not split again."""
+    neighbours of which only one excludes anything (the contour closes there: its tip; repeated,
+    this bisects the mass reach), and, unless bend is None, on both sides of a mass where a
+    boundary of the main interval bends -- its ln g departs by more than `bend` from the straight
+    line (in ln m) through its two neighbours.  Neighbours closer than min_ratio in mass are not
+    split again."""
     m = np.asarray(result.masses, dtype=float)
     order = np.argsort(m)
     m = m[order]
@@ -496,7 +501,7 @@ def refine_masses(result: ScanResult, bend: float = 0.1, min_ratio: float = 1.00
     for i in range(m.size - 1):
         if excl[i] != excl[i + 1]:
             split(i)
-    for bound in ("lower", "upper"):
+    for bound in ("lower", "upper") if bend is not None else ():
         vals = [getattr(result.results[i], bound) for i in order]
         for i in range(1, m.size - 1):
             trio = vals[i - 1:i + 2]
@@ -512,22 +517,33 @@ def refine_masses(result: ScanResult, bend: float = 0.1, min_ratio: float = 1.00
 
 
 def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_range, *, rounds: int = 2,
-                  max_masses: int | None = None, bend: float = 0.1, **scan_kwargs) -> ScanResult:
-    """scan_masses on `masses`, then up to `rounds` refinements (refine_masses) scanned and merged
-    in mass order, at most max_masses masses in all (default 2 x the initial grid).  With
-    ``precision`` the seeds depend on (seed, mass) only, so a refined scan repeats the initial
-    grid's results exactly; without it, every round spawns its own per-mass seeds."""
+                  max_masses: int | None = None, bend: float | None = 0.1, seed: int = 0,
+                  on_new: Callable[[int], None] | None = None, **scan_kwargs) -> ScanResult:
+    """The one adaptive mass grid (``hnlreach.limit`` uses it): scan_masses on `masses`, then up to
+    `rounds` refinements (``refine_masses``: the contour's tip bisected, and bends if bend is not
+    None) scanned and merged in mass order, at most max_masses masses in all (default 2 x the
+    initial grid).  Refinement round r scans with seed + r x 2**32 (independent of the grid's
+    streams, deterministic); with ``precision`` the samples depend on (seed, mass) only.
+    on_new(k) is called before k new masses are scanned (progress totals).  The result's
+    ``refined`` and ``seeds`` say which masses were added and with which seed."""
     masses = np.asarray(masses, dtype=float)
     max_masses = 2 * masses.size if max_masses is None else int(max_masses)
-    result = scan_masses(masses, expected_events, n_limit, g_range, **scan_kwargs)
-    for _ in range(int(rounds)):
-        extra = refine_masses(result, bend=bend)
-        extra = extra[~np.isin(extra, result.masses)][:max(0, max_masses - result.masses.size)]
+    first = scan_masses(masses, expected_events, n_limit, g_range, seed=seed, **scan_kwargs)
+    results, seeds, refined = list(first.results), [[int(seed), i] for i in range(masses.size)], [False] * masses.size
+    for r in range(int(rounds)):
+        now = ScanResult(np.array([x.mass for x in results]), results, float(n_limit), int(seed))
+        extra = refine_masses(now, bend=bend)
+        extra = extra[~np.isin(extra, now.masses)][:max(0, max_masses - len(results))]
         if extra.size == 0:
             break
-        more = scan_masses(extra, expected_events, n_limit, g_range, **scan_kwargs)
-        allm = np.r_[result.masses, more.masses]
-        allr = result.results + more.results
-        order = np.argsort(allm, kind="stable")
-        result = ScanResult(allm[order], [allr[i] for i in order], result.n_limit, result.seed, result.g_range)
-    return result
+        if on_new is not None:
+            on_new(int(extra.size))
+        step_seed = int(seed) + (r + 1) * 2**32
+        more = scan_masses(extra, expected_events, n_limit, g_range, seed=step_seed, **scan_kwargs)
+        results += more.results
+        seeds += [[step_seed, j] for j in range(extra.size)]
+        refined += [True] * extra.size
+    order = np.argsort([x.mass for x in results], kind="stable")
+    return ScanResult(np.array([results[i].mass for i in order]), [results[i] for i in order], float(n_limit),
+                      int(seed), first.g_range, np.array([refined[i] for i in order], dtype=bool),
+                      [seeds[i] for i in order])
