@@ -379,12 +379,11 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
                      progress=progress)
 
 
-def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
-    """Run a checked plan (plan_limit): the grid scan, then the bisection of the mass reach."""
-    from hnlreach.outputs.tables import package_versions
+def scan_plan(plan: LimitPlan, progress=None):
+    """The scan of a checked plan: the grid, then the bisection of the mass reach
+    (hnlreach.scan.scan_adaptive, tips only); an hnlreach.scan.ScanResult."""
     from hnlreach.scan import scan_adaptive
 
-    t0 = time.perf_counter()
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
     g_range = G_RANGE[kind] if plan.dark is None else plan.dark.g_range
     # an Experiment object goes to the workers as it is (pickled), a preset by its path
@@ -407,13 +406,23 @@ def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
                          mass_parameter=plan.dark.mass_parameter, sample="DarkSample")
         factory = cached_factory(factory, exp.path, mixing=plan.mixing, dipole=plan.dipole, majorana=plan.majorana,
                                  **extra)
-    feedback = _Feedback(progress, len(plan.grid), plan.coupling)
-    try:  # the grid, then the bisection of the mass reach (hnlreach.scan.scan_adaptive, tips only)
-        scan = scan_adaptive(plan.grid, factory, plan.n_limit, g_range, rounds=plan.refine, bend=None,
+    feedback = progress if isinstance(progress, _Feedback) else _Feedback(progress, len(plan.grid), plan.coupling)
+    try:
+        return scan_adaptive(plan.grid, factory, plan.n_limit, g_range, rounds=plan.refine, bend=None,
                              max_masses=len(plan.grid) * (1 + plan.refine), seed=plan.seed, on_new=feedback.add,
                              jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
     finally:
         feedback.close()
+
+
+def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
+    """Run a checked plan (plan_limit): the grid scan, then the bisection of the mass reach."""
+    from hnlreach.outputs.tables import package_versions
+
+    t0 = time.perf_counter()
+    exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
+    g_range = G_RANGE[kind] if plan.dark is None else plan.dark.g_range
+    scan = scan_plan(plan, progress)
     results = scan.results
     return LimitResult(
         experiment=exp.name, coupling=plan.coupling,

@@ -152,6 +152,7 @@ class MassResult:
     stats: dict[str, Any] = field(default_factory=dict)
     seed_spawn_key: tuple[int, ...] = ()
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of this mass in its process (the machine may be shared)
 
     @property
     def lower(self) -> float | None:
@@ -202,7 +203,7 @@ def _run_task(task: _Task) -> MassResult:
     sample of ``_run_task_precise``; the boundary statistics (``_boundary_stats``) either way."""
     if task.precision is not None:
         return _run_task_precise(task)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rng = np.random.default_rng(task.seed_seq)
     ev = task.expected_events(task.mass, rng)
     g_range = task.g_range(task.mass) if callable(task.g_range) else task.g_range
@@ -210,7 +211,7 @@ def _run_task(task: _Task) -> MassResult:
     stats = dict(getattr(ev, "stats", None) or {})
     stats.update(_boundary_stats(ev, intervals, open_lo, open_hi)[0])
     return MassResult(task.mass, intervals, open_lo, open_hi, stats, tuple(task.seed_seq.spawn_key),
-                      time.perf_counter() - t0)
+                      time.perf_counter() - t0, time.process_time() - c0)
 
 
 def _boundary_stats(ev, intervals, open_lower: bool, open_upper: bool):
@@ -322,7 +323,7 @@ def _run_task_precise(task: _Task) -> MassResult:
     """One mass, sample grown until every closed boundary coupling has a relative MC error <=
     task.precision.target (or a cap is hit): rounds of n_start, n_start, 2 n_start, 4 n_start...
     HNLs with seeds mass_seed(seed, mass, round), combined into one sample."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     prec = task.precision
     seed = int(task.seed_seq.entropy)
     g_range = task.g_range(task.mass) if callable(task.g_range) else task.g_range
@@ -345,7 +346,8 @@ def _run_task_precise(task: _Task) -> MassResult:
     stats["precision_met"] = bool(worst <= prec.target)
     stats["n_hnl"] = int(sum(sizes))
     stats["rounds"] = round_ + 1
-    return MassResult(task.mass, intervals, open_lo, open_hi, stats, (), time.perf_counter() - t0)
+    return MassResult(task.mass, intervals, open_lo, open_hi, stats, (), time.perf_counter() - t0,
+                      time.process_time() - c0)
 
 
 # ----------------------------------------------------------------------------- driver
@@ -516,6 +518,12 @@ def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float
     return np.array(sorted(new))
 
 
+# Sample growth of the masses added by scan_adaptive, in units of the first round: they resolve
+# where the contour closes, where d ln N / d ln g -> 0 at its boundaries, so their boundary
+# couplings are ill-determined whatever the sample (and each refinement round waits for the last).
+REFINE_MAX_FACTOR = 4
+
+
 def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_range, *, rounds: int = 2,
                   max_masses: int | None = None, bend: float | None = 0.1, seed: int = 0,
                   on_new: Callable[[int], None] | None = None, **scan_kwargs) -> ScanResult:
@@ -523,12 +531,18 @@ def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_ra
     `rounds` refinements (``refine_masses``: the contour's tip bisected, and bends if bend is not
     None) scanned and merged in mass order, at most max_masses masses in all (default 2 x the
     initial grid).  Refinement round r scans with seed + r x 2**32 (independent of the grid's
-    streams, deterministic); with ``precision`` the samples depend on (seed, mass) only.
+    streams, deterministic); with ``precision`` the samples depend on (seed, mass) only, and the
+    added masses' samples grow to at most REFINE_MAX_FACTOR x the first round.
     on_new(k) is called before k new masses are scanned (progress totals).  The result's
     ``refined`` and ``seeds`` say which masses were added and with which seed."""
+    import dataclasses
+
     masses = np.asarray(masses, dtype=float)
     max_masses = 2 * masses.size if max_masses is None else int(max_masses)
     first = scan_masses(masses, expected_events, n_limit, g_range, seed=seed, **scan_kwargs)
+    prec = _precision(scan_kwargs.pop("precision", None), scan_kwargs.pop("n_start", None), expected_events)
+    if prec is not None:  # refined masses: growth capped at REFINE_MAX_FACTOR (see the constant)
+        prec = dataclasses.replace(prec, max_factor=min(prec.max_factor, REFINE_MAX_FACTOR))
     results, seeds, refined = list(first.results), [[int(seed), i] for i in range(masses.size)], [False] * masses.size
     for r in range(int(rounds)):
         now = ScanResult(np.array([x.mass for x in results]), results, float(n_limit), int(seed))
@@ -539,7 +553,7 @@ def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_ra
         if on_new is not None:
             on_new(int(extra.size))
         step_seed = int(seed) + (r + 1) * 2**32
-        more = scan_masses(extra, expected_events, n_limit, g_range, seed=step_seed, **scan_kwargs)
+        more = scan_masses(extra, expected_events, n_limit, g_range, seed=step_seed, precision=prec, **scan_kwargs)
         results += more.results
         seeds += [[step_seed, j] for j in range(extra.size)]
         refined += [True] * extra.size

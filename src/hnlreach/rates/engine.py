@@ -559,6 +559,24 @@ def _dipole_xsec_table(mass: float, nuclei: tuple, e_lo: float, e_hi: float, n: 
     return out  # (nuclei, COMPONENTS, n)
 
 
+_DENSITIES: dict = {}  # per process: (id(world), nuclei) -> (world, densities)
+
+
+def _number_densities(world, nuclei: tuple) -> np.ndarray:
+    """(volumes, nuclei) number densities [1/cm^3] of a world's materials, once per world and
+    process (mass-independent; ND280 has 129 volumes)."""
+    key = (id(world), nuclei)
+    hit = _DENSITIES.get(key)
+    if hit is None or hit[0] is not world:
+        dens = np.array([[nd.get(nuc, 0.0) for nuc in nuclei]
+                         for nd in (v.material.number_densities() for v in world.volumes)])
+        dens.flags.writeable = False
+        if len(_DENSITIES) > 16:
+            _DENSITIES.clear()
+        hit = _DENSITIES[key] = (world, dens)
+    return hit[1]
+
+
 def _interp_rows(x, xp, table):
     """np.interp of every row of table (k, m) at x (n,) -> (n, k); flat beyond the ends."""
     x = np.clip(x, xp[0], xp[-1])
@@ -651,7 +669,7 @@ def upscattering_hnls(experiment, mass: float, dipole: str, n_hnl: int = 100_000
     starts = np.column_stack([xy, np.full(n, z_min)]) @ rot.T
 
     # interaction rate per volume [1/cm per d^2]
-    dens_vn = np.array([[nd.get(nuc, 0.0) for nuc in nuclei] for nd in (v.material.number_densities() for v in vols)])
+    dens_vn = _number_densities(experiment.world, tuple(nuclei))
     t = np.zeros(n)
     vol_idx = np.full(n, -1)
     r_over_p = np.zeros(n)

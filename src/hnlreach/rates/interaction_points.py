@@ -136,14 +136,19 @@ def distance_outside(xy, lo, hi) -> np.ndarray:
 def _component_masses(edges, weight, lower, upper, plane):
     """Per-segment weight x ΔG of one depth component (plane None: uniform, else log-distance
     upstream of the plane) restricted to lower <= t <= upper; also the clipped segment ends."""
-    lo, up = lower[:, None], upper[:, None]
-    a = np.minimum(np.maximum(edges[:, :-1], lo), up)
-    b = np.minimum(np.maximum(edges[:, 1:], lo), up)
-    if plane is None:
-        dg = b - a
-    else:
-        dg = np.log((plane - a + _S0_M) / (plane - b + _S0_M))
+    dg, a, b = _segment_measure(edges, lower, upper, plane)
     return weight * dg, a, b
+
+
+def _segment_measure(edges, lower, upper, plane):
+    """ΔG per segment of a depth component restricted to lower <= t <= upper (G(t) = t, or
+    -ln(plane - t + s0)), and the clipped segment ends: one log per edge, not per segment."""
+    t = np.minimum(np.maximum(edges, lower[:, None]), upper[:, None])
+    a, b = t[:, :-1], t[:, 1:]
+    if plane is None:
+        return b - a, a, b
+    g = -np.log(plane - t + _S0_M)
+    return g[:, 1:] - g[:, :-1], a, b
 
 
 def _components(t_hi, volumes):
@@ -176,7 +181,13 @@ def sample_depths(edges, rate, t_hi, volumes, rng):
     comps = _components(t_hi, volumes)
     alpha = np.array([c[0] for c in comps])
     wts = [rate if c[4] else present for c in comps]
-    integral = np.stack([_component_masses(edges, w, c[2], c[3], c[1])[0].sum(axis=1) for c, w in zip(comps, wts)])
+    measures = {}  # the rate-weighted and geometric components of a plane share their ΔG
+    for c in comps:
+        key = (c[1], c[2].tobytes(), c[3].tobytes())
+        if key not in measures:
+            measures[key] = _segment_measure(edges, c[2], c[3], c[1])[0]
+    integral = np.stack([np.sum(w * measures[(c[1], c[2].tobytes(), c[3].tobytes())], axis=1)
+                         for c, w in zip(comps, wts)])
     live = integral > 0
     a_eff = alpha[:, None] * live
     norm = a_eff.sum(axis=0)
