@@ -20,7 +20,10 @@ POLL_SECONDS = 0.5
 
 
 def _watch_parent(parent_pid: int) -> None:
-    """Worker initializer: die when the process `parent_pid` is gone."""
+    """Worker initializer: die when the process `parent_pid` is gone, and at once on SIGTERM
+    (``stop_pool``): a forked worker inherits the CLI's SIGTERM -> SystemExit handler, which the
+    pool's worker loop would catch and report as the task's error before starting its next task."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             import ctypes

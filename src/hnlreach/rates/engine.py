@@ -220,9 +220,16 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
 
 
 def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
-    """Split n_total HNLs over channels: half in proportion to rate, half in proportion to its
-    square root (so that small channels keep a usable sample, while channels that cannot
-    matter -- 1e-12 of the rate -- do not take a share of the sample); at least 1 each."""
+    """Split n_total HNLs over a few parts (fluxes): half in proportion to rate, half equally (so
+    that small parts keep a usable sample); at least 1 each."""
+    frac = 0.5 * rates / rates.sum() + 0.5 / rates.size
+    return np.maximum(1, np.round(n_total * frac).astype(int))
+
+
+def _allocate_channels(n_total: int, rates: np.ndarray) -> np.ndarray:
+    """Split n_total HNLs over production channels: half in proportion to rate, half in proportion
+    to its square root (small channels keep a usable sample, while channels that cannot matter --
+    tau -> 5 pi N at 1e-12 of the rate -- no longer take 1/(2 x channels) of it); at least 1 each."""
     share = rates / rates.sum()
     frac = 0.5 * share + 0.5 * np.sqrt(share) / np.sqrt(share).sum()
     return np.maximum(1, np.round(n_total * frac).astype(int))
@@ -308,7 +315,8 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     directed: HNL directions aimed at the fiducial volumes (importance sampling,
     sources.directed.aimed_hnls: AIM_TRIES rest-frame directions per HNL, one that points at them
     kept with weight hits / tries, so every estimate is unchanged on average and its variance
-    never larger than with one natural direction); None (default) or True: aimed whenever the
+    never larger than with one natural direction; parents decaying in flight: cone-uniform
+    directions, sources.directed.directed_hnls); None (default) or True: whenever the
     signal has fiducial volumes, never with keep_events (the event records need every decay
     product); False: the decay's own direction.  Parents of tabulated spectra are drawn by
     ``tilted_parents`` (fast and detector-bound parents favoured), except with keep_events."""
@@ -332,7 +340,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     if not todo:
         empty = (np.zeros(0), np.zeros((0, 3)), np.zeros((0, 4)), [])
         return (*empty, []) if keep_events else empty
-    alloc = _allocate(n_hnl, np.array([t[3] for t in todo]))
+    alloc = _allocate_channels(n_hnl, np.array([t[3] for t in todo]))
     ws, os_, ps, labels, history = [], [], [], [], []
     targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
     for (src, ch, kind, rate), n in zip(todo, alloc):
@@ -362,6 +370,11 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             h = _production_history(kind, ch, mass, parents, rng, src.parent)
             p4 = h["products"][:, h["names"].index("N")]
             history.append(h)
+        elif directed is not False and targets and getattr(src, "decay_region", None) is not None:
+            # parents decaying in flight: cone-uniform directions, both kinematic branches alike
+            # (slow, late HNLs -- e.g. a timing selection -- keep a share of the sample)
+            p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
+            w_src = w_src * w_dir
         elif directed is not False and targets:
             p4, w_dir = aimed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent, AIM_TRIES)
             w_src = w_src * w_dir

@@ -86,7 +86,12 @@ def target_cone(origins, volumes):
     sphere if the origin is inside the bounding box)."""
     corners = []
     for v in volumes:
-        ext = 0.5 * v.size if hasattr(v, "size") else np.full(3, max(v.radius, 0.5 * v.length))
+        if hasattr(v, "size"):
+            ext = 0.5 * v.size
+        elif hasattr(v, "axis"):  # cylinder: its exact bounding box, L/2 |a_i| + r sqrt(1 - a_i^2)
+            ext = 0.5 * v.length * np.abs(v.axis) + v.radius * np.sqrt(np.clip(1.0 - v.axis ** 2, 0.0, None))
+        else:
+            ext = np.full(3, max(v.radius, 0.5 * getattr(v, "length", 0.0)))
         for sx in (-1, 1):
             for sy in (-1, 1):
                 for sz in (-1, 1):
@@ -169,7 +174,7 @@ def _aim_block(mother, mass, p_star, axis, half, k, rng):
     the scalars u.b and u.axis per try; the full vector is built for the kept try alone."""
     n = mother.shape[0]
     pabs = np.linalg.norm(mother[:, 1:], axis=1)
-    bhat = mother[:, 1:] / np.maximum(pabs, 1e-300)[:, None]
+    bhat = np.where((pabs > 0)[:, None], mother[:, 1:] / np.maximum(pabs, 1e-300)[:, None], axis)  # at rest: any axis
     beta = pabs / mother[:, 0]
     gamma = 1.0 / np.sqrt(1.0 - beta * beta)
     e_star = np.sqrt(p_star * p_star + mass * mass)
