@@ -220,14 +220,14 @@ def production_channels(source, mass: float, pattern) -> dict[str, tuple[str, fl
 
 
 def _allocate(n_total: int, rates: np.ndarray) -> np.ndarray:
-    """Split n_total HNLs over a few parts (fluxes): half in proportion to rate, half equally (so
-    that small parts keep a usable sample); at least 1 each."""
+    """Split n_total HNLs over parts: half in proportion to rate, half equally (so that small
+    parts keep a usable sample); at least 1 each (detection.argoneut, validation.nd280_dipole)."""
     frac = 0.5 * rates / rates.sum() + 0.5 / rates.size
     return np.maximum(1, np.round(n_total * frac).astype(int))
 
 
 def _allocate_channels(n_total: int, rates: np.ndarray) -> np.ndarray:
-    """Split n_total HNLs over production channels: half in proportion to rate, half in proportion
+    """Split n_total HNLs over production channels (and fluxes): half in proportion to rate, half in proportion
     to its square root (small channels keep a usable sample, while channels that cannot matter --
     tau -> 5 pi N at 1e-12 of the rate -- no longer take 1/(2 x channels) of it); at least 1 each."""
     share = rates / rates.sum()
@@ -512,7 +512,7 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
                         dipole_normalisation: str = "lagrangian") -> ReweightableSample:
     """One weighted sample of HNLs from ν A -> N A (dipole, g = d) at every material of the
     geometry along the line of sight.  flux_name None: every flux of the coupled flavour
-    (``dipole_fluxes``), n_hnl split over them by ``_allocate`` and the samples merged (each
+    (``dipole_fluxes``), n_hnl split over them by ``_allocate_channels`` and the samples merged (each
     flux's weights carry its own normalisation, so the merged N(d) is their sum).
 
     Neutrinos travel along the flux direction; interaction points are importance-sampled by
@@ -530,7 +530,7 @@ def upscattering_sample(experiment, mass: float, dipole: str, majorana: bool = F
     if flux_name is None:  # every flux of the coupled flavour (each carries its own exposure share)
         fluxes = dipole_fluxes(experiment, dipole)
         if len(fluxes) > 1:
-            alloc = _allocate(int(n_hnl), np.array([_flux_integral(f) for f in fluxes]))
+            alloc = _allocate_channels(int(n_hnl), np.array([_flux_integral(f) for f in fluxes]))
             parts = [upscattering_sample(experiment, mass, dipole, majorana, int(k), rng, strata, f.name,
                                          margin_m, xsec, sampler, n_energy_grid, dipole_normalisation)
                      for f, k in zip(fluxes, alloc)]
