@@ -38,3 +38,5 @@ register("ps191", "ps191",
 register("darknews", "darknews",
          "DarkNews 0.4.8 benchmarks side by side (light/heavy Z', scalar, dipole, 3+2): cross sections, widths, "
          "rates with and without decay probability, timings, and its defects (Abdullahi et al. arXiv:2207.04137)")
+register("dune-nd", "dune_nd",
+         "DUNE ND |U_mu|^2 sensitivity vs Ballett et al. arXiv:1905.00284 (and Berryman et al.), MINERvA dipole vs Kamp et al.")
