@@ -1,9 +1,9 @@
 """DUNE ND |U_mu|^2 against the published DUNE ND sensitivities, reduced statistics (full run:
 `hnlreach reproduce dune-nd`, docs/validation/dune-nd/).  The asserted bands are the agreement reached;
-the reasons for the factors beyond 2 are in the report: vs Ballett et al. arXiv:1905.00284 ours is 4-13x
-weaker in the kaon region (unexplained residual, our kaons are an upper bound) and 3-8x stronger in the
-charm region (D0/D+ semileptonic channels, which their production leaves out, and the charm yield); vs
-Berryman et al. arXiv:1912.07622 (gaseous-argon MPD) within a factor ~3."""
+the reasons for the factors beyond 2 are in the report: vs Ballett et al. arXiv:1905.00284 ours is 2.0-2.6x
+weaker in the kaon region at 0.15-0.3 GeV (the same kaon nu flux to 3 %: a residual of ~5 in events not
+explained) and 6x stronger in the charm region (their flux file's charm nu_mu is 30x below ours, plus the
+D0/D+ semileptonic channels); vs Berryman et al. arXiv:1912.07622 (gaseous-argon MPD) within a factor ~3."""
 import numpy as np
 import pytest
 
@@ -27,10 +27,10 @@ def _ratio(result, name):
 
 def test_against_ballett(result):
     r = _ratio(result, "DUNEND-Ballett2019")
-    assert np.all((r[:2] > 2.5) & (r[:2] < 16.0)), r  # kaon region: ours weaker
-    assert np.all((r[2:] > 0.08) & (r[2:] < 0.45)), r  # charm region: ours stronger (D0, D+ -> K l N)
+    assert np.all((r[:2] > 1.5) & (r[:2] < 3.2)), r  # kaon region: ours weaker
+    assert np.all((r[2:] > 0.10) & (r[2:] < 0.26)), r  # charm region: ours stronger (charm yield, D0, D+)
 
 
 def test_against_berryman(result):
     r = _ratio(result, "DUNEMPD-Berryman2019")
-    assert np.all((r > 0.25) & (r < 3.0)), r
+    assert np.all((r > 0.2) & (r < 1.2)), r
