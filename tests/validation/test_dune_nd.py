@@ -1,8 +1,8 @@
 """DUNE ND |U_mu|^2 against the published DUNE ND sensitivities, reduced statistics (full run:
 `hnlreach reproduce dune-nd`, docs/validation/dune-nd/).  The asserted bands are the agreement reached;
-the reasons for the factors beyond 2 are in the report: vs Ballett et al. arXiv:1905.00284 ours is 2.0-2.6x
-weaker in the kaon region at 0.15-0.3 GeV (the same kaon nu flux to 3 %: a residual of ~5 in events not
-explained) and 6x stronger in the charm region (their flux file's charm nu_mu is 30x below ours, plus the
+the reasons for the factors beyond 2 are in the report: vs Ballett et al. arXiv:1905.00284 ours is 2.0-2.8x
+weaker in the kaon region at 0.15-0.33 GeV (the same kaon nu flux to 3 %: a residual of ~4-8 in events not
+explained) and 5-11x stronger in the charm region (their flux file's charm nu_mu is 30x below ours, plus the
 D0/D+ semileptonic channels); vs Berryman et al. arXiv:1912.07622 (gaseous-argon MPD) within a factor ~3."""
 import numpy as np
 import pytest
