@@ -152,3 +152,16 @@ def test_dune_events_vertices():
     assert df.decay_z.min() >= 574.5 - 1e-9 and df.decay_z.max() <= 577.5 + 1e-9
     assert set(df.material) == {"rock", "argon"}
     assert df.prod_z.min() < 500.0
+
+
+@pytest.mark.parametrize("args, words", [
+    (["limit", "minerva", "--dipole", "tau"], "dipole mu"),  # no nu_tau flux: says what it supports
+    (["limit", "dune-nd", "--mixing", "mu", "--masses", "-0.1:0.3:3"], "mass"),
+    (["events", "nova-nd", "--mass", "0.2", "--dipole", "mu", "--coupling", "-1e-7", "--n", "10", "--out", "x.parquet"],
+     "coupling")])
+def test_cli_bad_inputs_are_one_line(args, words, tmp_path, monkeypatch):
+    from cli_helpers import assert_one_line_error, run_cli
+
+    monkeypatch.chdir(tmp_path)
+    line = assert_one_line_error(run_cli(*args))
+    assert words in line
