@@ -114,6 +114,10 @@ N -> nu e+ e- is visible there (BR ~5 %, NC only for U_mu); not explained.
 Coloma et al. arXiv:2007.03701): their charm production is ~30x lower, i.e. sqrt(30) = 5.5 in |U|^2 in the
 long-lived regime.  The "K and D_s only" run (their parents) removes the D0 / D+ -> K(*) mu N channels,
 which dominate at 0.5-1.2 GeV (f(D0) + f(D+) ~ 10 f(D_s)): ratio 0.18-0.30 instead of 0.09-0.18.
+**Upper boundary (short-lived HNLs, 0.4-1.6 GeV): ours 8.5-10.6x higher than Ballett et al.'s.**  Only the
+fastest HNLs survive the 574 m at large couplings (the boundary grows with their momentum): their flux files
+stop at E = 20 GeV, our PYTHIA charm gives HNLs up to ~100 GeV, and their charm rate is 30x lower (the boundary
+also grows with the log of the rate).
 **Berryman et al.** model a different detector (the gaseous-argon MPD, a ~2.7x larger decay volume behind
 ND-LAr) with their own exposure: listed for scale; ours is 0.18-2.7x theirs (stronger in the kaon
 region, where we count N -> nu pi0).
