@@ -212,7 +212,7 @@ def write_hepmc_pyhepmc(df, path):
     import pyhepmc as hp
 
     from hnlreach.outputs.events import META_KEY
-    from hnlreach.rates.events import LABELS, SIB_SLOTS, SLOTS
+    from hnlreach.rates.events import DECAY_SLOTS, LABELS, SIB_SLOTS, SLOTS
 
     meta = df.attrs.get(META_KEY, {})
     ri = hp.GenRunInfo()
@@ -261,8 +261,8 @@ def write_hepmc_pyhepmc(df, path):
             ev.add_vertex(v1)
             v2 = hp.GenVertex(dec[i])
             v2.add_particle_in(hnl)
-            position = []  # d1, d2, d3, u1, ... (decay tree: u<k>_mother = 1-based position)
-            for s in ("d1", "d2", "d3"):
+            position = []  # d1, ..., dK, u1, ... (decay tree: u<k>_mother = 1-based position)
+            for s in DECAY_SLOTS:
                 p = hp.GenParticle(mom[s][i], pdg[s][i], int(col[f"{s}_status"][i])) if pdg[s][i] else None
                 if p is not None:
                     v2.add_particle_out(p)

@@ -59,14 +59,16 @@ def test_tau_sample_final_states_are_stable(hadronic_events):
     assert {"N -> nu pi0", "N -> nu pi+ pi-", "N -> nu eta", "N -> nu phi(1020)"} <= chans
     K = n_u_slots(df)
     assert K >= 6  # eta' -> pi+ pi- eta, eta -> 3 pi0, pi0 -> gamma gamma, ...
-    slots = ["d1", "d2", "d3"] + [f"u{i}" for i in range(1, K + 1)]
+    from hnlreach.rates.events import DECAY_SLOTS
+
+    slots = [*DECAY_SLOTS] + [f"u{i}" for i in range(1, K + 1)]
     status = np.column_stack([df[f"{s}_status"] for s in slots])
     pdg = np.column_stack([df[f"{s}_pdg"] for s in slots])
     assert np.all((pdg != 0) == (status > 0))
     assert set(np.unique(np.abs(pdg[status == 1]))) <= STABLE
     assert np.any(status == 2)
     p4 = np.stack([slot_p4(df, s) for s in slots], axis=1)
-    mother = np.column_stack([np.zeros((len(df), 3), dtype=int)] + [df[f"u{i}_mother"] for i in range(1, K + 1)])
+    mother = np.column_stack([np.zeros((len(df), len(DECAY_SLOTS)), dtype=int)] + [df[f"u{i}_mother"] for i in range(1, K + 1)])
     for j in range(len(slots)):
         kids = mother == j + 1
         rows = np.nonzero(status[:, j] == 2)[0]

@@ -15,22 +15,23 @@ Columns (units: GeV, metres):
   ``target_component`` (upscattering: ``coherent``, ``proton`` or ``neutron``; else empty).
 - ``prod_x/y/z`` (production vertex), ``decay_x/y/z`` (decay vertex, drawn from the exponential
   decay law at the coupling inside the fiducial segment).
-- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1..sib5, gparent, gsib, d1..d3):
+- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1..sib5, gparent, gsib, d1..dK with
+  K = ``rates.events.N_DECAY``, the most products of any decay channel, 6: 'N -> l- pi+ pi+ pi- pi0 pi0'):
   ``<slot>_pdg`` (0 = empty) and ``<slot>_E/_px/_py/_pz``.  The HNL is PDG 9900012 (-9900012 for
   a Dirac N-bar).  For upscattering the target is at rest: the nucleus (PDG 10LZZZAAAI) for
   coherent scattering, the struck proton (2212) or neutron (2112) otherwise (a free nucleon at
   rest, as the cross section of physics.upscattering assumes); sib1 is the same particle after
   the scattering, from four-momentum conservation, on its mass shell.
 - decay tree of the unstable decay products (physics.unstable: pi0, eta, rho, omega, phi, K_S, K*,
-  tau, ... decayed down to gamma, e, mu, nu, pi+-, K+-, K_L, p, n): ``d1_status..d3_status``
+  tau, ... decayed down to gamma, e, mu, nu, pi+-, K+-, K_L, p, n): ``d1_status..dK_status``
   (1 final, 2 decayed, 0 empty) and, for u1..uK (K = the sample's largest tree), ``u<i>_pdg``,
-  ``u<i>_E/_px/_py/_pz``, ``u<i>_mother`` (1-based position of the mother in (d1, d2, d3, u1, ...),
+  ``u<i>_E/_px/_py/_pz``, ``u<i>_mother`` (1-based position of the mother in (d1, ..., dK, u1, ...),
   0 = empty slot) and ``u<i>_status``.  The final state of an event is every d/u slot with
   status 1.  Decays are prompt (at the HNL decay vertex; K_S and tau flight neglected).
 Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metadata ``hnlreach``
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
-vertices [gparent -> parent gsib], [parent (+ target) -> N sib1..sib5], [N -> d1 d2 d3], then one
+vertices [gparent -> parent gsib], [parent (+ target) -> N sib1..sib5], [N -> d1..dK], then one
 vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point (for a dark-sector
 cascade, rates.dark_events, the daughter HNL d1's at its own decay vertex d1_decay_x/y/z); status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
@@ -46,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from hnlreach.errors import HNLInputError
-from hnlreach.rates.events import DECAY_SLOTS, LABELS, SIB_SLOTS, SLOTS
+from hnlreach.rates.events import DECAY_SLOTS, LABELS, N_DECAY, SIB_SLOTS, SLOTS
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".hepmc": "hepmc", ".hepmc3": "hepmc"}
 _COMP = ("E", "px", "py", "pz")
@@ -68,7 +69,7 @@ def columns(n_u: int = 0) -> list[str]:
             "prod_x", "prod_y", "prod_z", "decay_x", "decay_y", "decay_z"]
     for s in SLOTS:
         cols += [f"{s}_pdg"] + [f"{s}_{c}" for c in _COMP]
-    cols += ["d1_status", "d2_status", "d3_status"]
+    cols += [f"{s}_status" for s in DECAY_SLOTS]
     for i in range(1, n_u + 1):
         cols += [f"u{i}_pdg"] + [f"u{i}_{c}" for c in _COMP] + [f"u{i}_mother", f"u{i}_status"]
     return cols
@@ -83,10 +84,10 @@ def n_u_slots(df) -> int:
 
 
 def _tree_frame(tree: dict, n: int):
-    """Columns d1..d3_status and u<i>_* of rates.events.TREE_KEYS arrays."""
+    """Columns d<j>_status and u<i>_* of rates.events.TREE_KEYS arrays."""
     import pandas as pd
 
-    cols = {f"d{j + 1}_status": tree["d_status"][:, j] for j in range(3)}
+    cols = {f"{s}_status": tree["d_status"][:, j] for j, s in enumerate(DECAY_SLOTS)}
     for i in range(tree["u_pdg"].shape[1]):
         u = f"u{i + 1}"
         cols[f"{u}_pdg"] = tree["u_pdg"][:, i]
@@ -226,8 +227,8 @@ def _topology(key: int, tree: tuple = ()):
     if has["gparent"]:
         vertices.append(("prod", ["gparent"], ["parent", "gsib"]))
     vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in SIB_SLOTS if has[s]]))
-    vertices.append(("decay", ["N"], [s for s in ("d1", "d2", "d3") if has[s]]))
-    position = ["d1", "d2", "d3"] + [f"u{i + 1}" for i in range(len(tree))]
+    vertices.append(("decay", ["N"], [s for s in DECAY_SLOTS if has[s]]))
+    position = [*DECAY_SLOTS] + [f"u{i + 1}" for i in range(len(tree))]
     children: dict = {}
     for i, mo in enumerate(tree):
         if mo:
@@ -424,7 +425,7 @@ def read_hepmc(path):
             for k, p in enumerate(v2.particles_out):
                 slots[f"d{k + 1}"] = p
             # decay tree: decayed d/u slots in slot order, their products appended as u slots
-            queue = [slots[f"d{k}"] for k in (1, 2, 3)]
+            queue = [slots[s] for s in DECAY_SLOTS]
             status = [0 if p is None else 1 for p in queue]
             u, i = [], 0
             while i < len(queue):
@@ -438,9 +439,9 @@ def read_hepmc(path):
                         queue.append(c)
                         status.append(1)
             for j, x in enumerate(u):
-                x[3] = status[3 + j]
-            for k in (1, 2, 3):
-                rows[f"d{k}_status"].append(status[k - 1])
+                x[3] = status[N_DECAY + j]
+            for k, s in enumerate(DECAY_SLOTS):
+                rows[f"{s}_status"].append(status[k])
             trees.append(u)
             rows["event"].append(ev.event_number)
             rows["weight"].append(ev.weight("weight"))

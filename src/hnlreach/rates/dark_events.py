@@ -204,10 +204,12 @@ def _record_block(experiment, model, j, w, o, p4, parts, rng, vocab):
                 kk = pdg.shape[1]
                 u_pdg = np.concatenate([pdg, tree["u_pdg"]], axis=1)
                 u_p4 = np.concatenate([d["p4"], tree["u_p4"]], axis=1)
+                # mothers of the N_i tree: its d slot j -> u_j (position D + j), its u_i -> u_(kk + i)
+                mo, D = tree["u_mother"], ev.N_DECAY
                 u_mother = np.concatenate([np.ones((k.size, kk), dtype=np.int64),
-                                           np.where(tree["u_mother"] > 0, tree["u_mother"] + 3, 0)], axis=1)
+                                           np.where(mo > D, mo + kk, np.where(mo > 0, mo + D, 0))], axis=1)
                 u_status = np.concatenate([tree["d_status"][:, :kk], tree["u_status"]], axis=1)
-                d_status = np.zeros((k.size, 3), dtype=np.int64)
+                d_status = np.zeros((k.size, D), dtype=np.int64)
                 d_status[:, :prods.shape[1]] = 1
                 d_status[:, 0] = 2
                 tree = {"u_pdg": u_pdg, "u_p4": u_p4, "u_mother": u_mother, "u_status": u_status, "d_status": d_status}

@@ -29,15 +29,31 @@ from hnlreach.physics.constants import HBARC_GEV_M
 from hnlreach.physics.kinematics import as_generator
 
 HNL_PDG = 9900012  # heavy neutrino id of PYTHIA 8 (nu_Re); N-bar = -9900012 for a Dirac HNL
-# production siblings: up to five (tau -> N + five pions); decay products: up to three
+
+
+def max_decay_products() -> int:
+    """Most products of an HNL decay channel with sampled kinematics: the mass-mixing channels of every
+    flavour (physics.decays.channel_thresholds, e.g. 'N -> mu- pi+ pi+ pi- pi0 pi0') and the dipole ones
+    (physics.dipole.DIPOLE_CHANNELS); inclusive channels ('... hadrons') have no products to record."""
+    from hnlreach.physics.constants import FLAVOURS
+    from hnlreach.physics.decays import channel_thresholds
+    from hnlreach.physics.dipole import DIPOLE_CHANNELS
+
+    names = [*DIPOLE_CHANNELS, *(c for f in FLAVOURS for c in channel_thresholds(f))]
+    prods = [c.partition("->")[2].split() for c in names]
+    return max(len(p) for p in prods if not any(x.startswith("hadrons") for x in p))
+
+
+# production siblings: up to five (tau -> N + five pions); decay products: max_decay_products()
 SIB_SLOTS = ("sib1", "sib2", "sib3", "sib4", "sib5")
-DECAY_SLOTS = ("d1", "d2", "d3")
+DECAY_SLOTS = tuple(f"d{i + 1}" for i in range(max_decay_products()))
+N_DECAY = len(DECAY_SLOTS)
 SLOTS = ("N", "parent", "target", *SIB_SLOTS, "gparent", "gsib", *DECAY_SLOTS)
 """Particle slots of an event record: the HNL; its mother (meson, tau or neutrino) and, for
 upscattering, the target at rest (the nucleus for coherent scattering, the struck proton or neutron
 otherwise: ``target_component``); the other products of the N's production vertex (sib1..sib5;
 the recoil, on its mass shell, for upscattering); for the D_s -> tau chain the tau's mother and the nu_tau
-(gparent, gsib); the decay products d1..d3 in the order of the channel name.  pdg 0 = empty."""
+(gparent, gsib); the decay products d1..dK (K = N_DECAY) in the order of the channel name.  pdg 0 = empty."""
 LABELS = ("source", "production", "material", "decay_channel", "target_component")
 """Text labels of an event, stored as integer codes into per-label category lists."""
 _MAX_HNL_PER_BATCH = 2_000_000
@@ -243,18 +259,18 @@ def _upscattering_all_fluxes(ctx, n_hnl, rng):
 TREE_KEYS = ("u_pdg", "u_p4", "u_mother", "u_status", "d_status")
 """Decay tree below the HNL's products (physics.unstable.DecayTree), per event: the products of
 decayed particles in slots u1..uK (K = the sample's maximum), ``u_pdg`` (n, K) (0 = empty),
-``u_p4`` (n, K, 4), ``u_mother`` (n, K): 1-based position of the mother in (d1, d2, d3, u1, ...,
-uK), 0 = empty; ``u_status`` and ``d_status`` ((n, 3) for d1..d3): 1 final, 2 decayed, 0 empty."""
+``u_p4`` (n, K, 4), ``u_mother`` (n, K): 1-based position of the mother in (d1, ..., d<N_DECAY>, u1, ...,
+uK), 0 = empty; ``u_status`` and ``d_status`` ((n, N_DECAY) for the d slots): 1 final, 2 decayed, 0 empty."""
 
 
 def _tree_columns(tree, k: int, anti: np.ndarray) -> dict:
     """TREE_KEYS arrays of one channel's DecayTree (k HNL products; CP image where anti)."""
     t = tree.compact()
     n = t.pdg.shape[0]
-    d_status = np.zeros((n, 3), dtype=np.int64)
+    d_status = np.zeros((n, N_DECAY), dtype=np.int64)
     d_status[:, :k] = t.status[:, :k]
     u_mother = np.where(t.mother[:, k:] >= 0, t.mother[:, k:] + 1, 0)  # column -> 1-based position
-    u_mother = np.where(u_mother > k, u_mother + (3 - k), u_mother)  # u columns sit after d1..d3
+    u_mother = np.where(u_mother > k, u_mother + (N_DECAY - k), u_mother)  # u columns sit after every d slot
     u_pdg = t.pdg[:, k:]
     if anti.any():
         u_pdg = u_pdg.copy()
@@ -269,7 +285,7 @@ def _merge_trees(trees, m: int, width: int = 0) -> dict:
     K = max([width] + [t["u_pdg"].shape[1] for _, t in trees])
     out = {"u_pdg": np.zeros((m, K), dtype=np.int64), "u_p4": np.zeros((m, K, 4)),
            "u_mother": np.zeros((m, K), dtype=np.int64), "u_status": np.zeros((m, K), dtype=np.int64),
-           "d_status": np.zeros((m, 3), dtype=np.int64)}
+           "d_status": np.zeros((m, N_DECAY), dtype=np.int64)}
     for k, t in trees:
         for key, v in t.items():
             out[key][k, :v.shape[1]] = v
