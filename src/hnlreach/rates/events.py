@@ -59,7 +59,7 @@ LABELS = ("source", "production", "material", "decay_channel", "target_component
 _MAX_HNL_PER_BATCH = 2_000_000
 _MAX_BATCHES = 200
 _MAX_POOL = 30_000_000  # entries kept in memory for unweighting (also capped by the available memory)
-BYTES_PER_EVENT = 2_000  # peak memory per written or pooled event (measured: ~1.2 kB, toy-dump, 49 float columns)
+BYTES_PER_EVENT = 2_000  # peak memory per written or pooled event (measured: ~1.2 kB, toy-dump, 49 float columns; d4..d6 add 144 B)
 
 
 @cache
