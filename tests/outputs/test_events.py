@@ -248,6 +248,8 @@ def write_hepmc_pyhepmc(df, path):
                 v0.add_particle_in(hp.GenParticle(mom["gparent"][i], pdg["gparent"][i], 2))
                 v0.add_particle_out(parent)
                 v0.add_particle_out(hp.GenParticle(mom["gsib"][i], pdg["gsib"][i], 1))
+                if pdg["gsib2"][i]:
+                    v0.add_particle_out(hp.GenParticle(mom["gsib2"][i], pdg["gsib2"][i], 1))
                 ev.add_vertex(v0)
             v1 = hp.GenVertex(pos)
             v1.add_particle_in(parent)

@@ -135,3 +135,40 @@ def test_ship_preset_writes_multi_hadron_events(tmp_path):
     assert len(df) == 200 and (pdg != 0).sum(axis=1).max() >= 4
     N = slot_p4(df, "N")
     assert np.all(np.abs(sum(slot_p4(df, s) for s in DECAY_SLOTS) - N) <= 1e-9 * N[:, :1])
+
+
+def test_b_to_d_tau_nu_chain_records_the_hadron(tmp_path):
+    """B+ -> D~0 tau+ nu_tau, tau -> N X: gsib is the nu_tau (massless), gsib2 the hadron on its mass shell
+    (it used to be the D + nu system under the nu_tau's id); gparent = parent + gsib + gsib2; HepMC3 keeps
+    the three-body vertex and reads it back."""
+    from importlib import resources
+
+    from hnlreach.experiments import load_experiment
+    from hnlreach.outputs.events import generate_events, read_events, slot_p4, write_events
+
+    text = (resources.files("hnlreach") / "experiments" / "toy-dump.toml").read_text()
+    text = text.replace('parent = "D(s)+"', 'parent = "B+"').replace('name = "toy-dump"', 'name = "toy-b"')
+    text += '\n[production]\ninclude = ["tau_chain"]\n'
+    path = tmp_path / "toy.toml"
+    path.write_text(text.replace("../data/", str(resources.files("hnlreach") / "experiments" / "data") + "/"))
+    df = generate_events(load_experiment(path), 1.0, mixing="tau", coupling=1e-4, n=300, majorana=True, seed=4)
+    chain = df.gparent_pdg.to_numpy() != 0
+    assert np.all(chain) and set(np.abs(df.gparent_pdg[chain])) == {521}
+    semi = chain & (df.gsib2_pdg.to_numpy() != 0)
+    assert semi.sum() > 0.9 * chain.sum()  # B -> D(*) tau nu: 99.4 % of the B+ -> tau channels
+    assert set(np.abs(df.gsib2_pdg[semi])) <= {421, 423, 111, 113}
+    gp, pa, nu, x = (slot_p4(df, s)[chain] for s in ("gparent", "parent", "gsib", "gsib2"))
+    assert np.all(np.abs(gp - pa - nu - x) <= 1e-9 * gp[:, :1])
+    msq = lambda p: p[:, 0] ** 2 - np.sum(p[:, 1:] ** 2, axis=1)  # noqa: E731
+    assert np.all(np.abs(msq(nu)) <= 1e-9 * nu[:, 0] ** 2) and np.all(np.abs(df.gsib_pdg[chain]) == 16)
+    mass = {abs(product_pdgid(x)): product_mass(x) for x in ("D~0", "D*(2007)~0", "pi0")}
+    fixed = semi & np.isin(np.abs(df.gsib2_pdg), list(mass))  # (a rho0 has its line shape)
+    want = np.array([mass[abs(i)] for i in df.gsib2_pdg[fixed]])
+    assert fixed.sum() > 0.9 * semi.sum()
+    assert np.allclose(np.sqrt(msq(slot_p4(df, "gsib2")[fixed])), want, rtol=1e-6)
+    sub = df[chain].iloc[:40].reset_index(drop=True)
+    sub.attrs = df.attrs
+    back = read_events(write_events(sub, tmp_path / "b.hepmc3"))
+    for s in ("gparent", "gsib", "gsib2"):
+        assert np.array_equal(back[f"{s}_pdg"], sub[f"{s}_pdg"])
+        assert np.allclose(slot_p4(back, s), slot_p4(sub, s), rtol=1e-13, atol=0)

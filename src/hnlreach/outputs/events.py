@@ -15,7 +15,7 @@ Columns (units: GeV, metres):
   ``target_component`` (upscattering: ``coherent``, ``proton`` or ``neutron``; else empty).
 - ``prod_x/y/z`` (production vertex), ``decay_x/y/z`` (decay vertex, drawn from the exponential
   decay law at the coupling inside the fiducial segment).
-- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1..sib5, gparent, gsib, d1..dK with
+- for each slot of ``rates.events.SLOTS`` (N, parent, target, sib1..sib5, gparent, gsib, gsib2, d1..dK with
   K = ``rates.events.N_DECAY``, the most products of any decay channel, 6: 'N -> l- pi+ pi+ pi- pi0 pi0'):
   ``<slot>_pdg`` (0 = empty) and ``<slot>_E/_px/_py/_pz``.  The HNL is PDG 9900012 (-9900012 for
   a Dirac N-bar).  For upscattering the target is at rest: the nucleus (PDG 10LZZZAAAI) for
@@ -31,7 +31,7 @@ Columns (units: GeV, metres):
 Normalisation and model are in ``df.attrs["hnlreach"]`` (Parquet key-value metadata ``hnlreach``
 as JSON; HepMC3 run-info attributes, one per key, plus ``hnlreach`` with the JSON).
 HepMC3: one GenEvent per event, units GeV and mm (vertex time = c t in mm, production at t = 0);
-vertices [gparent -> parent gsib], [parent (+ target) -> N sib1..sib5], [N -> d1..dK], then one
+vertices [gparent -> parent gsib (gsib2)], [parent (+ target) -> N sib1..sib5], [N -> d1..dK], then one
 vertex [X -> its u products] per decayed d/u slot, in slot order, at the HNL decay point (for a dark-sector
 cascade, rates.dark_events, the daughter HNL d1's at its own decay vertex d1_decay_x/y/z); status
 4 for the incoming neutrino and target, 2 for decayed particles, 1 for final ones; event weights
@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from hnlreach.errors import HNLInputError
-from hnlreach.rates.events import DECAY_SLOTS, LABELS, N_DECAY, SIB_SLOTS, SLOTS
+from hnlreach.rates.events import DECAY_SLOTS, GSIB_SLOTS, LABELS, N_DECAY, SIB_SLOTS, SLOTS
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".hepmc": "hepmc", ".hepmc3": "hepmc"}
 _COMP = ("E", "px", "py", "pz")
@@ -210,7 +210,7 @@ def _signed_mass(p4: np.ndarray) -> np.ndarray:
     return np.where(pos, np.sqrt(np.where(pos, m2, 0.0)), -np.sqrt(-np.where(pos, 0.0, m2)))
 
 
-_TOPO_BITS = ("gparent", "target", *SIB_SLOTS, *DECAY_SLOTS)  # optional slots present
+_TOPO_BITS = ("gparent", "gsib2", "target", *SIB_SLOTS, *DECAY_SLOTS)  # optional slots present
 _EVENT_ATTRS = tuple(sorted((*LABELS, "efficiency")))
 
 
@@ -221,11 +221,11 @@ def _topology(key: int, tree: tuple = ()):
     zero = {"prod": bool(key >> len(_TOPO_BITS) & 1), "decay": bool(key >> (len(_TOPO_BITS) + 1) & 1),
             "d1decay": False}
     cascade = bool(key >> (len(_TOPO_BITS) + 2) & 1)  # d1 (a daughter HNL) decays at its own vertex
-    status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "target": 4, "N": 2,
+    status = {"gparent": 2, "parent": 4 if has["target"] else 2, "gsib": 1, "gsib2": 1, "target": 4, "N": 2,
               **dict.fromkeys(SIB_SLOTS + DECAY_SLOTS, 1)}
     vertices = []  # (position name, incoming slots, outgoing slots), as write_hepmc's GenEvent
     if has["gparent"]:
-        vertices.append(("prod", ["gparent"], ["parent", "gsib"]))
+        vertices.append(("prod", ["gparent"], ["parent", "gsib"] + ["gsib2"] * has["gsib2"]))
     vertices.append(("prod", ["parent"] + ["target"] * has["target"], ["N"] + [s for s in SIB_SLOTS if has[s]]))
     vertices.append(("decay", ["N"], [s for s in DECAY_SLOTS if has[s]]))
     position = [*DECAY_SLOTS] + [f"u{i + 1}" for i in range(len(tree))]
@@ -421,7 +421,7 @@ def read_hepmc(path):
             v0 = ins[0].production_vertex
             if v0 is not None and len(v0.particles_in):
                 slots["gparent"] = v0.particles_in[0]
-                slots["gsib"] = next(p for p in v0.particles_out if p.id != ins[0].id)
+                slots.update(zip(GSIB_SLOTS, [p for p in v0.particles_out if p.id != ins[0].id]))
             for k, p in enumerate(v2.particles_out):
                 slots[f"d{k + 1}"] = p
             # decay tree: decayed d/u slots in slot order, their products appended as u slots

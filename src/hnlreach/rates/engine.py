@@ -242,13 +242,14 @@ def _production_history(kind: str, channel: str, mass: float, parents, rng, pare
     from hnlreach.physics.kinematics import boost_to_lab
     from hnlreach.sources.meson_decays import sample_channel_rest_frame, tau_from_parent
 
-    grand = None
+    grand, grand_sib = None, None
     mother = parents
-    if kind != "direct":  # parent -> tau+ nu_tau, tau -> N X (tau- kinematics, CP)
-        grand, mother, channel = parents, tau_from_parent(parents, rng, parent), kind
+    if kind != "direct":  # parent -> tau+ nu_tau (X), tau -> N X' (tau- kinematics, CP)
+        grand, channel = parents, kind
+        mother, grand_sib = tau_from_parent(parents, rng, parent, siblings=True)
     rest, names = sample_channel_rest_frame(channel, mass, mother.shape[0], rng)
     return {"channel": channel, "names": tuple(names), "products": boost_to_lab(rest, mother),
-            "mother": mother, "grandmother": grand}
+            "mother": mother, "grandmother": grand, "grand_siblings": grand_sib}
 
 
 AIM_TRIES = 64  # rest-frame directions tried per HNL aimed at the fiducial volumes (sources.directed.aimed_hnls)

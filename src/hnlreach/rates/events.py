@@ -48,12 +48,13 @@ def max_decay_products() -> int:
 SIB_SLOTS = ("sib1", "sib2", "sib3", "sib4", "sib5")
 DECAY_SLOTS = tuple(f"d{i + 1}" for i in range(max_decay_products()))
 N_DECAY = len(DECAY_SLOTS)
-SLOTS = ("N", "parent", "target", *SIB_SLOTS, "gparent", "gsib", *DECAY_SLOTS)
+GSIB_SLOTS = ("gsib", "gsib2")
+SLOTS = ("N", "parent", "target", *SIB_SLOTS, "gparent", *GSIB_SLOTS, *DECAY_SLOTS)
 """Particle slots of an event record: the HNL; its mother (meson, tau or neutrino) and, for
 upscattering, the target at rest (the nucleus for coherent scattering, the struck proton or neutron
 otherwise: ``target_component``); the other products of the N's production vertex (sib1..sib5;
-the recoil, on its mass shell, for upscattering); for the D_s -> tau chain the tau's mother and the nu_tau
-(gparent, gsib); the decay products d1..dK (K = N_DECAY) in the order of the channel name.  pdg 0 = empty."""
+the recoil, on its mass shell, for upscattering); for the tau chain the tau's mother (gparent), the nu_tau
+(gsib) and, for a semileptonic parent -> X tau nu (B -> D tau nu, ...), the hadron X (gsib2); the decay products d1..dK (K = N_DECAY) in the order of the channel name.  pdg 0 = empty."""
 LABELS = ("source", "production", "material", "decay_channel", "target_component")
 """Text labels of an event, stored as integer codes into per-label category lists."""
 _MAX_HNL_PER_BATCH = 2_000_000
@@ -162,11 +163,14 @@ def _mixing_records(experiment, labels, history, idx, majorana, rng, vocab):
             n_sign[sel] = -1
             rec["gparent_pdg"][sel] = _pdgid(src.parent)
             rec["gparent_p4"][sel] = h["grandmother"][k]
-            rec["gsib_pdg"][sel] = 16  # P+ -> tau+ nu_tau
-            rec["gsib_p4"][sel] = h["grandmother"][k] - h["mother"][k]
+            gs = h["grand_siblings"]
+            rec["gsib_pdg"][sel] = 16  # P+ -> (X) tau+ nu_tau
+            rec["gsib_p4"][sel] = gs["nu"][k]
+            rec["gsib2_pdg"][sel] = gs["x_pdg"][k]
+            rec["gsib2_p4"][sel] = gs["x"][k]
         if src.charge_conjugates:  # the yield counts both charges: half are the CP images
             conj[sel] = rng.uniform(size=sel.size) < 0.5
-    for s in ("parent", *SIB_SLOTS, "gparent", "gsib"):
+    for s in ("parent", *SIB_SLOTS, "gparent", *GSIB_SLOTS):
         rec[f"{s}_pdg"] = _conj(rec[f"{s}_pdg"], conj)
     n_sign = np.where(conj, -n_sign, n_sign)
     rec["N_pdg"][:] = HNL_PDG if majorana else HNL_PDG * n_sign

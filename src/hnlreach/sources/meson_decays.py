@@ -129,25 +129,40 @@ def tau_production(parent: str) -> tuple:
     return out
 
 
-def tau_from_parent(parent_p4, rng=None, parent: str = "D(s)+") -> np.ndarray:
+@cache
+def _pdgid(name: str) -> int:
+    """physics.decay_sampling.product_pdgid, cached (the particle package's name look-up is slow)."""
+    from hnlreach.physics.decay_sampling import product_pdgid
+
+    return product_pdgid(name)
+
+
+def tau_from_parent(parent_p4, rng=None, parent: str = "D(s)+", siblings: bool = False):
     """Lab four-momenta (n, 4) of the tau from parent+ -> tau+ X: the decays of `tau_production`
-    chosen in proportion to their BRs, each sampled with its own matrix element."""
+    chosen in proportion to their BRs, each sampled with its own matrix element.  siblings: also
+    return the tau's siblings, {"nu": nu_tau (n, 4), "x_pdg": (n,) PDG id of the hadron of a
+    semileptonic decay (0 for P+ -> tau+ nu), "x": its four-momentum (n, 4)} (the same draws)."""
     p4 = _check_parents(parent_p4)
     rng = as_generator(rng)
     chans = tau_production(parent)
     n = p4.shape[0]
-    if len(chans) == 1:
-        rest, names = _sample_rest_frame(chans[0][0], 0.0, n, rng)
-        return boost_to_lab(rest[:, names.index("tau+")], p4)
-    br = np.array([b for _, b in chans])
-    pick = rng.choice(br.size, size=n, p=br / br.sum())
+    pick = np.zeros(n, dtype=int) if len(chans) == 1 else \
+        rng.choice(len(chans), size=n, p=np.array([b for _, b in chans]) / sum(b for _, b in chans))
     out = np.empty((n, 4))
+    sib = {"nu": np.empty((n, 4)), "x_pdg": np.zeros(n, dtype=np.int64), "x": np.zeros((n, 4))}
     for i, (c, _) in enumerate(chans):
-        sel = np.flatnonzero(pick == i)
-        if sel.size:
-            rest, names = _sample_rest_frame(c, 0.0, sel.size, rng)
-            out[sel] = boost_to_lab(rest[:, names.index("tau+")], p4[sel])
-    return out
+        sel = np.flatnonzero(pick == i) if len(chans) > 1 else slice(None)
+        if len(chans) == 1 or sel.size:
+            rest, names = _sample_rest_frame(c, 0.0, n if len(chans) == 1 else sel.size, rng)
+            lab = boost_to_lab(rest, p4[sel])
+            out[sel] = lab[:, names.index("tau+")]
+            if siblings:
+                sib["nu"][sel] = lab[:, names.index("N")]  # the massless N is the nu_tau
+                x = [j for j, nm in enumerate(names) if nm not in ("tau+", "N")]
+                if x:
+                    sib["x_pdg"][sel] = _pdgid(names[x[0]])
+                    sib["x"][sel] = lab[:, x[0]]
+    return (out, sib) if siblings else out
 
 
 def hnl_momenta_from_chain(tau_channel: str, mass: float, parent_p4, rng=None,
