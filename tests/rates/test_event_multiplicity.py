@@ -86,6 +86,25 @@ def test_products_add_up_to_the_hnl(multi_events):
         assert np.all(np.abs(got - p4[rows, j]) <= 1e-9 * p4[rows, j, :1])
 
 
+def test_unweighted_multi_body_events(tmp_path):
+    """--unweighted keeps 4-, 5- and 6-body events whole (accept-reject over the same records)."""
+    import sys
+    from pathlib import Path
+
+    from hnlreach.outputs.events import generate_events, slot_p4
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_unstable_products import _toy
+
+    df = generate_events(_toy(tmp_path, MULTI), MASS, mixing="mu", coupling=1e-6, n=200, majorana=False, seed=5,
+                         unweighted=True)
+    k = df.decay_channel.astype(str).map(_n_products).to_numpy()
+    assert {4, 5, 6} <= set(k.tolist()) and df.weight.nunique() == 1 and np.all(df.efficiency > 0)
+    assert np.all((np.column_stack([df[f"{s}_pdg"] for s in DECAY_SLOTS]) != 0).sum(axis=1) == k)
+    N = slot_p4(df, "N")
+    assert np.all(np.abs(sum(slot_p4(df, s) for s in DECAY_SLOTS) - N) <= 1e-9 * N[:, :1])
+
+
 def test_hepmc_round_trip_of_six_body_events(tmp_path, multi_events):
     """Five- and six-body events: four-momentum at every vertex, the text WriterAscii makes of the same
     GenEvents, read back to the same table."""
