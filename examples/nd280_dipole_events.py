@@ -40,9 +40,7 @@ def main():
           f"{meta['total_expected_decays_nosel']:.4g} decays in the fiducial volumes")
 
     # opening angle of the two charged products (e+ e- for N -> nu e+ e-); columns: docs/events.md
-    from hnlreach.rates.events import DECAY_SLOTS
-
-    slots = DECAY_SLOTS  # d1..d6: the products of the HNL decay (empty slots: pdg 0)
+    slots = [c[:-4] for c in df.columns if c[0] == "d" and c[1:-4].isdigit() and c.endswith("_pdg")]  # d1..d6
     p3 = np.stack([df[[f"{s}_px", f"{s}_py", f"{s}_pz"]].to_numpy() for s in slots], axis=1)
     pdg = df[[f"{s}_pdg" for s in slots]].to_numpy()
     charged = np.isin(np.abs(pdg), CHARGED)

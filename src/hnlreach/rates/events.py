@@ -53,14 +53,16 @@ SLOTS = ("N", "parent", "target", *SIB_SLOTS, "gparent", *GSIB_SLOTS, *DECAY_SLO
 """Particle slots of an event record: the HNL; its mother (meson, tau or neutrino) and, for
 upscattering, the target at rest (the nucleus for coherent scattering, the struck proton or neutron
 otherwise: ``target_component``); the other products of the N's production vertex (sib1..sib5;
-the recoil, on its mass shell, for upscattering); for the tau chain the tau's mother (gparent), the nu_tau
-(gsib) and, for a semileptonic parent -> X tau nu (B -> D tau nu, ...), the hadron X (gsib2); the decay products d1..dK (K = N_DECAY) in the order of the channel name.  pdg 0 = empty."""
+the recoil, on its mass shell, for upscattering); for the tau chain the tau's mother (gparent), the
+nu_tau (gsib) and, for a semileptonic parent -> X tau nu (B -> D tau nu, ...), the hadron X (gsib2);
+the decay products d1..dK (K = N_DECAY) in the order of the channel name.  pdg 0 = empty."""
 LABELS = ("source", "production", "material", "decay_channel", "target_component")
 """Text labels of an event, stored as integer codes into per-label category lists."""
 _MAX_HNL_PER_BATCH = 2_000_000
 _MAX_BATCHES = 200
 _MAX_POOL = 30_000_000  # entries kept in memory for unweighting (also capped by the available memory)
-BYTES_PER_EVENT = 2_000  # peak memory per written or pooled event (measured: ~1.2 kB, toy-dump, 49 float columns; d4..d6 add 144 B)
+# peak memory per written or pooled event (measured: ~1.2 kB, toy-dump, 49 float columns; d4..d6, gsib2 add ~180 B)
+BYTES_PER_EVENT = 2_000
 
 
 @cache

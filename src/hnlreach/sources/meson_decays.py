@@ -146,22 +146,25 @@ def tau_from_parent(parent_p4, rng=None, parent: str = "D(s)+", siblings: bool =
     rng = as_generator(rng)
     chans = tau_production(parent)
     n = p4.shape[0]
-    pick = np.zeros(n, dtype=int) if len(chans) == 1 else \
-        rng.choice(len(chans), size=n, p=np.array([b for _, b in chans]) / sum(b for _, b in chans))
+    br = np.array([b for _, b in chans])
+    pick = np.zeros(n, dtype=int) if br.size == 1 else rng.choice(br.size, size=n, p=br / br.sum())
     out = np.empty((n, 4))
     sib = {"nu": np.empty((n, 4)), "x_pdg": np.zeros(n, dtype=np.int64), "x": np.zeros((n, 4))}
     for i, (c, _) in enumerate(chans):
-        sel = np.flatnonzero(pick == i) if len(chans) > 1 else slice(None)
-        if len(chans) == 1 or sel.size:
-            rest, names = _sample_rest_frame(c, 0.0, n if len(chans) == 1 else sel.size, rng)
-            lab = boost_to_lab(rest, p4[sel])
-            out[sel] = lab[:, names.index("tau+")]
-            if siblings:
-                sib["nu"][sel] = lab[:, names.index("N")]  # the massless N is the nu_tau
-                x = [j for j, nm in enumerate(names) if nm not in ("tau+", "N")]
-                if x:
-                    sib["x_pdg"][sel] = _pdgid(names[x[0]])
-                    sib["x"][sel] = lab[:, x[0]]
+        sel = np.flatnonzero(pick == i)
+        if sel.size == 0:
+            continue
+        rest, names = _sample_rest_frame(c, 0.0, sel.size, rng)
+        if not siblings:
+            out[sel] = boost_to_lab(rest[:, names.index("tau+")], p4[sel])
+            continue
+        lab = boost_to_lab(rest, p4[sel])
+        out[sel] = lab[:, names.index("tau+")]
+        sib["nu"][sel] = lab[:, names.index("N")]  # the massless N is the nu_tau
+        x = [j for j, nm in enumerate(names) if nm not in ("tau+", "N")]
+        if x:
+            sib["x_pdg"][sel] = _pdgid(names[x[0]])
+            sib["x"][sel] = lab[:, x[0]]
     return (out, sib) if siblings else out
 
 
