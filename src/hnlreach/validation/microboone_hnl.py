@@ -9,6 +9,10 @@ production model (experiments/data/bnb/README.md), N -> mu pi in the active TPC,
 acceptance (HNLs arriving after the 1.6 us spill, detection.timing.arrival_after_spill), efficiency 1 otherwise,
 zero background.  Two variants bracket it: without the timing acceptance (truth level) and with ideal
 focusing of the kaons ('parallel').
+
+Second part: MicroBooNE's NuMI searches with kaons decaying at rest in the NuMI absorber (N -> mu pi,
+arXiv:2207.03840; N -> nu e+ e- and nu pi0, arXiv:2310.07660), preset ``microboone-numi``, against the papers'
+curves as digitised by HNLimits.
 """
 from __future__ import annotations
 
@@ -65,6 +69,86 @@ def _lower(sample, n_lim: float) -> float:
     return float(np.sqrt(a * b))
 
 
+# --- NuMI absorber: kaons decaying at rest (preset microboone-numi) ------------------------------------
+# MicroBooNE's NuMI searches, 7.01e20 POT, 90 % CL |U_mu4|^2 (digitised curves: hnlreach/data/published_limits):
+# arXiv:2207.03840 N -> mu pi (Majorana and Dirac), arXiv:2310.07660 N -> nu e+ e- (10-150 MeV) and
+# N -> nu pi0 (150-245 MeV).
+NUMI_SEARCHES = {
+    # name: (channels, majorana, published curve, masses [GeV])
+    "mu pi, Majorana (arXiv:2207.03840)": (("N -> mu- pi+", "N -> mu+ pi-"), True, "MicroBooNE2022-NuMI-mupi",
+                                           (0.25, 0.28, 0.32, 0.36, 0.38)),
+    "mu pi, Dirac (arXiv:2207.03840)": (("N -> mu- pi+", "N -> mu+ pi-"), False, "MicroBooNE2022-NuMI-mupi-dirac",
+                                        (0.25, 0.28, 0.32, 0.36, 0.38)),
+    "nu e+ e- (arXiv:2310.07660)": (("N -> nu e+ e-",), True, "MicroBooNE2023-NuMI-ee-pi0",
+                                    (0.02, 0.05, 0.10, 0.14)),
+    "nu pi0 (arXiv:2310.07660)": (("N -> nu pi0",), True, "MicroBooNE2023-NuMI-ee-pi0", (0.16, 0.20, 0.24)),
+}
+# agreement asserted by tests/experiments/test_microboone_numi.py: ours (preset, truth level) / published
+NUMI_RATIO_BAND = (0.2, 2.5)
+
+
+def numi_experiment(channels):
+    """microboone-numi as analysed for |U_mu|^2, the signal restricted to one search's channels."""
+    from hnlreach.experiments import load_experiment
+
+    exp = load_experiment("microboone-numi").for_model(mixing="mu")
+    return replace(exp, signal=replace(exp.signal, channels=tuple(channels)))
+
+
+def numi_lower_boundaries(masses, channels, majorana: bool, n_hnl: int = 4000, seed: int = 1) -> np.ndarray:
+    """Lower |U_mu|^2 boundary per mass for the NuMI-absorber K+ at rest, N decaying to `channels`."""
+    from hnlreach.rates.engine import build_sample
+
+    exp = numi_experiment(channels)
+    n_lim = exp.statistics.events_limit()
+    rng = np.random.default_rng(seed)
+    return np.array([_lower_scan(build_sample(exp, float(m), mixing="mu", majorana=majorana, n_hnl=n_hnl,
+                                              rng=rng), n_lim) for m in masses])
+
+
+def _lower_scan(sample, n_lim: float) -> float:
+    """Lower boundary when the excluded band may close below |U|^2 = 1e-3 (short-lived HNLs decay before
+    reaching the detector): the first point of a log grid above N_lim, then bisection below it."""
+    grid = np.logspace(-14, 0, 141)
+    n = sample.n(grid)
+    above = np.nonzero(n >= n_lim)[0]
+    if above.size == 0 or above[0] == 0:
+        return np.nan
+    a, b = grid[above[0] - 1], grid[above[0]]
+    for _ in range(40):
+        c = np.sqrt(a * b)
+        a, b = (c, b) if float(sample.n(np.array([c]))[0]) < n_lim else (a, c)
+    return float(np.sqrt(a * b))
+
+
+def published_at(name: str, masses) -> np.ndarray:
+    """The published lower boundary interpolated in log |U|^2 at `masses` [GeV] (NaN outside its range).
+    The e+e- / pi0 curve jumps at 150 MeV (channel change): each side is interpolated on its own."""
+    from hnlreach.outputs.published import load_published
+
+    c = load_published(name)
+    m, u = c.mass_GeV, np.log(c.coupling)
+    out = []
+    for x in np.atleast_1d(masses):
+        side = (m <= 0.1497) if x < 0.1497 else (m >= 0.1497)
+        if "ee-pi0" not in name:
+            side = np.ones_like(m, dtype=bool)
+        ms, us = m[side], u[side]
+        o = np.argsort(ms)
+        out.append(np.exp(np.interp(x, ms[o], us[o])) if ms.min() <= x <= ms.max() else np.nan)
+    return np.array(out)
+
+
+def numi_table(n_hnl: int = 4000):
+    """Rows (search, mass, published, ours, ratio)."""
+    rows = []
+    for name, (channels, maj, curve, masses) in NUMI_SEARCHES.items():
+        ours = numi_lower_boundaries(masses, channels, maj, n_hnl)
+        for m, pub, lo in zip(masses, published_at(curve, masses), ours):
+            rows.append((name, m, pub, lo, lo / pub))
+    return rows
+
+
 def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     from hnlreach.outputs.atomic import atomic_write_text
 
@@ -75,6 +159,8 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     res = {(maj, foc, tim): lower_boundaries(masses, maj, foc, tim, n_hnl)
            for maj in (False, True) for foc, tim in (("none", True), ("none", False), ("parallel", True))}
     elapsed = time.perf_counter() - t0
+    n_numi = 2000 if quick else 20000
+    numi_rows = numi_table(n_numi)
     rows = ["| model | mass [GeV] | published | ours (preset) | ours / published | timing acceptance "
             "(ours / truth-level)^-2 | ideal focusing / published |", "|---|---|---|---|---|---|---|"]
     for maj in (False, True):
@@ -123,13 +209,48 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
         "the HNL then follows its kaon, and perfectly aligned kaons all point at the detector).",
         "* Dirac vs Majorana: Majorana N decays to both charge states (twice the visible rate and half the "
         "lifetime), the limit is ~ 1/sqrt(2) x Dirac's, as published (4.7/6.6 = 0.71, 0.7/0.9 = 0.78).", "",
-        "## Not reproduced", "",
-        "MicroBooNE's NuMI searches with kaons decaying at rest in the NuMI absorber, ~100 m away (N -> nu e+ e- / "
-        "nu pi0, arXiv:2310.07660; N -> mu pi, arXiv:2207.03840) need the number of K+ stopping in the absorber "
-        "per POT that MicroBooNE takes from its NuMI beam simulation, and the published curves; neither could be "
-        "retrieved here.  The source type exists (`spectrum = { kind = \"at_rest\" }`, sources/decay_at_rest.py, "
-        "tested for the monoenergetic HNL and the rate normalisation); a preset needs that stop rate.", "",
+        *numi_section(numi_rows, n_numi),
     ]
     report = outdir / "microboone_hnl_report.md"
     atomic_write_text(report, "\n".join(lines))
     return [report]
+
+
+def numi_section(rows, n_hnl: int) -> list[str]:
+    """The report's section on MicroBooNE's NuMI-absorber searches."""
+    table = ["| search | mass [GeV] | published | ours (truth level) | ours / published |", "|---|---|---|---|---|"]
+    table += [f"| {n} | {m:.3f} | {p:.2e} | {o:.2e} | {r:.2f} |" for n, m, p, o, r in rows]
+    return [
+        "# MicroBooNE NuMI-absorber searches: kaons decaying at rest (arXiv:2207.03840, arXiv:2310.07660)", "",
+        f"Preset `microboone-numi` (`hnlreach limit microboone-numi --mixing mu`): K+ decaying at rest in the NuMI "
+        f"absorber 98 m from the TPC, 2.48e-3 per POT, 7.01e20 POT, K+ -> mu+ N, each search's decay channels in the "
+        f"active TPC, efficiency 1, zero background (N > 2.30 at 90 % CL); {n_hnl} HNLs per mass.  Published: the "
+        "papers' 90 % CL curves as digitised by HNLimits (hnlreach/data/published_limits).", "",
+        *table, "",
+        "## Why we differ", "",
+        "* **K+ stop rate** (the normalisation, N ~ |U|^4 on the lower boundary, so a factor f in the rate moves "
+        "the limit by f^-1/2): 2.48e-3 K+ at rest per POT = 0.10 protons reaching the absorber (ArgoNeuT "
+        "arXiv:2106.13684) x 7.7e-3 stopping K+ per inelastic p p collision at 120 GeV (PYTHIA 8, with the Bethe "
+        "range and the nuclear interaction length of aluminium) x 3.2 (G4NuMI's slow K+ off the NuMI target over "
+        "PYTHIA's: nucleus and re-interactions in 2 interaction lengths).  The hadronic cascade in the absorber "
+        "(several interaction lengths of aluminium and steel, which makes more slow kaons), the hadrons other than "
+        "protons that reach it, and the K+ stopping in the target hall are not modelled: a LOWER estimate of the "
+        "rate, by a factor we cannot quantify here; MicroBooNE's flux comes "
+        "from its G4NuMI simulation of the absorber, which we could not retrieve.",
+        "* **Selection, background, observed events** (not applied): the papers' efficiencies (typically 10-50 % "
+        "for two-track and e+e- / pi0 topologies at these energies) and their non-zero backgrounds and observed "
+        "counts raise their limits over our truth-level count by (N_lim / 2.30 / eps)^(1/2).  The two "
+        "simplifications pull in opposite directions, which is why the ratios sit near 1: the agreement is not "
+        "a validation of either factor separately.",
+        "* **Timing**: the HNLs from rest are slow (beta = 0.1 at 380 MeV to 1.0 at 20 MeV) and arrive up to 3 us "
+        "after light from 98 m; the searches' beam-window cuts (not retrievable) are not applied.",
+        "* **Channel by channel**: ours is 1.3-1.6x weaker than published for nu e+ e- and within 20 % for nu pi0, "
+        "but up to 2x stronger for mu pi near its threshold (250-280 MeV), where the muon and pion are slow and "
+        "short and MicroBooNE's two-track selection loses efficiency that our count does not model; at 360 MeV "
+        "the two agree.  The published nu e+ e- curve continues below our lowest mass (20 MeV), where HNLs from "
+        "pi+ and from kaons decaying in flight (not in this preset) also contribute.",
+        "* **Digitisation**: the curves are read off the papers' figures (~ 10-20 % in |U|^2); near the mu pi "
+        "threshold (245-260 MeV) both curves rise steeply and a 1 % shift of the mass axis moves the published "
+        "value by tens of per cent.",
+        "* Dirac vs Majorana: Majorana N decays to both charge states, 1/sqrt(2) of Dirac's limit, as published.", "",
+    ]
