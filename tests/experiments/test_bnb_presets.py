@@ -1,5 +1,5 @@
 """BNB presets (miniboone, microboone): shipped fluxes against the flux papers, geometry numbers,
-supported models (miniboone, sbnd: dipole only; microboone also mass mixing from BNB K+,
+supported models (miniboone, sbnd, microboone: dipole and mass mixing from BNB K+,
 tests/experiments/test_microboone_mixing.py)."""
 import numpy as np
 import pytest
@@ -90,11 +90,13 @@ def test_sbnd_flux_against_the_bnb_at_110_m():
 
 
 @pytest.mark.parametrize("name", ["miniboone", "sbnd"])
-def test_dipole_only(name):
+def test_dipole_and_bnb_mixing(name):
+    """Dipole portal and mass mixing from the BNB K+ / pi+ sources (tests/experiments/test_bnb_mixing_presets.py);
+    no tau source."""
     exp = load_experiment(name)
-    assert set(exp.supported_models()) == {"dipole mu", "dipole e"}
-    with pytest.raises(HNLInputError, match="dipole"):
-        exp.check_model(mixing="mu")
+    assert set(exp.supported_models()) == {"dipole mu", "dipole e", "mixing e", "mixing mu"}
+    with pytest.raises(HNLInputError, match="mixing e, mixing mu"):
+        exp.check_model(mixing="tau")
 
 
 def test_microboone_models():
