@@ -82,3 +82,12 @@ def test_cli_limit_e_and_unsupported_model(tmp_path):
     assert all(1e-10 < float(r[1]) < 1e-6 for r in rows), rows
     line = assert_one_line_error(run_cli("limit", "microboone-numi", "--mixing", "tau"))
     assert "supports: mixing e, mixing mu" in line
+
+
+def test_digitised_curves_match_the_abstracts():
+    """The HNLimits digitisations reproduce the abstracts' numbers (Majorana): arXiv:2207.03840 12.9e-8 at
+    246 MeV and 0.92e-8 at 385 MeV; arXiv:1911.10545 4.7e-7 at 260 MeV and 0.7e-7 at 385 MeV."""
+    from hnlreach.validation.microboone_hnl import published_at
+
+    assert published_at("MicroBooNE2022-NuMI-mupi", [0.246, 0.385]) == pytest.approx([12.9e-8, 0.92e-8], rel=0.1)
+    assert published_at("MicroBooNE2019-BNB-mupi", [0.26, 0.385]) == pytest.approx([4.7e-7, 0.7e-7], rel=0.1)

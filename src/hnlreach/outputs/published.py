@@ -71,6 +71,8 @@ PUBLISHED = {
                              "DUNE MPD (gaseous argon) sensitivity, |U_mu|^2, lower boundary (Berryman et al. arXiv:1912.07622)"),
     "DUNEMPD-Berryman2019-upper": ("DUNEMPD_Berryman2019_Umu2_upper.dat", 1.0, "|U_mu|^2", "open", 0.90,
                                    "DUNE MPD sensitivity, |U_mu|^2, upper boundary (Berryman et al. arXiv:1912.07622)"),
+    "MicroBooNE2019-BNB-mupi": ("MicroBooNE2019_BNB_mupi_Umu2_majorana.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
+                                "MicroBooNE BNB, N -> mu pi, Majorana (arXiv:1911.10545)"),
     "MicroBooNE2022-NuMI-mupi": ("MicroBooNE2022_NuMI_mupi_Umu2_majorana.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
                                  "MicroBooNE NuMI absorber, N -> mu pi, Majorana (arXiv:2207.03840)"),
     "MicroBooNE2022-NuMI-mupi-dirac": ("MicroBooNE2022_NuMI_mupi_Umu2_dirac.dat", 1e-3, "|U_mu|^2", "lower", 0.90,
