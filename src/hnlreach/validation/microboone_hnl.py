@@ -248,7 +248,7 @@ def numi_section(rows, n_hnl: int) -> list[str]:
         "a validation of either factor separately.",
         "* **Timing**: the HNLs from rest are slow (beta = 0.1 at 380 MeV to 1.0 at 20 MeV) and arrive up to 3 us "
         "after light from 98 m; the searches' beam-window cuts (not retrievable) are not applied.",
-        "* **Channel by channel**: ours is 1.3-1.6x weaker than published for nu e+ e- and within 20 % for nu pi0, "
+        "* **Channel by channel**: ours is 1.3-1.8x weaker than published for nu e+ e- and within 20 % for nu pi0, "
         "but up to 2x stronger for mu pi near its threshold (250-280 MeV), where the muon and pion are slow and "
         "short and MicroBooNE's two-track selection loses efficiency that our count does not model; at 360 MeV "
         "the two agree.  The published nu e+ e- curve continues below our lowest mass (20 MeV), where HNLs from "
