@@ -12,10 +12,13 @@ N -> nu l+ l- by mass mixing all give ``N -> nu l+ l-`` (a = nu_alpha or a light
 N_j -> a gamma gives ``N -> nu gamma``, other mass-mixing channels keep their names (``N -> nu pi0``, ...).
 Z' -> neutral-lepton pairs are invisible (in the total width only).
 
-Decay kinematics (``DarkHNL.sample_decays``), unpolarised for now: three-body N_j -> a l- l+ from the
-model's own matrix element (physics.dark_decays.dgamma_three_body, spin-averaged, sampled on a fine
-(ln m_ll^2, cos theta*) grid); N_j -> a X (X = Z', h', gamma) isotropic, X -> l+ l- isotropic in its rest
-frame; mass-mixing channels from physics.decay_sampling.
+Decay kinematics (``DarkHNL.sample_decays``): polarised, from physics.dark_decay_sampling.sample_dark_decay
+(the amplitudes of the widths, for the N_j spin state): each upscattered N_j decays with the helicity it was
+produced with (``upscattered_polarisation``: CM helicity -> lab longitudinal polarisation), and a cascade's
+N_i with the daughter helicity of the N_j decay (``cascade_products``).  Selections on decay-product
+energies and angles therefore see the polarised distributions; a kinematics-blind selection gets the same
+rate as unpolarised decays (widths do not depend on the spin).  The sampler's grid-correction weights
+(mean 1) multiply the selection (rates.selection.acceptance).
 
 Factorisation (``coupling_scaling``).  At fixed masses every amplitude is a product of couplings, so for one
 model parameter y (the contour's y-axis; or several, 'Umu4,UD4', scaled together at fixed ratios, y the first) the rate and each partial width are monomials in y when y enters
@@ -216,30 +219,72 @@ class DarkHNL:
         return {k: v / self.width for k, v in self.partial_widths.items()} if self.width > 0 else {}
 
     # --- kinematics --------------------------------------------------------------------------
-    def sample_decays(self, channel: str, n: int, rng=None, momenta=None, polarisation=None):
-        """(pdg ids (k,), p4 (n, k, 4)) of n decays into a preset channel: a model sub-channel drawn in
-        proportion to its width, kinematics as the module docstring (unpolarised: polarisation ignored)."""
+    weighted_decays = True  # sample_decays(..., return_weights=True): grid-correction weights (mean 1)
+
+    def sampler_channels(self, s: SubChannel) -> list[str]:
+        """The physics.dark_decay_sampling.decay_channels names of a sub-channel (an invisible N -> a X: every
+        X decay that is not l+ l-)."""
+        if s.kind == "two":
+            return [f"{s.model_channel}(-> {s.lepton}+ {s.lepton}-)"]
+        if s.kind == "invisible":
+            own = [c for c in self.model_widths() if c.startswith(s.model_channel + "(")
+                   and not any(c.endswith(f"(-> {x}+ {x}-)") for x in _LEPTONS)]
+            return own or [s.model_channel]
+        return [s.model_channel]
+
+    def sample_subchannel(self, s: SubChannel, p_N, polarisation, rng):
+        """DarkDecays (physics.dark_decay_sampling) of N_j with lab four-momenta p_N (n, 4) into one sub-channel,
+        products reordered as the preset channel's (a, l+, l-) where the sampler has (a, l-, l+)."""
+        from hnlreach.physics.dark_decay_sampling import sample_dark_decay
+
+        out = sample_dark_decay(self.model, self.j, polarisation, p_N, rng, channels=self.sampler_channels(s))
+        if s.kind in ("three", "two"):
+            out = dataclasses.replace(out, momenta=out.momenta[:, [0, 2, 1]], pdg=out.pdg[:, [0, 2, 1]])
+        return out
+
+    def sample_decays(self, channel: str, n: int, rng=None, momenta=None, polarisation=None, return_weights=False):
+        """(pdg ids (k,), p4 (n, k, 4)[, weights (n,)]) of n decays into a preset channel: a model sub-channel
+        drawn in proportion to its width, kinematics from physics.dark_decay_sampling.sample_dark_decay for the
+        polarisation (None or 0: unpolarised; (n,) or scalar: the N_j longitudinal polarisation along its lab
+        momentum, for a Dirac N-bar the CP image's, i.e. minus its own).  weights: the sampler's correction of
+        its (q^2, cos) grid to the exact density, mean 1 (the selection multiplies by them)."""
+        from hnlreach.physics.dark_decay_sampling import sample_dark_decay
         from hnlreach.physics.decay_sampling import channel_products
-        from hnlreach.physics.kinematics import boost_to_lab
 
         rng = as_generator(rng)
         subs = [s for s in self.subchannels if s.preset == channel and s.width > 0]
         if not subs:
             raise HNLInputError(f"channel {channel!r} is closed or unknown for N{self.j}")
+        n = int(n)
         k = len(channel_products(channel))
-        w = np.array([s.width for s in subs])
-        pick = rng.choice(len(subs), size=int(n), p=w / w.sum())
-        p4 = np.zeros((int(n), k, 4))
-        for i, s in enumerate(subs):
-            idx = np.nonzero(pick == i)[0]
-            if idx.size:
-                p4[idx] = self._rest_frame(s, idx.size, rng)
-        pdg = self._pdg(subs[int(np.argmax(w))], channel)
-        if momenta is not None:
+        if momenta is None:
+            p_N = np.zeros((n, 4))
+            p_N[:, 0] = self.mass
+        else:
             momenta = np.asarray(momenta, dtype=float)
-            e = np.sqrt(self.mass ** 2 + np.sum(momenta ** 2, axis=1))
-            p4 = boost_to_lab(p4, np.concatenate([e[:, None], momenta], axis=1))
+            p_N = np.concatenate([np.sqrt(self.mass ** 2 + np.sum(momenta ** 2, axis=1))[:, None], momenta], axis=1)
+        pol = 0.0 if polarisation is None else polarisation
+        names = [c for s in subs for c in self.sampler_channels(s)]
+        kinds = [s.kind for s in subs for _ in self.sampler_channels(s)]
+        out = sample_dark_decay(self.model, self.j, pol, p_N, rng, channels=names)
+        p4 = out.momenta[:, :k].copy()
+        dark3 = np.array([x in ("three", "two") for x in kinds])[out.channel] if n else np.zeros(0, bool)
+        if k == 3:  # sampler order (a, l-, l+) -> the preset's (nu, l+, l-)
+            p4[dark3] = out.momenta[dark3][:, [0, 2, 1]]
+        w = np.array([s.width for s in subs])
+        pdg = self._pdg(subs[int(np.argmax(w))], channel)
+        if return_weights:
+            br = w.sum() / sum(self.model_widths().values())
+            return pdg, p4, out.weights / br
         return pdg, p4
+
+    def model_widths(self) -> dict:
+        """physics.dark_decay_sampling.decay_channels of N_j (cached): the sampler's normalisation."""
+        if "_dc" not in self._tables:
+            from hnlreach.physics.dark_decay_sampling import decay_channels
+
+            self._tables["_dc"] = decay_channels(self.model, self.j)
+        return self._tables["_dc"]
 
     def _pdg(self, sub: SubChannel, channel: str) -> np.ndarray:
         from hnlreach.physics.decay_sampling import channel_products, product_pdgid
@@ -250,73 +295,6 @@ class DarkHNL:
             return HNL(self.mass, mixing=self.mixing, majorana=self.majorana).sample_decays(channel, 0)[0]
         d = NU_PDG.get(sub.daughter) or N_PDG[int(sub.daughter[1:])]
         return np.array([d if p == "nu" else product_pdgid(p) for p in channel_products(channel)], dtype=int)
-
-    def _rest_frame(self, s: SubChannel, n: int, rng) -> np.ndarray:
-        """(n, k, 4) decay products in the N_j rest frame, ordered as the preset channel's products."""
-        from hnlreach.physics.constants import LEPTON_MASS
-        from hnlreach.physics.kinematics import boost_to_lab, sample_two_body
-
-        m = self.mass
-        a = _daughter_index(s.daughter) if s.daughter else -1
-        m_a = 0.0 if a < 3 else self.model.mass(a + 1)
-        if s.kind == "mixing":
-            from hnlreach.model import HNL
-
-            return HNL(m, mixing=self.mixing, majorana=self.majorana).sample_decays(s.preset, n, rng)[1]
-        if s.kind == "gamma":
-            return sample_two_body(m, m_a, 0.0, n, rng)
-        ml = LEPTON_MASS[s.lepton]
-        if s.kind == "two":  # N -> a X, X -> l+ l- (preset order: nu, l+, l-)
-            M = self.model.mzprime if s.mediator == "Z'" else self.model.mhprime
-            first = sample_two_body(m, m_a, M, n, rng)
-            pair = boost_to_lab(sample_two_body(M, ml, ml, n, rng), first[:, 1])
-            return np.stack([first[:, 0], pair[:, 0], pair[:, 1]], axis=1)
-        return self._three_body(a, m_a, s.lepton, n, rng)
-
-    def _three_body(self, a, m_a, lepton, n, rng):
-        """N_j -> a l- l+ from dgamma_three_body on a (u = ln q^2 normalised, cos theta*) grid of cells,
-        uniform inside a cell; returned in the preset order (a, l+, l-)."""
-        from hnlreach.physics import dark_decays as dd
-        from hnlreach.physics.constants import LEPTON_MASS
-        from hnlreach.physics.kinematics import random_rotations
-
-        m, ml = self.mass, LEPTON_MASS[lepton]
-        lo, hi = 4 * ml * ml, (m - m_a) ** 2
-        key = (a, lepton)
-        if key not in self._tables:
-            nu, nc = 96, 12
-            u = (np.arange(nu) + 0.5) / nu
-            c = (np.arange(nc) + 0.5) / nc * 2 - 1
-            U, C = np.meshgrid(u, c, indexing="ij")
-            q2 = lo * (hi / lo) ** U
-            include = tuple(X for X, M in (("Z'", self.model.mzprime), ("h'", self.model.mhprime), ("gamma", 0.0))
-                            if M is None or X == "gamma" or M >= m - m_a)
-            f = dd.dgamma_three_body(self.model, self.j, a, lepton, q2, C, include=include).reshape(U.shape) * q2
-            p = np.maximum(f.ravel(), 0.0)
-            self._tables[key] = (p / p.sum(), nu, nc)
-        p, nu, nc = self._tables[key]
-        cell = rng.choice(p.size, size=n, p=p)
-        u = (cell // nc + rng.random(n)) / nu
-        cos = ((cell % nc + rng.random(n)) / nc) * 2 - 1
-        q2 = lo * (hi / lo) ** u
-        rq = np.sqrt(q2)
-        P = np.sqrt(np.maximum((m * m - (m_a + rq) ** 2) * (m * m - (m_a - rq) ** 2), 0.0)) / (2 * m)
-        ps = np.sqrt(np.maximum(q2 / 4 - ml * ml, 0.0))
-        Eq = np.sqrt(P * P + q2)
-        sin = np.sqrt(1 - cos * cos)
-        phi = rng.uniform(0, 2 * np.pi, n)
-        gam, bg = Eq / rq, P / rq
-        El = rq / 2
-        z = np.zeros(n)
-        lm = np.stack([gam * El + bg * ps * cos, ps * sin * np.cos(phi), ps * sin * np.sin(phi),
-                       bg * El + gam * ps * cos], -1)
-        lp = np.stack([gam * El - bg * ps * cos, -ps * sin * np.cos(phi), -ps * sin * np.sin(phi),
-                       bg * El - gam * ps * cos], -1)
-        ka = np.stack([np.sqrt(P * P + m_a * m_a), z, z, -P], -1)
-        out = np.stack([ka, lp, lm], axis=1)
-        R = random_rotations(n, rng)  # unpolarised: every orientation
-        out[..., 1:] = np.einsum("nij,nkj->nki", R, out[..., 1:])
-        return out
 
 
 # --- factorisation in one parameter -----------------------------------------------------------------
@@ -503,6 +481,62 @@ def model_hnls(experiment, model, j: int, n_hnl: int, rng, margin_m=None):
     return np.concatenate(ws), np.concatenate(ps), np.concatenate(p4s), parts
 
 
+def longitudinal_polarisation(helicity, p4, frame_p4, mass: float) -> np.ndarray:
+    """Lab longitudinal polarisation of spin-1/2 particles (mass, lab four-momenta p4 (n, 4)) in helicity states
+    `helicity` (n,) defined in the frame F moving with four-momentum frame_p4 (n, 4): the spin four-vector
+    s_F = h (|p_F|, E_F p_F/|p_F|) / m boosted to the lab and projected on the lab helicity vector,
+    P = h cos(omega), omega the Wigner rotation angle (e.g. Leader, Spin in particle physics, sec. 2.3).  The
+    transverse part h sin(omega) is dropped (it leaves energies and angles to the N direction unchanged)."""
+    from hnlreach.physics.kinematics import boost_to_lab
+
+    h = np.asarray(helicity, dtype=float)
+    p4 = np.asarray(p4, dtype=float)
+    frame_p4 = np.asarray(frame_p4, dtype=float)
+    inv = frame_p4 * np.array([1.0, -1.0, -1.0, -1.0])
+    pf = boost_to_lab(p4, inv)  # in F
+    rf = np.linalg.norm(pf[:, 1:], axis=1)
+    rl = np.linalg.norm(p4[:, 1:], axis=1)
+    ok = (rf > 0) & (rl > 0)
+    sf = np.concatenate([rf[:, None], pf[:, :1] * pf[:, 1:] / np.where(ok, rf, 1.0)[:, None]], axis=1) / mass
+    sl = boost_to_lab(sf, frame_p4)
+    hl = np.concatenate([rl[:, None], p4[:, :1] * p4[:, 1:] / np.where(ok, rl, 1.0)[:, None]], axis=1) / mass
+    cos_w = np.sum(sl[:, 1:] * hl[:, 1:], axis=1) - sl[:, 0] * hl[:, 0]
+    return np.where(ok, h * np.clip(cos_w, -1.0, 1.0), h)
+
+
+def upscattered_polarisation(model, j: int, p4, parts) -> np.ndarray:
+    """Per upscattered N_j (model_hnls order): the polarisation its decays are sampled with
+    (DarkHNL.sample_decays).  The helicity h = +-1 of the upscattering is defined in the nu-target CM frame
+    (physics.upscattering), moved to the lab by longitudinal_polarisation with the CM four-momentum
+    (E_nu + M, E_nu n_beam) (M: the nucleus for coherent, the nucleon for elastic scattering); for a Dirac N-bar
+    (from a nu-bar) the CP image's, minus its own (physics.dark_decay_sampling, anti)."""
+    from hnlreach.physics import upscattering as ups
+    from hnlreach.physics.nuclei import nucleus
+
+    out = []
+    p4 = np.asarray(p4, dtype=float)
+    off = 0
+    for f, hist, size in parts:
+        h = np.asarray(hist.get("helicity", np.zeros(size)), dtype=float)
+        if size == 0:
+            continue
+        E = np.asarray(hist["E_nu"], dtype=float)
+        M = np.zeros(size)
+        for i_n, nuc in enumerate(hist["nuclei"]):
+            for i_c, comp in enumerate(ups.COMPONENTS):
+                sel = (hist["nucleus"] == i_n) & (hist["component"] == i_c)
+                if sel.any():
+                    M[sel] = ups.target_mass(nucleus(nuc), comp)
+        frame = np.concatenate([(E + M)[:, None], E[:, None] * np.asarray(hist["direction"])[None, :]], axis=1)
+        pol = longitudinal_polarisation(h, p4[off:off + size], frame, model.mass(j))
+        pol = np.where(M > 0, pol, h)
+        if f.antineutrino and not model.majorana:
+            pol = -pol
+        out.append(pol)
+        off += size
+    return np.concatenate(out) if out else np.zeros(0)
+
+
 def _groups(hnl: DarkHNL, scaling: Scaling | None):
     """Width groups: exponents (tuple), fractions of Gamma(y0), and each preset channel's group."""
     if scaling is None:
@@ -533,8 +567,9 @@ def _scaling_for(model, parameter, j, scaling, hnl):
     return sc
 
 
-def _acceptance_groups(experiment, model, j, hnl, scaling, p4, points, rng):
-    """(width powers, fractions, acceptance (groups, entries)) of the visible decays of N_j at points."""
+def _acceptance_groups(experiment, model, j, hnl, scaling, p4, points, rng, pol=None):
+    """(width powers, fractions, acceptance (groups, entries)) of the visible decays of N_j at points, decaying
+    with polarisations pol (upscattered_polarisation; None: unpolarised)."""
     from hnlreach.rates import engine
     from hnlreach.rates.selection import acceptance
 
@@ -547,18 +582,20 @@ def _acceptance_groups(experiment, model, j, hnl, scaling, p4, points, rng):
         if subs and p4.shape[0]:
             part = DarkHNL(model, j, subs)
             brs = {c: w / hnl.width for c, w in part.partial_widths.items()}
-            acc[k] = acceptance(experiment, part, brs, p4, points, rng)
+            acc[k] = acceptance(experiment, part, brs, p4, points, rng, polarisation=pol)
     return powers, fracs, acc
 
 
-def _direct(experiment, model, j, hnl, scaling, w, pts, p4, rng, strata, n_hnl, info) -> DarkSample:
-    """DarkSample of the visible decays of N_j (weights w, from pts, p4) in the fiducial volumes."""
+def _direct(experiment, model, j, hnl, scaling, w, pts, p4, rng, strata, n_hnl, info, pol=None) -> DarkSample:
+    """DarkSample of the visible decays of N_j (weights w, from pts, p4, polarisations pol) in the fiducial
+    volumes."""
     from hnlreach.rates import engine
 
     y0 = scaling.y0 if scaling else 1.0
     a = scaling.production if scaling else 0.0
     idx, l1, l2, points = engine._entries(experiment, w, pts, p4, strata, rng)
-    powers, fracs, acc = _acceptance_groups(experiment, model, j, hnl, scaling, p4[idx], points, rng)
+    powers, fracs, acc = _acceptance_groups(experiment, model, j, hnl, scaling, p4[idx], points, rng,
+                                            None if pol is None else pol[idx])
     tot = acc.sum(axis=0)
     keep = np.nonzero(tot > 0)[0]
     keep = keep[np.argsort(idx[keep], kind="stable")]
@@ -577,8 +614,10 @@ def dark_sample(experiment, model, *, parameter: str | None = None, j: int = 4, 
     strata = experiment.signal.strata if strata is None else strata
     w, pts, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
     info = {"mass": hnl.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in parts], "n_hnl": int(n_hnl)}
+    pol = upscattered_polarisation(model, j, p4, parts)
     live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
-    return _direct(experiment, model, j, hnl, scaling, w[live], pts[live], p4[live], rng, strata, n_hnl, info)
+    return _direct(experiment, model, j, hnl, scaling, w[live], pts[live], p4[live], rng, strata, n_hnl, info,
+                   pol[live])
 
 
 # --- cascades N_j -> N_i X -> visible, reweightable ------------------------------------------------------
@@ -644,9 +683,32 @@ class CascadeSample:
         return self._reduce(g, lambda t: t.sum(axis=1))
 
 
-def _cascades(experiment, model, j, top, scaling_j, w, pts, p4, rng, parameter, scaling):
-    """CascadeSample of N_j -> N_i X -> visible (one per daughter N_i), or [] if N_j has no such channel."""
-    from hnlreach.physics.kinematics import boost_to_lab
+def cascade_products(top: DarkHNL, subs: list, p4, pol, rng):
+    """Decays N_j -> N_i X of entries with lab four-momenta p4 (n, 4), polarisations pol (n,), each into its
+    sub-channel subs[e]: (products (n, 3, 4) lab, N_i first, then as the preset channel; pdg (n, 3); the N_i
+    polarisation for its own decay).  The sampler gives the N_i helicity in the N_j rest frame; it is moved to
+    the lab by longitudinal_polarisation (the Wigner rotation of the N_j-rest -> lab boost; its transverse part
+    dropped)."""
+    n = len(subs)
+    prods = np.zeros((n, 3, 4))
+    pdg = np.zeros((n, 3), dtype=int)
+    hel = np.zeros(n)
+    for s in {id(x): x for x in subs}.values():
+        m = np.fromiter((x is s for x in subs), bool, n)
+        if m.any():
+            out = top.sample_subchannel(s, p4[m], pol[m], rng)
+            prods[m], pdg[m], hel[m] = out.momenta, out.pdg, out.daughter_helicity
+    child_mass = np.array([top.model.mass(int(x.daughter[1:])) for x in subs]) if n else np.zeros(0)
+    pol_i = np.zeros(n)
+    for mi in np.unique(child_mass):
+        m = child_mass == mi
+        pol_i[m] = longitudinal_polarisation(hel[m], prods[m, 0], p4[m], float(mi))
+    return prods, pdg, pol_i
+
+
+def _cascades(experiment, model, j, top, scaling_j, w, pts, p4, rng, parameter, scaling, pol=None):
+    """CascadeSample of N_j -> N_i X -> visible (one per daughter N_i), or [] if N_j has no such channel; N_j
+    decays with polarisations pol, N_i with the daughter helicity of that decay (cascade_products)."""
     from hnlreach.rates import engine
     from hnlreach.rates.dark_events import _far_end, _lam
 
@@ -683,15 +745,12 @@ def _cascades(experiment, model, j, top, scaling_j, w, pts, p4, rng, parameter, 
         sel = np.nonzero(np.isin(pick, ks) & ~(inside & np.isin(pick, [k for k in ks if subs[k].preset in chans])))[0]
         if sel.size == 0:
             continue
-        prods = np.zeros((sel.size, 3, 4))
-        for k in ks:
-            m = np.nonzero(pick[sel] == k)[0]
-            if m.size:
-                rest = top._rest_frame(subs[k], m.size, rng)
-                prods[m, :rest.shape[1]] = boost_to_lab(rest, p4[live[sel[m]]])
+        pol_j = np.zeros(p4.shape[0]) if pol is None else pol
+        prods, _, pol_i = cascade_products(top, [subs[k] for k in pick[sel]], p4[live[sel]], pol_j[live[sel]], rng)
         p4_i = prods[:, 0]
         idx, l1, l2, points = engine._entries(experiment, np.ones(sel.size), vertex[sel], p4_i, 1, rng)
-        powers_i, fracs_i, acc = _acceptance_groups(experiment, model, i_hnl, child, sc_i, p4_i[idx], points, rng)
+        powers_i, fracs_i, acc = _acceptance_groups(experiment, model, i_hnl, child, sc_i, p4_i[idx], points, rng,
+                                                    pol_i[idx])
         keep = np.nonzero(acc.sum(axis=0) > 0)[0]
         e = sel[idx[keep]]  # index into live
         chan_power = np.array([_sub_power(scaling_j, subs[k]) for k in pick[e]])
@@ -763,11 +822,12 @@ def model_sample(experiment, model, *, parameter: str | None = None, n_hnl: int 
         top = DarkHNL(model, j)
         sc = _scaling_for(model, parameter, j, scaling, top)
         w, pts, p4, fl = model_hnls(experiment, model, j, n_hnl, rng)
+        pol = upscattered_polarisation(model, j, p4, fl)
         live = np.flatnonzero((w > 0) & np.any(p4[:, 1:] != 0, axis=1))
-        w, pts, p4 = w[live], pts[live], p4[live]
+        w, pts, p4, pol = w[live], pts[live], p4[live], pol[live]
         info = {"mass": top.mass, "hnl": f"N{j}", "fluxes": [f.name for f, _, _ in fl], "n_hnl": int(n_hnl)}
-        parts.append(_direct(experiment, model, j, top, sc, w, pts, p4, rng, strata, n_hnl, info))
-        parts += _cascades(experiment, model, j, top, sc, w, pts, p4, rng, parameter, scaling)
+        parts.append(_direct(experiment, model, j, top, sc, w, pts, p4, rng, strata, n_hnl, info, pol))
+        parts += _cascades(experiment, model, j, top, sc, w, pts, p4, rng, parameter, scaling, pol)
     if not parts:
         raise HNLInputError(f"no neutrino flux of experiment {experiment.name} upscatters to any HNL of the model")
     return SumSample(parts)

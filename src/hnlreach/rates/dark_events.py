@@ -22,7 +22,8 @@ draws the last decay point explicitly (engine.sample_decay_distance) and keeps t
 sum of its weights estimates the same number (tested).  Event columns added to the standard ones
 (rates.events, outputs.events): ``hnl`` (j of the upscattered HNL), ``helicity`` (its helicity from the
 upscattering, CM frame, -1/+1), ``upscattering`` (index of the upscattered HNL in the sample: unique per
-event), ``cascade`` (1 if the seen decay is the N_i's), ``d1_decay_x/y/z`` (the N_i decay vertex of a
+event), ``cascade`` (1 if the seen decay is the N_i's; every decay is polarised: N_j with its upscattering
+helicity, a cascade's N_i with the daughter helicity of the N_j decay, rates.dark), ``d1_decay_x/y/z`` (the N_i decay vertex of a
 cascade, NaN otherwise; the N slot is N_j, d1 its daughter N_i with status 2 and u1.. its decay products
 with mother 1).  HepMC3 files (outputs.events) put the N_i decay vertex at d1_decay_x/y/z.
 """
@@ -41,10 +42,11 @@ def _lam(hnl, p4):
     return hnl.width * hnl.mass / (np.maximum(pn, 1e-300) * HBARC_GEV_M)
 
 
-def _last_entries(experiment, hnl, w, origins, p4, rng, explicit: bool):
+def _last_entries(experiment, hnl, w, origins, p4, rng, explicit: bool, pol=None):
     """Visible decays of HNLs (weights w, from origins, p4) in the fiducial segments: (index, weight x P_seg,
     decay points, acceptance, decays list).  explicit: decay points drawn from the exponential law inside the
-    segment (else a uniform representative point, as the engine's strata = 1)."""
+    segment (else a uniform representative point, as the engine's strata = 1).  pol: the HNLs' polarisations
+    (rates.dark.upscattered_polarisation / cascade_products; None: unpolarised decays)."""
     from hnlreach.rates import engine
     from hnlreach.rates.selection import acceptance
 
@@ -57,8 +59,8 @@ def _last_entries(experiment, hnl, w, origins, p4, rng, explicit: bool):
         points = origins[idx] + p4[idx, 1:] / pn[:, None] * dist[:, None]
     chans = engine.signal_channels(experiment, hnl)
     decays: list = []
-    acc = acceptance(experiment, hnl, chans, p4[idx], points, rng, decays=decays if explicit else None) \
-        if chans else np.zeros(idx.size)
+    acc = acceptance(experiment, hnl, chans, p4[idx], points, rng, decays=decays if explicit else None,
+                     polarisation=None if pol is None else pol[idx]) if chans else np.zeros(idx.size)
     return idx, w[idx] * prob, points, acc, decays
 
 
@@ -72,14 +74,15 @@ def _far_end(experiment, origins, dirs):
     return end
 
 
-def _cascade(experiment, model, j, w, origins, p4, rng, explicit):
+def _cascade(experiment, model, j, w, origins, p4, rng, explicit, pol=None):
     """N_j -> N_i X -> ...: the N_i that reach a visible decay (module docstring).  Returns a list of dicts
     per (sub-channel): index into the N_j sample, N_j decay point, N_i p4, the N_j decay products, and the
     N_i last-step entries."""
     from hnlreach.rates import engine
-    from hnlreach.rates.dark import DarkHNL
+    from hnlreach.rates.dark import DarkHNL, cascade_products
 
     top = DarkHNL(model, j)
+    pol = np.zeros(w.size) if pol is None else pol
     subs = [s for s in top.subchannels if s.daughter.startswith("N") and s.width > 0]
     if not subs or top.width <= 0:
         return []
@@ -107,13 +110,10 @@ def _cascade(experiment, model, j, w, origins, p4, rng, explicit):
         if sel.size == 0:
             continue
         i = live[sel]
-        rest = top._rest_frame(s, sel.size, rng)
-        from hnlreach.physics.kinematics import boost_to_lab
-
-        prods = boost_to_lab(rest, p4[i])
+        prods, _, pol_i = cascade_products(top, [s] * sel.size, p4[i], pol[i], rng)
         child = DarkHNL(model, int(s.daughter[1:]))
         w_c = w[i] * p_before[i] * br_casc
-        last = _last_entries(experiment, child, w_c, vertex[sel], prods[:, 0], rng, explicit)
+        last = _last_entries(experiment, child, w_c, vertex[sel], prods[:, 0], rng, explicit, pol_i)
         out.append({"sub": s, "index": i, "vertex": vertex[sel], "products": prods, "child": child, "last": last,
                     "top": top})
     return out
@@ -128,7 +128,7 @@ def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
     {'total', 'mc_error', 'direct': {j: N}, 'cascade': {j: N}, 'max_probability'}: the last is the largest,
     over the upscattered HNLs, of the summed probabilities of all their counted outcomes (direct visible
     decay in a fiducial volume, every cascade) before selection: at most 1 when each is counted once."""
-    from hnlreach.rates.dark import DarkHNL, fluxes_for, model_hnls
+    from hnlreach.rates.dark import DarkHNL, fluxes_for, model_hnls, upscattered_polarisation
 
     rng = as_generator(rng)
     out = {"direct": {}, "cascade": {}}
@@ -138,16 +138,17 @@ def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
             fluxes_for(experiment, model, j)
         except HNLInputError:
             continue
-        w, o, p4, _ = model_hnls(experiment, model, j, n_hnl, rng)
+        w, o, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
+        pol = upscattered_polarisation(model, j, p4, parts)
         contrib = np.zeros(w.size)
         prob = np.zeros(w.size)
         top = DarkHNL(model, j)
-        idx, wp, _, acc, _ = _last_entries(experiment, top, w, o, p4, rng, explicit=False)
+        idx, wp, _, acc, _ = _last_entries(experiment, top, w, o, p4, rng, explicit=False, pol=pol)
         np.add.at(contrib, idx, wp * acc)
         np.add.at(prob, idx, wp * sum(engine_signal(experiment, top).values()) / w[idx])
         out["direct"][j] = float(np.sum(wp * acc))
         casc = 0.0
-        for c in _cascade(experiment, model, j, w, o, p4, rng, explicit=False):
+        for c in _cascade(experiment, model, j, w, o, p4, rng, explicit=False, pol=pol):
             li, lw, _, lacc, _ = c["last"]
             np.add.at(contrib, c["index"][li], lw * lacc)
             br_i = sum(engine_signal(experiment, c["child"]).values())
@@ -168,8 +169,9 @@ def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
 def _record_block(experiment, model, j, w, o, p4, parts, rng, vocab):
     """Records (rates.events layout + extra columns) of the direct and cascade events of one N_j sample."""
     from hnlreach.rates import events as ev
-    from hnlreach.rates.dark import N_PDG, DarkHNL
+    from hnlreach.rates.dark import N_PDG, DarkHNL, upscattered_polarisation
 
+    pol = upscattered_polarisation(model, j, p4, parts)
     hist = {"parts": [h for _, h, _ in parts], "sizes": [s for _, _, s in parts]}
     hel_all = np.concatenate([h["helicity"] for _, h, _ in parts]) if parts else np.zeros(0, int)
     blocks = []
@@ -222,11 +224,11 @@ def _record_block(experiment, model, j, w, o, p4, parts, rng, vocab):
                           "cascade": np.full(m, 0 if cascade is None else 1), "d1_decay_xyz": d1_decay}}
 
     top = DarkHNL(model, j)
-    idx, wp, points, acc, decays = _last_entries(experiment, top, w, o, p4, rng, explicit=True)
+    idx, wp, points, acc, decays = _last_entries(experiment, top, w, o, p4, rng, explicit=True, pol=pol)
     br = sum(engine_signal(experiment, top).values())
     if idx.size:
         blocks.append(block(idx, wp * br, wp * br, o[idx], points, decays, idx.size))
-    for c in _cascade(experiment, model, j, w, o, p4, rng, explicit=True):
+    for c in _cascade(experiment, model, j, w, o, p4, rng, explicit=True, pol=pol):
         li, lw, lpts, lacc, ldec = c["last"]
         if li.size == 0:
             continue

@@ -119,13 +119,16 @@ def passes(selection, pdg, p4, vertices, experiment=None) -> np.ndarray:
     return ok
 
 
-def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays: list | None = None) -> np.ndarray:
+def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays: list | None = None,
+               polarisation=None) -> np.ndarray:
     """Per-HNL acceptance: sum_c BR_c x selection x efficiency, estimated by drawing ONE
     visible channel per HNL with probability BR_c / BR_vis (unbiased; weight BR_vis).
 
     decays: if a list is given, the products are always sampled and one dict per drawn channel
     is appended to it: channel, index (HNLs), pdg (k,), p4 (m, k, 4) (the HNL's own products),
-    tree (physics.unstable.DecayTree after decaying the unstable ones), selected (m,), efficiency (m,)."""
+    tree (physics.unstable.DecayTree after decaying the unstable ones), selected (m,), efficiency (m,).
+    polarisation: (n,) HNL polarisations passed to hnl.sample_decays (dark-sector HNLs, rates.dark); an HNL
+    with ``weighted_decays`` returns importance weights (mean 1) that multiply the efficiency."""
     n = p4_hnl.shape[0]
     out = np.zeros(n)
     if n == 0 or not channels_br:
@@ -142,7 +145,12 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
         eff = experiment.efficiency(hnl.mass, energies[idx], ch)
         sel = experiment.selection.for_channel(ch)
         if sel.active or decays is not None:
-            pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:])
+            kw = {} if polarisation is None else {"polarisation": np.asarray(polarisation)[idx]}
+            if getattr(hnl, "weighted_decays", False):
+                pdg, prod, wd = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:], return_weights=True, **kw)
+                eff = eff * wd
+            else:
+                pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:], **kw)
             tree = decay_to_stable(pdg, prod, rng)  # the selection sees the stable final state
             ok = passes(sel, *tree.final(), vertices[idx], experiment)
             if decays is not None:
