@@ -69,7 +69,26 @@ def test_no_w_diagram(ref):
 
 
 def test_reproduce_quick_from_committed_numbers(tmp_path):
-    paths = dn.reproduce(tmp_path, quick=True)
+    paths = dn.reproduce(tmp_path, quick=True, engine_n_hnl=500)
     text = paths[0].read_text()
-    for word in ("Cross sections", "Event rates", "Timings", "Dalitz", "selected channel", "without the W"):
+    for word in ("Cross sections", "Event rates", "Timings", "Dalitz", "selected channel", "without the W",
+                 "`--model` engine", "| three_plus_two | miniboone |"):
         assert word in text
+
+
+def test_engine_model_rate_decay_probability_and_cascades():
+    """The `--model` engine at the MiniBooNE preset: the prompt light Z' keeps a large signal, the heavy Z'
+    (c tau ~ 1e4 km) is suppressed by its decay probability (~ L / beta gamma c tau) far below DarkNews's
+    every-HNL-decays count; in the 3+2 model the N5 signal (c tau 11 m) is direct and the N5 -> N4 -> visible
+    cascade (N4 c tau ~ 600 km) is tiny and counted once."""
+    ref = dn.load_reference()["benchmarks"]
+    light = dn.engine_model_rate("miniboone", dn.hnlreach_model(dn.BENCHMARKS["light_zprime"]["params"]), n_hnl=2000)
+    heavy_model = dn.hnlreach_model(dn.BENCHMARKS["heavy_zprime"]["params"])
+    heavy = dn.engine_model_rate("miniboone", heavy_model, n_hnl=2000)
+    assert light["events"] > 0.2 * ref["light_zprime"]["runs"]["miniboone_fhc"]["total"]
+    assert light["mc_error"] < 0.2 * light["events"]
+    dn_heavy = ref["heavy_zprime"]["runs"]["miniboone_fhc"]["total"]
+    assert heavy_model.ctau(4) > 1e6 and 0 < heavy["events"] < 1e-4 * dn_heavy
+    casc = dn.engine_model_rate("miniboone", dn.hnlreach_model(dn.BENCHMARKS["three_plus_two"]["params"]), n_hnl=2000)
+    assert casc["direct"][5] > 100 * casc["cascade"][5] > 0
+    assert casc["events"] == pytest.approx(sum(casc["direct"].values()) + sum(casc["cascade"].values()))
