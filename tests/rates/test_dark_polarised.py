@@ -113,13 +113,16 @@ def test_engine_forward_fraction_follows_upscattering_helicity():
     assert txt and pol.size == w.size and np.all(np.abs(pol) <= 1)
     hnl = dark.DarkHNL(ZPRIME)
 
-    def rate(cut):
+    def rate(cut, polarisation=pol):
         e = dataclasses.replace(exp, selection=Selection(min_tracks=0, plugin=cut),
                                 signal=dataclasses.replace(exp.signal, channels=("N -> nu e+ e-",)))
-        idx, wp, _, acc, _ = _last_entries(e, hnl, w, o, p4, rng, explicit=False, pol=pol)
+        idx, wp, _, acc, _ = _last_entries(e, hnl, w, o, p4, rng, explicit=False, pol=polarisation)
         return wp * acc, idx
 
-    blind, idx = rate(lambda pdg, p4_, v, experiment=None: np.ones(len(p4_), bool))
+    everything = lambda pdg, p4_, v, experiment=None: np.ones(len(p4_), bool)  # noqa: E731
+    blind, idx = rate(everything)
+    unpolarised, _ = rate(everything, None)  # kinematics-blind: the same total as unpolarised decays
+    assert abs(blind.sum() - unpolarised.sum()) < 3 * np.sqrt(np.sum((blind - unpolarised) ** 2)) + 1e-3 * blind.sum()
     fwd, _ = rate(_forward_cut([11], (m * m + M * M) / (2 * m), m))
     p_mean = np.sum(blind * pol[idx]) / blind.sum()
     assert p_mean < -0.3  # mostly helicity-conserving (left-handed) at these energies
