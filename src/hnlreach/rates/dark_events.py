@@ -23,7 +23,8 @@ sum of its weights estimates the same number (tested).  Event columns added to t
 (rates.events, outputs.events): ``hnl`` (j of the upscattered HNL), ``helicity`` (its helicity from the
 upscattering, CM frame, -1/+1), ``upscattering`` (index of the upscattered HNL in the sample: unique per
 event), ``cascade`` (1 if the seen decay is the N_i's; every decay is polarised: N_j with its upscattering
-helicity, a cascade's N_i with the daughter helicity of the N_j decay, rates.dark), ``d1_decay_x/y/z`` (the N_i decay vertex of a
+helicity, a cascade's N_i with the daughter helicity of the N_j decay, rates.dark; the ``efficiency`` column
+includes the polarised sampler's grid-correction weight, mean 1), ``d1_decay_x/y/z`` (the N_i decay vertex of a
 cascade, NaN otherwise; the N slot is N_j, d1 its daughter N_i with status 2 and u1.. its decay products
 with mother 1).  HepMC3 files (outputs.events) put the N_i decay vertex at d1_decay_x/y/z.
 """
