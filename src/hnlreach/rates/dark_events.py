@@ -124,22 +124,29 @@ def _tops(model):
     return list(range(4, 4 + len(model.masses)))
 
 
-def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
-    """Expected signal events at the model point (direct + cascade, module docstring) with MC errors:
-    {'total', 'mc_error', 'direct': {j: N}, 'cascade': {j: N}, 'max_probability'}: the last is the largest,
-    over the upscattered HNLs, of the summed probabilities of all their counted outcomes (direct visible
-    decay in a fiducial volume, every cascade) before selection: at most 1 when each is counted once."""
-    from hnlreach.rates.dark import DarkHNL, fluxes_for, model_hnls, upscattered_polarisation
+def _upscattered(experiment, model, n_hnl, rng):
+    """(j, weights, origins, four-momenta, parts) of the HNLs N_j the experiment's fluxes can make."""
+    from hnlreach.rates.dark import fluxes_for, model_hnls
 
-    rng = as_generator(rng)
-    out = {"direct": {}, "cascade": {}}
-    per_hnl = []
     for j in _tops(model):
         try:
             fluxes_for(experiment, model, j)
         except HNLInputError:
             continue
-        w, o, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
+        yield (j, *model_hnls(experiment, model, j, n_hnl, rng))
+
+
+def cascade_rate(experiment, model, *, n_hnl: int = 20_000, rng=None) -> dict:
+    """Expected signal events at the model point (direct + cascade, module docstring) with MC errors:
+    {'total', 'mc_error', 'direct': {j: N}, 'cascade': {j: N}, 'max_probability'}: the last is the largest,
+    over the upscattered HNLs, of the summed probabilities of all their counted outcomes (direct visible
+    decay in a fiducial volume, every cascade) before selection: at most 1 when each is counted once."""
+    from hnlreach.rates.dark import DarkHNL, upscattered_polarisation
+
+    rng = as_generator(rng)
+    out = {"direct": {}, "cascade": {}}
+    per_hnl = []
+    for j, w, o, p4, parts in _upscattered(experiment, model, n_hnl, rng):
         pol = upscattered_polarisation(model, j, p4, parts)
         contrib = np.zeros(w.size)
         prob = np.zeros(w.size)
@@ -255,7 +262,7 @@ def event_arrays(experiment, model, *, n: int = 10_000, seed=1, n_hnl: int | Non
     """Weighted events of a dark-sector model (module docstring): (arrays for outputs.events.build_table plus
     ``extra`` columns, metadata).  Sum of weights = the expected signal (cascade_rate)."""
     from hnlreach.rates import events as ev
-    from hnlreach.rates.dark import darknews_names, fluxes_for, model_hnls
+    from hnlreach.rates.dark import darknews_names
     from hnlreach.physics.dark_decays import ctau
 
     rng = as_generator(seed)
@@ -265,12 +272,7 @@ def event_arrays(experiment, model, *, n: int = 10_000, seed=1, n_hnl: int | Non
     vocab = {lab: ev._Vocab() for lab in ev.LABELS}
     n_hnl = int(n_hnl or min(max(4 * n, 20_000), 200_000))
     blocks = []
-    for j in _tops(model):
-        try:
-            fluxes_for(experiment, model, j)
-        except HNLInputError:
-            continue
-        w, o, p4, parts = model_hnls(experiment, model, j, n_hnl, rng)
+    for j, w, o, p4, parts in _upscattered(experiment, model, n_hnl, rng):
         blocks += _record_block(experiment, model, j, w, o, p4, parts, rng, vocab)
     m_pool = sum(b["weight"].size for b in blocks)
     if m_pool == 0:
