@@ -178,8 +178,9 @@ flux is the nu flux by parent times Gamma(K -> mu N)/Gamma(K -> mu nu) at the sa
 decays the kaons with two-body kinematics, so heavier HNLs (smaller momentum in the kaon frame: 0.166 vs
 0.236 GeV at 0.25 GeV) are more collimated into the detector: a hand calculation with their method and
 their inputs (1/p-weighted kaon flux x ratio x 12 m^2 x 4 m x Gamma_visible) gives |U|^2 1.5-1.7x above
-their curve at 0.2-0.25 GeV where our Monte Carlo gives 1.1-1.25x: the collimation is ~1.4 in |U|^2 there
-and ~1.0 below 0.13 GeV.
+their curve at 0.2-0.25 GeV where our Monte Carlo gives 1.1-1.25x; we attribute this ~1.4 in |U|^2 to the
+collimation (below 0.13 GeV, where p* is within 5 % of the neutrino's, hand calculation and Monte Carlo agree
+to 5 %).
 **Below the pi0 threshold (0.05-0.135 GeV) ours stays 2.0-2.4x weaker (4-6x in events), not explained on
 our side**: only N -> nu e+ e- is visible there (NC only for U_mu).  Our Gamma(N -> nu e e) is
 G_F^2 m^5 / (192 pi^3) (1/4 - s_W^2 + 2 s_W^4) x 2 (Majorana) to 0.1 %, and their code's three-body integral
@@ -189,9 +190,11 @@ their flux file's muon-parent nu_mu-bar adds < 10 % at 0.06 GeV and nothing abov
 calculation from their inputs gives |U|^2 = 5.6e-7, 1.03e-7, 4.1e-8 at 0.06, 0.10, 0.13 GeV (our Monte
 Carlo: 5.8e-7, 1.03e-7, 3.9e-8) against their published 2.5e-7, 4.7e-8, 1.9e-8: their curve is 2.1-2.3x
 below what their own flux, volume, exposure and standard widths give, i.e. the difference is on their side
-and unidentified.  One candidate in their code: run without a module flag, their `Detector` takes the union
-of ND-LAr and the MPD behind it (area max(12, 26) m^2, length 4 + 5.2 m), x5 in events; we cannot confirm
-it was used for the figure.
+and unidentified.  One candidate in their code: run without a module flag (as their README's example
+`Sensitivity -d config/ND_Full_2 ...`), their `Detector` takes the union of ND-LAr and the MPD behind it
+(area max(12, 26) m^2, length 4 + 5.2 m), x5 in events = x2.2 in |U|^2, which is the sub-pi0 residual; but it
+would act at every mass and leave their kaon region 1.4x weaker than their own inputs (their nu pi0 width is
+the standard one, half of l pi's amplitude squared, f_pi = 130.2 MeV), so it does not explain both regions.
 **Charm region (0.45-1.8 GeV): ours 8-20x stronger (ratio 0.05-0.12; 0.09-0.12 above 0.65 GeV).**  The same flux file's charm nu_mu at
 the ND is 3.4e-18 /cm^2/POT; our D_s -> mu nu alone gives 1.0e-16 (E < 20 GeV; D_s yield fixed by the tau yields
 of Coloma et al. arXiv:2007.03701): their charm production is ~30x lower, i.e. sqrt(30) = 5.5 in |U|^2 in the
