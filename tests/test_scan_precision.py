@@ -108,6 +108,27 @@ def test_adaptive_grid_resolves_the_tip():
     assert last < 1.0 < first_open + 1e-12
 
 
+def test_tip_schedule_resolves_the_reach_in_fewer_rounds():
+    """Several masses per tip and round: at least the resolution of `refine` bisections
+    (2**refine parts of the grid step) in ceil(refine / 2) rounds; refine_masses cuts a tip interval
+    into equal parts in ln m."""
+    from hnlreach.scan import refine_masses, scan_adaptive, tip_schedule
+
+    for refine in range(9):
+        parts = tip_schedule(refine)
+        assert len(parts) == (refine + 1) // 2 and np.prod(parts, dtype=float) >= 2 ** refine
+    assert tip_schedule(5) == [4, 3, 3]
+    grid = np.geomspace(0.1, 2.0, 8)
+    base = scan_masses(grid, closing_events, 2.3, (1e-9, 1.0), jobs=1)
+    new = refine_masses(base, tip_parts=3)
+    lo, hi = max(m for m in grid if m < 1.0), min(m for m in grid if m > 1.0)
+    assert np.allclose(new, np.exp(np.log(lo) + np.array([1, 2]) / 3 * np.log(hi / lo)))
+    r = scan_adaptive(grid, closing_events, 2.3, (1e-9, 1.0), tip_parts=tip_schedule(5), jobs=1, max_masses=40)
+    last = max(m for m, x in zip(r.masses, r.lower) if x is not None)
+    first_open = min(m for m, x in zip(r.masses, r.lower) if x is None and m > last)
+    assert np.log(first_open / last) <= np.log(hi / lo) / 32 + 1e-12 and last < 1.0 < first_open + 1e-12
+
+
 def test_real_engine_identical_whatever_jobs():
     """CHARM and the ND280 dipole through the engine (directed pilot, tilted parents, ray tables,
     memoised cross sections: all per-process caches): same intervals and errors with 1 or 2 workers."""

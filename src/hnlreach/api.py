@@ -10,8 +10,9 @@
 One weighted HNL sample per mass (hnlreach.rates.engine), N(g) by analytic reweighting, N_limit
 from the experiment's statistics (hnlreach.statistics.limits.events_limit), interval boundaries
 by root-finding N(g) = N_limit (hnlreach.scan).  Where an excluded and a non-excluded grid mass
-are neighbours the mass is bisected ``refine`` times, so that the contour's tip (the mass reach)
-is resolved and the contour closes there.
+are neighbours the mass interval is cut into 2**refine parts or more (hnlreach.scan.tip_schedule:
+two or three masses per round, ceil(refine / 2) rounds), so that the contour's tip (the mass
+reach) is resolved and the contour closes there.
 """
 from __future__ import annotations
 
@@ -382,7 +383,7 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
 def scan_plan(plan: LimitPlan, progress=None):
     """The scan of a checked plan: the grid, then the bisection of the mass reach
     (hnlreach.scan.scan_adaptive, tips only); an hnlreach.scan.ScanResult."""
-    from hnlreach.scan import scan_adaptive
+    from hnlreach.scan import scan_adaptive, tip_schedule
 
     exp, kind = plan.exp, "mixing" if plan.mixing else "dipole"
     g_range = G_RANGE[kind] if plan.dark is None else plan.dark.g_range
@@ -408,7 +409,7 @@ def scan_plan(plan: LimitPlan, progress=None):
                                  **extra)
     feedback = progress if isinstance(progress, _Feedback) else _Feedback(progress, len(plan.grid), plan.coupling)
     try:
-        return scan_adaptive(plan.grid, factory, plan.n_limit, g_range, rounds=plan.refine, bend=None,
+        return scan_adaptive(plan.grid, factory, plan.n_limit, g_range, bend=None, tip_parts=tip_schedule(plan.refine),
                              max_masses=len(plan.grid) * (1 + plan.refine), seed=plan.seed, on_new=feedback.add,
                              jobs=plan.jobs, scheduler=plan.scheduler, progress=feedback, precision=plan.precision)
     finally:

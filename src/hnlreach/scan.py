@@ -483,10 +483,12 @@ class _Progress:
 
 
 # ----------------------------------------------------------------------------- adaptive mass grids
-def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float = 1.002) -> np.ndarray:
-    """New masses (geometric midpoints) where a scan's contour needs resolution: between two
-    neighbours of which only one excludes anything (the contour closes there: its tip; repeated,
-    this bisects the mass reach), and, unless bend is None, on both sides of a mass where a
+def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float = 1.002,
+                  tip_parts: int = 2) -> np.ndarray:
+    """New masses where a scan's contour needs resolution: between two neighbours of which only
+    one excludes anything (the contour closes there: its tip), tip_parts - 1 masses cutting the
+    interval into tip_parts equal parts in ln m (2: the geometric midpoint; repeated, this bisects
+    the mass reach), and, unless bend is None, geometric midpoints on both sides of a mass where a
     boundary of the main interval bends -- its ln g departs by more than `bend` from the straight
     line (in ln m) through its two neighbours.  Neighbours closer than min_ratio in mass are not
     split again."""
@@ -496,13 +498,14 @@ def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float
     excl = np.array([result.results[i].intervals != [] for i in order])
     new = set()
 
-    def split(i):  # between m[i] and m[i+1]
+    def split(i, parts=2):  # between m[i] and m[i+1]
         if 0 <= i < m.size - 1 and m[i + 1] / m[i] > min_ratio:
-            new.add(float(np.sqrt(m[i] * m[i + 1])))
+            f = np.arange(1, int(parts)) / int(parts)
+            new.update(float(x) for x in np.exp(np.log(m[i]) + f * np.log(m[i + 1] / m[i])))
 
     for i in range(m.size - 1):
         if excl[i] != excl[i + 1]:
-            split(i)
+            split(i, tip_parts)
     for bound in ("lower", "upper") if bend is not None else ():
         vals = [getattr(result.results[i], bound) for i in order]
         for i in range(1, m.size - 1):
@@ -524,13 +527,31 @@ def refine_masses(result: ScanResult, bend: float | None = 0.1, min_ratio: float
 REFINE_MAX_FACTOR = 4
 
 
+def tip_schedule(refine: int) -> list[int]:
+    """Parts each refinement round cuts a tip interval into, resolving the mass reach at least as
+    finely as `refine` bisections (product >= 2**refine) in ceil(refine / 2) rounds: 3 parts (two
+    masses per tip, one per worker of a 2-core machine) in every round but the first ones, which
+    take 4 where 3s fall short.  5 -> [4, 3, 3] (1/36 of the grid step, was 5 rounds of 1/2)."""
+    refine = int(refine)
+    if refine <= 1:
+        return [2] * max(refine, 0)
+    rounds = (refine + 1) // 2
+    for fours in range(rounds + 1):
+        if 4 ** fours * 3 ** (rounds - fours) >= 2 ** refine:
+            return [4] * fours + [3] * (rounds - fours)
+    return [4] * rounds
+
+
+
 def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_range, *, rounds: int = 2,
                   max_masses: int | None = None, bend: float | None = 0.1, seed: int = 0,
+                  tip_parts: Sequence[int] | None = None,
                   on_new: Callable[[int], None] | None = None, **scan_kwargs) -> ScanResult:
     """The one adaptive mass grid (``hnlreach.limit`` uses it): scan_masses on `masses`, then up to
     `rounds` refinements (``refine_masses``: the contour's tip bisected, and bends if bend is not
     None) scanned and merged in mass order, at most max_masses masses in all (default 2 x the
-    initial grid).  Refinement round r scans with seed + r x 2**32 (independent of the grid's
+    initial grid).  tip_parts: parts each round cuts a tip interval into (default 2: bisection;
+    ``tip_schedule``), one per round (then rounds = len(tip_parts)).  Refinement round r scans with seed + r x 2**32 (independent of the grid's
     streams, deterministic); with ``precision`` the samples depend on (seed, mass) only, and the
     added masses' samples grow to at most REFINE_MAX_FACTOR x the first round.
     on_new(k) is called before k new masses are scanned (progress totals).  The result's
@@ -544,9 +565,10 @@ def scan_adaptive(masses: Sequence[float], expected_events, n_limit: float, g_ra
     if prec is not None:  # refined masses: growth capped at REFINE_MAX_FACTOR (see the constant)
         prec = dataclasses.replace(prec, max_factor=min(prec.max_factor, REFINE_MAX_FACTOR))
     results, seeds, refined = list(first.results), [[int(seed), i] for i in range(masses.size)], [False] * masses.size
-    for r in range(int(rounds)):
+    parts = [2] * int(rounds) if tip_parts is None else [int(p) for p in tip_parts]
+    for r, part in enumerate(parts):
         now = ScanResult(np.array([x.mass for x in results]), results, float(n_limit), int(seed))
-        extra = refine_masses(now, bend=bend)
+        extra = refine_masses(now, bend=bend, tip_parts=part)
         extra = extra[~np.isin(extra, now.masses)][:max(0, max_masses - len(results))]
         if extra.size == 0:
             break
