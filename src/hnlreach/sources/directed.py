@@ -19,6 +19,8 @@ neglected, as in sources/meson_decays.py).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from hnlreach.physics.kinematics import as_generator
@@ -167,28 +169,46 @@ def aimed_hnls(channel_kind: str, channel: str, mass: float, parents, origins, v
 _AIM_BLOCK = 1 << 18  # tries boosted at once in aimed_hnls
 
 
+@functools.cache
+def _fibonacci_sphere(k: int) -> np.ndarray:
+    """k directions (k, 3) spread evenly over the sphere (spherical Fibonacci lattice: z = 1 - (2j+1)/k,
+    azimuth j x golden angle; Gonzalez, Math. Geosci. 42 (2010) 49)."""
+    j = np.arange(k)
+    z = 1.0 - (2.0 * j + 1.0) / k
+    phi = j * np.pi * (3.0 - np.sqrt(5.0))
+    r = np.sqrt(1.0 - z * z)
+    return np.column_stack([r * np.cos(phi), r * np.sin(phi), z])
+
+
+def _random_rotations(n, rng) -> np.ndarray:
+    """n Haar-uniform rotation matrices (n, 3, 3), from uniform unit quaternions (normalised
+    4-d Gaussians; Shoemake, Graphics Gems III (1992) 124)."""
+    q = rng.normal(size=(n, 4))
+    w, x, y, z = (q / np.linalg.norm(q, axis=1, keepdims=True)).T
+    return np.stack([np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], -1),
+                     np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], -1),
+                     np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], -1)], 1)
+
+
 def _aim_block(mother, mass, p_star, axis, half, k, rng):
     """aimed_hnls for one block of mothers: (four-momenta (n, 4), weights hits / k).  The k
-    rest-frame directions u are drawn about the mother's velocity b (polar cosine c, azimuth
-    phi), so the lab momentum p = p* u + (gamma^2/(gamma+1) p* (u.b) + gamma E*) b needs only
-    the scalars u.b and u.axis per try; the full vector is built for the kept try alone."""
+    rest-frame directions of a mother are a spherical Fibonacci lattice turned by a random
+    rotation R of its own: each direction is uniform on the sphere (unbiased hit count) and
+    together they are stratified (a smaller spread of hits / k than k independent ones).  The lab
+    momentum p = p* u + (gamma^2/(gamma+1) p* (u.b) + gamma E*) b needs only the scalars u.b and
+    u.axis per try (lattice . R^T b, lattice . R^T axis); the full vector is built for the kept try."""
     n = mother.shape[0]
     pabs = np.linalg.norm(mother[:, 1:], axis=1)
     bhat = np.where((pabs > 0)[:, None], mother[:, 1:] / np.maximum(pabs, 1e-300)[:, None], axis)  # at rest: any axis
     beta = pabs / mother[:, 0]
     gamma = 1.0 / np.sqrt(1.0 - beta * beta)
     e_star = np.sqrt(p_star * p_star + mass * mass)
-    helper = np.where(np.abs(bhat[:, :1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
-    e1 = np.cross(helper, bhat)
-    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
-    e2 = np.cross(bhat, e1)
-    c = rng.uniform(-1.0, 1.0, (n, k))
-    phi = rng.uniform(0.0, 2.0 * np.pi, (n, k))
-    s = np.sqrt(1.0 - c * c)
-    cos_phi, sin_phi = np.cos(phi), np.sin(phi)
-    a_b, a_1, a_2 = (np.sum(v * axis, axis=1)[:, None] for v in (bhat, e1, e2))
-    u_axis = c * a_b + s * (cos_phi * a_1 + sin_phi * a_2)
+    lattice = _fibonacci_sphere(int(k))
+    rot = _random_rotations(n, rng)
+    c = np.einsum("nji,nj->ni", rot, bhat) @ lattice.T  # u.b = v.(R^T b) for u = R v
+    u_axis = np.einsum("nji,nj->ni", rot, axis) @ lattice.T
     ps, g, b = p_star[:, None], gamma[:, None], beta[:, None]
+    a_b = np.sum(bhat * axis, axis=1)[:, None]
     coef = g * g / (g + 1.0) * ps * b * c + g * e_star[:, None]  # along bhat, times beta
     along = ps * u_axis + coef * b * a_b  # p . axis
     p2 = ps * ps + 2.0 * coef * b * ps * c + (coef * b) ** 2  # |p|^2
@@ -198,8 +218,8 @@ def _aim_block(mother, mass, p_star, axis, half, k, rng):
     pick = np.minimum((rng.uniform(size=n) * h).astype(int), np.maximum(h - 1, 0))
     col = np.argmax(np.cumsum(hit, axis=1) > pick[:, None], axis=1)
     r = np.arange(n)
-    ck, sk, cp, sp = c[r, col], s[r, col], cos_phi[r, col], sin_phi[r, col]
-    u = ck[:, None] * bhat + sk[:, None] * (cp[:, None] * e1 + sp[:, None] * e2)
+    u = np.einsum("nij,nj->ni", rot, lattice[col])
+    ck = c[r, col]
     pk = p_star[:, None] * u + ((gamma * gamma / (gamma + 1.0) * p_star * beta * ck + gamma * e_star) * beta)[:, None] * bhat
     out = np.empty((n, 4))
     out[:, 0] = gamma * (e_star + beta * p_star * ck)
