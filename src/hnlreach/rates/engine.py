@@ -252,7 +252,7 @@ def _production_history(kind: str, channel: str, mass: float, parents, rng, pare
             "mother": mother, "grandmother": grand, "grand_siblings": grand_sib}
 
 
-AIM_TRIES = 64  # rest-frame directions tried per HNL aimed at the fiducial volumes (sources.directed.aimed_hnls)
+AIM_TRIES = 32  # rest-frame directions (a rotated Fibonacci lattice) tried per HNL aimed at the fiducial volumes (sources.directed.aimed_hnls)
 
 
 TILT_POOL = 8  # candidate parents per sampled one in tilted_parents' resampling fallback (0: no tilt)
@@ -462,7 +462,8 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
     if live.size < weights.size:
         weights, origins, p4 = weights[live], origins[live], p4[live]
     idx, l1, l2, points = _entries(experiment, weights, origins, p4, strata, rng)
-    acc = acceptance(experiment, hnl, chans, p4[idx], points, rng)
+    rows, owner = np.unique(idx, return_inverse=True)  # one decay per HNL, selected at each entry
+    acc = acceptance(experiment, hnl, chans, p4[rows], points, rng, owner=owner)
     keep = np.nonzero(acc > 0)[0]
     keep = keep[np.argsort(idx[keep], kind="stable")]  # entries of one HNL together (mc_error)
     return ReweightableSample(hnl.mass, hnl.width, power, weights[idx][keep],

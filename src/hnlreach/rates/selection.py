@@ -120,9 +120,14 @@ def passes(selection, pdg, p4, vertices, experiment=None) -> np.ndarray:
 
 
 def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays: list | None = None,
-               polarisation=None) -> np.ndarray:
+               polarisation=None, owner=None) -> np.ndarray:
     """Per-HNL acceptance: sum_c BR_c x selection x efficiency, estimated by drawing ONE
     visible channel per HNL with probability BR_c / BR_vis (unbiased; weight BR_vis).
+
+    owner: if given, vertices (m, 3) are decay points of m entries and owner (m,) the row of
+    p4_hnl of each: one channel and one set of decay products per HNL, the selection applied at
+    each of its entries (the strata of one line of flight; each entry's estimate stays unbiased,
+    and the decay is sampled once per HNL instead of once per entry); the result is per entry.
 
     decays: if a list is given, the products are always sampled and one dict per drawn channel
     is appended to it: channel, index (HNLs), pdg (k,), p4 (m, k, 4) (the HNL's own products),
@@ -130,18 +135,28 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
     polarisation: (n,) HNL polarisations passed to hnl.sample_decays (dark-sector HNLs, rates.dark); an HNL
     with ``weighted_decays`` returns importance weights (mean 1) that multiply the efficiency."""
     n = p4_hnl.shape[0]
-    out = np.zeros(n)
-    if n == 0 or not channels_br:
+    shared = owner is not None
+    owner = np.arange(n) if owner is None else np.asarray(owner)
+    out = np.zeros(owner.size)
+    if n == 0 or owner.size == 0 or not channels_br:
         return out
     names = list(channels_br)
     br = np.array([channels_br[c] for c in names])
     br_vis = br.sum()
     pick = rng.choice(len(names), size=n, p=br / br_vis)
     energies = p4_hnl[:, 0]
+    by_pick = np.argsort(pick[owner], kind="stable") if shared else None
+    bounds = np.searchsorted(pick[owner][by_pick], np.arange(len(names) + 1)) if shared else None
+    local = np.empty(n, dtype=int)
     for ic, ch in enumerate(names):
         idx = np.nonzero(pick == ic)[0]
         if idx.size == 0:
             continue
+        ent = by_pick[bounds[ic]:bounds[ic + 1]] if shared else idx  # entries of these HNLs
+        if ent.size == 0:
+            continue
+        local[idx] = np.arange(idx.size)
+        loc = local[owner[ent]]  # row in idx of each entry
         eff = experiment.efficiency(hnl.mass, energies[idx], ch)
         sel = experiment.selection.for_channel(ch)
         if sel.active or decays is not None:
@@ -152,14 +167,18 @@ def acceptance(experiment, hnl, channels_br: dict, p4_hnl, vertices, rng, decays
             else:
                 pdg, prod = hnl.sample_decays(ch, idx.size, rng, momenta=p4_hnl[idx, 1:], **kw)
             tree = decay_to_stable(pdg, prod, rng)  # the selection sees the stable final state
-            ok = passes(sel, *tree.final(), vertices[idx], experiment)
+            f_pdg, f_p4 = tree.final()
+            f_pdg = np.asarray(f_pdg)
+            if shared:
+                f_pdg, f_p4 = (f_pdg[loc] if f_pdg.ndim == 2 else f_pdg), f_p4[loc]
+            ok = passes(sel, f_pdg, f_p4, vertices[ent], experiment)
             if decays is not None:
                 decays.append({"channel": ch, "index": idx, "pdg": np.asarray(pdg),
                                "p4": np.asarray(prod), "tree": tree, "selected": ok, "efficiency": eff})
         else:
-            ok = np.ones(idx.size, dtype=bool)
-        out[idx] = br_vis * ok * eff
+            ok = np.ones(ent.size, dtype=bool)
+        out[ent] = br_vis * ok * np.broadcast_to(eff, idx.shape)[loc]
     cut = getattr(experiment.selection, "max_hnl_angle_to_beam_rad", None)
     if cut is not None:  # truth-level direction of the HNL itself (e.g. Liu et al. arXiv:2412.15051: cos theta_N > 0.992)
-        out *= _angle(p4_hnl[:, 1:], np.array([0.0, 0.0, 1.0])) <= cut
+        out *= (_angle(p4_hnl[:, 1:], np.array([0.0, 0.0, 1.0])) <= cut)[owner]
     return out
