@@ -454,7 +454,12 @@ def _entries(experiment, weights, origins, p4, strata: int, rng):
     return idx, a, b, points
 
 
-def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, info, n_generated):
+def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, info, n_generated,
+                  share_decays: bool = False):
+    """share_decays: one decay per HNL, selected at each of its entries (rates.selection.acceptance
+    ``owner``): cheaper where decays cost more than production (meson sources: SHiP's ten boxes x
+    strata), but its entries are then correlated -- a larger error per HNL where production is
+    the expensive part (upscattering)."""
     from hnlreach.rates.selection import acceptance
 
     chans = signal_channels(experiment, hnl)
@@ -462,8 +467,11 @@ def _reweightable(experiment, hnl, power, weights, origins, p4, rng, strata, inf
     if live.size < weights.size:
         weights, origins, p4 = weights[live], origins[live], p4[live]
     idx, l1, l2, points = _entries(experiment, weights, origins, p4, strata, rng)
-    rows, owner = np.unique(idx, return_inverse=True)  # one decay per HNL, selected at each entry
-    acc = acceptance(experiment, hnl, chans, p4[rows], points, rng, owner=owner)
+    if share_decays:  # one decay per HNL, selected at each entry
+        rows, owner = np.unique(idx, return_inverse=True)
+        acc = acceptance(experiment, hnl, chans, p4[rows], points, rng, owner=owner)
+    else:
+        acc = acceptance(experiment, hnl, chans, p4[idx], points, rng)
     keep = np.nonzero(acc > 0)[0]
     keep = keep[np.argsort(idx[keep], kind="stable")]  # entries of one HNL together (mc_error)
     return ReweightableSample(hnl.mass, hnl.width, power, weights[idx][keep],
@@ -491,7 +499,7 @@ def mixing_sample(experiment, mass: float, mixing: str, majorana: bool = False,
     info = {"mass": mass, "channels": labels, "n_hnl": int(w.size)}
     if w.size == 0:
         return ReweightableSample(hnl.mass, hnl.width, 1, *(np.zeros(0),) * 5, 0, info)
-    return _reweightable(experiment, hnl, 1, w, o, p4, rng, strata, info, w.size)
+    return _reweightable(experiment, hnl, 1, w, o, p4, rng, strata, info, w.size, share_decays=True)
 
 
 # --- upscattering (dipole portal) ------------------------------------------------------------
