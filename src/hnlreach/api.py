@@ -35,7 +35,7 @@ __all__ = ["limit", "LimitResult", "read_limit", "resolve_model", "check_seed"]
 # coupling search ranges: |U|^2 <= 1; d in GeV^-1 (the scan extends them downwards if needed)
 G_RANGE = {"mixing": (1e-16, 1.0), "dipole": (1e-12, 1e-1)}
 SEED_MAX = 2**32  # numpy seeds: 0 <= seed < 2**32
-REFINE_STEPS = 5  # bisections of the mass at each excluded / not-excluded transition
+REFINE_STEPS = 5  # mass reach resolved to 2**-5 of the grid step (scan.tip_schedule: 3 rounds)
 PRECISION = 0.03  # target relative MC error of the boundary couplings (hnlreach.scan.Precision)
 FLAVOURS = ("e", "mu", "tau")
 
@@ -365,8 +365,9 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
     per mass (None = the preset's).  seed: 0 <= seed < 2**32 (1, as the CLI).  jobs: local
     processes (None = all cores); scheduler: Dask address or Client.  progress: 'auto' (a bar
     with ETA on a terminal, one line per mass otherwise), 'bar', 'lines', 'none'/False or a
-    callable(hnlreach.scan.MassResult).  refine: bisections of the mass where the exclusion
-    starts or ends between two grid masses (0: grid only).  precision: target relative MC error of
+    callable(hnlreach.scan.MassResult).  refine: the mass where the exclusion
+    starts or ends between two grid masses is resolved to 2**-refine of the grid step, in
+    ceil(refine / 2) rounds (hnlreach.scan.tip_schedule; 0: grid only).  precision: target relative MC error of
     every boundary coupling; each mass's sample grows from n_hnl until it is met (hnlreach.scan,
     capped at 16 x n_hnl); 0 or None: one sample of n_hnl.  cache: reuse and store the per-mass
     samples of precision scans on disk (hnlreach.cache, $XDG_CACHE_HOME/hnlreach).

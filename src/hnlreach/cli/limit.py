@@ -28,7 +28,8 @@ from hnlreach.cli.common import feedback_options, progress_mode
 @click.option("--n-hnl", "n_hnl", type=int, default=None, help="HNLs per mass (default: the preset's)")
 @click.option("--seed", type=int, default=1, show_default=True, help="random seed, 0 <= seed < 2**32")
 @click.option("--refine", type=int, default=5, show_default=True,
-              help="bisections of the mass where the exclusion starts or ends (0: grid only)")
+              help="resolve the mass where the exclusion starts or ends to 2**-REFINE of the grid step, "
+                   "with two or three masses per round (0: grid only)")
 @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
               help="CSV output file (+ JSON sidecar F.json); default: CSV on stdout")
 @click.option("--plot", "plot", default=None, type=click.Path(dir_okay=False),

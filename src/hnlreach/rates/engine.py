@@ -344,12 +344,20 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     alloc = _allocate_channels(n_hnl, np.array([t[3] for t in todo]))
     ws, os_, ps, labels, history = [], [], [], [], []
     targets = [experiment.fiducial[f] for f in experiment.signal.fiducial]
+    tilted = {}  # parents of every channel of a source drawn at once (same distribution, one call)
+    if not keep_events and TILT_POOL:
+        for (src, ch, kind, rate), n in zip(todo, alloc):
+            if getattr(src, "beamline", None) is None:
+                tilted[id(src)] = (src, tilted.get(id(src), (src, 0))[1] + int(n))
+        tilted = {key: [tilted_parents(src, n, rng, targets=targets), 0] for key, (src, n) in tilted.items()}
     for (src, ch, kind, rate), n in zip(todo, alloc):
         beamline = getattr(src, "beamline", None)
-        if keep_events or not TILT_POOL or beamline is not None:
+        if id(src) in tilted:  # high momenta favoured (short lifetimes), weights exact
+            drawn, start = tilted[id(src)]
+            parents, origin, w_src = (np.asarray(x)[start:start + n] for x in drawn)
+            tilted[id(src)][1] = start + n
+        else:
             parents, origin, w_src = source_parents(src, n, rng)  # decay points: site or in flight
-        else:  # high momenta favoured (short lifetimes), weights exact
-            parents, origin, w_src = tilted_parents(src, n, rng, targets=targets)
         if beamline is not None or (keep_events and _two_body_in_flight(src, kind, ch)):
             # distant detector: directions forced into it (event records: two-body, the lepton is P - N)
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
