@@ -382,7 +382,7 @@ def limit(experiment, *, mixing: str | None = None, dipole: str | None = None, m
 
 
 def scan_plan(plan: LimitPlan, progress=None):
-    """The scan of a checked plan: the grid, then the bisection of the mass reach
+    """The scan of a checked plan: the grid, then the refinement of the mass reach (scan.tip_schedule)
     (hnlreach.scan.scan_adaptive, tips only); an hnlreach.scan.ScanResult."""
     from hnlreach.scan import scan_adaptive, tip_schedule
 
@@ -418,7 +418,7 @@ def scan_plan(plan: LimitPlan, progress=None):
 
 
 def run_limit(plan: LimitPlan, progress=None) -> "LimitResult":
-    """Run a checked plan (plan_limit): the grid scan, then the bisection of the mass reach."""
+    """Run a checked plan (plan_limit): the grid scan, then the refinement of the mass reach."""
     from hnlreach.outputs.tables import package_versions
 
     t0 = time.perf_counter()
@@ -465,7 +465,7 @@ class LimitResult:
     first is the *main* interval); open_lower[i] / open_upper[i]: the lowest interval's lower /
     the highest interval's upper end is the edge of the scanned coupling range (the cap |U|^2 = 1,
     d = 0.1 GeV^-1), not a limit; mc[i]: the engine's MC statistics (``rel_mc_error_at_boundaries``:
-    relative MC error of N at each interval end); refined[i]: mass added by the bisection of the
+    relative MC error of N at each interval end); refined[i]: mass added by the refinement of the
     mass reach.  lower/upper: the main interval, NaN where nothing is excluded.
     """
 

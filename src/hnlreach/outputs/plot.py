@@ -3,7 +3,7 @@
 - Closed boundaries are solid lines; a boundary that is only the edge of the scanned range
   (the cap |U|^2 = 1, d = 0.1 GeV^-1, or the first/last grid mass while still excluded) is drawn
   dashed and named so in the legend: it is not a limit.  Where the exclusion ends between two
-  masses (the mass reach, resolved by hnlreach.api's bisection) the contour is closed.
+  masses (the mass reach, resolved by hnlreach.api, several masses per round) the contour is closed.
 - Axis labels in mathtext with flavour and unit ($|U_\\tau|^2$, $d_\\mu$ [GeV$^{-1}$]); the legend
   below the axes; only major ticks labelled.
 - Overlays: shipped published curves (by name, hnlreach.outputs.published) or two-column files
