@@ -39,7 +39,8 @@ def test_api_equals_cli_csv(charm, tmp_path):
 
 def test_open_flags_and_mass_reach(charm):
     """0.2 GeV: excluded up to the scan cap |U|^2 = 1, flagged open (not a limit); 1.75 GeV: nothing;
-    the bisection adds masses between 1.4 and 1.75 GeV and the last excluded one closes the contour."""
+    the refinement (refine 3: two rounds of two masses, scan.tip_schedule) adds masses between 1.4 and
+    1.75 GeV and the last excluded one closes the contour."""
     df = charm.to_dataframe()
     row = df[np.isclose(df.mass_GeV, 0.2)].iloc[0]
     assert row.upper == 1.0 and row.upper_open and not row.lower_open and row.n_intervals == 1
@@ -47,10 +48,10 @@ def test_open_flags_and_mass_reach(charm):
     assert 1e-7 < row.lower < row.upper < 1e-1 and not row.upper_open
     assert df[np.isclose(df.mass_GeV, 1.75)].iloc[0].n_intervals == 0
     ref = df[df.refined]
-    assert len(ref) == 3 and ((ref.mass_GeV > 1.4) & (ref.mass_GeV < 1.75)).all()
+    assert len(ref) == 4 and ((ref.mass_GeV > 1.4) & (ref.mass_GeV < 1.75)).all()
     reach = df[df.n_intervals > 0].mass_GeV.max()
     beyond = df[(df.mass_GeV > reach)].mass_GeV.min()
-    assert 1.4 < reach < beyond and beyond - reach < (1.75 - 1.4) / 4  # bracket halved three times
+    assert 1.4 < reach < beyond and np.log(beyond / reach) <= np.log(1.75 / 1.4) / 9 + 1e-12  # 3 x 3 parts
     text = charm.summary()
     for word in ("excluded:", "strongest limit", "open", "MC precision"):
         assert word in text
@@ -72,7 +73,7 @@ def test_cli_summary_on_redirected_stderr(tmp_path):
     res = run_cli("limit", "charm", *SMALL_CLI, "--out", str(tmp_path / "c.csv"))
     err = res.stderr
     assert res.returncode == 0 and "Traceback" not in err
-    assert err.count("hnlreach: mass ") == 4 + 3
+    assert err.count("hnlreach: mass ") == 4 + 4
     assert "wrote " in err and "c.csv" in err and "c.json" in err
     assert "excluded: 0.2-" in err and "strongest limit: |U_tau|^2 <" in err and "MC precision" in err
     quiet = run_cli("limit", "charm", *SMALL_CLI, "--out", str(tmp_path / "q.csv"), "--quiet")

@@ -196,7 +196,8 @@ def _aim_block(mother, mass, p_star, axis, half, k, rng):
     rotation R of its own: each direction is uniform on the sphere (unbiased hit count) and
     together they are stratified (a smaller spread of hits / k than k independent ones).  The lab
     momentum p = p* u + (gamma^2/(gamma+1) p* (u.b) + gamma E*) b needs only the scalars u.b and
-    u.axis per try (lattice . R^T b, lattice . R^T axis); the full vector is built for the kept try."""
+    u.axis per try (lattice . R^T b, lattice . R^T axis); the full vector is built for the kept try.
+    Mothers at rest: a direction uniform in the cone, weight its share of the sphere (1 - cos half) / 2."""
     n = mother.shape[0]
     pabs = np.linalg.norm(mother[:, 1:], axis=1)
     bhat = np.where((pabs > 0)[:, None], mother[:, 1:] / np.maximum(pabs, 1e-300)[:, None], axis)  # at rest: any axis
@@ -224,4 +225,10 @@ def _aim_block(mother, mass, p_star, axis, half, k, rng):
     out = np.empty((n, 4))
     out[:, 0] = gamma * (e_star + beta * p_star * ck)
     out[:, 1:] = pk
-    return out, h / k
+    w = h / k
+    rest = np.flatnonzero(pabs == 0)
+    if rest.size:  # at rest the lab direction is the isotropic rest-frame one: exact cone, weight its share
+        d, _ = cone_directions(axis[rest], half[rest], rest.size, rng)
+        out[rest, 0], out[rest, 1:] = e_star[rest], p_star[rest, None] * d
+        w[rest] = 0.5 * (1.0 - np.cos(half[rest]))
+    return out, w
