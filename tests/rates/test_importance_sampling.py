@@ -91,7 +91,7 @@ def test_reported_error_covers_the_seed_scatter(charm):
     seeds and the spread of the reported errors)."""
     lns, errs = [], []
     for s in range(16):
-        smp = mixing_sample(charm, 0.8, "tau", True, 3_000, rng=100 + s)
+        smp = mixing_sample(charm, 0.8, "tau", True, 3_000, rng=3000 + s)
         iv, a, b = find_excluded_intervals(smp.n, 2.3026, (1e-16, 1.0))
         lns.append(np.log(iv[0]))
         errs.append(boundary_coupling_errors(smp, [iv[0]], a, b))

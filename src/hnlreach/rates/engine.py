@@ -322,7 +322,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
     product); False: the decay's own direction.  Parents of tabulated spectra are drawn by
     ``tilted_parents`` (fast and detector-bound parents favoured), except with keep_events."""
     from hnlreach.sources.decay_in_flight import source_parents
-    from hnlreach.sources.directed import aimed_hnls, directed_hnls
+    from hnlreach.sources.directed import aim, aim_inputs, directed_hnls, target_cone
     from hnlreach.sources.meson_decays import (
         hnl_momenta_from_chain,
         hnl_momenta_from_parents,
@@ -350,6 +350,7 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             if getattr(src, "beamline", None) is None:
                 tilted[id(src)] = (src, tilted.get(id(src), (src, 0))[1] + int(n))
         tilted = {key: [tilted_parents(src, n, rng, targets=targets), 0] for key, (src, n) in tilted.items()}
+    aimed, cones = [], {}  # channels aimed at the fiducial volumes: one aim() call for all of them
     for (src, ch, kind, rate), n in zip(todo, alloc):
         beamline = getattr(src, "beamline", None)
         if id(src) in tilted:  # high momenta favoured (short lifetimes), weights exact
@@ -385,8 +386,17 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
             p4, w_dir = directed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent)
             w_src = w_src * w_dir
         elif directed is not False and targets:
-            p4, w_dir = aimed_hnls(kind, ch, mass, parents, origin, targets, rng, src.parent, AIM_TRIES)
-            w_src = w_src * w_dir
+            mother, p_star = aim_inputs(kind, ch, mass, parents, rng, src.parent)
+            o = np.asarray(origin, dtype=float)
+            if o.ndim == 2 and o.shape[0] and np.all(o == o[0]):  # one production point: one cone
+                key = o[0].tobytes()
+                if key not in cones:
+                    cones[key] = tuple(x[0] for x in target_cone(o[:1], targets))
+                axis, half = np.broadcast_to(cones[key][0], (o.shape[0], 3)), np.full(o.shape[0], cones[key][1])
+            else:
+                axis, half = target_cone(o, targets)
+            aimed.append((len(ps), mother, p_star, axis, half))
+            p4 = None  # filled below, with w_src multiplied by the direction weights
         elif kind == "direct":
             p4 = hnl_momenta_from_parents(ch, mass, parents, rng)
         else:
@@ -395,6 +405,14 @@ def produce(experiment, mass: float, pattern, n_hnl: int, rng, only_channels=Non
         os_.append(origin)
         ps.append(p4)
         labels.append((src.name, ch, int(n), rate))
+    if aimed:  # sources.directed.aimed_hnls for every aimed channel at once (same estimator)
+        mother, p_star, axis, half = (np.concatenate([a[j] for a in aimed]) for j in range(1, 5))
+        p4, w_dir = aim(mother, mass, p_star, axis, half, AIM_TRIES, rng)
+        start = 0
+        for i, mother, *_ in aimed:
+            stop = start + mother.shape[0]
+            ps[i], ws[i] = p4[start:stop], ws[i] * w_dir[start:stop]
+            start = stop
     out = np.concatenate(ws), np.concatenate(os_), np.concatenate(ps), labels
     return (*out, history) if keep_events else out
 

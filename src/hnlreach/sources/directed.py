@@ -148,15 +148,28 @@ def aimed_hnls(channel_kind: str, channel: str, mass: float, parents, origins, v
     (rest-frame isotropy of unpolarised decays), and the weights are at most 1 -- unlike the
     cone-uniform ``directed_hnls``, whose weight dOmega*/dOmega_lab diverges at the edge of the
     kinematically allowed cone."""
+    rng = as_generator(rng)
+    mother, p_star = aim_inputs(channel_kind, channel, mass, parents, rng, parent)
+    axis, half = target_cone(origins, volumes)
+    return aim(mother, mass, p_star, axis, half, tries, rng)
+
+
+def aim_inputs(channel_kind: str, channel: str, mass: float, parents, rng, parent: str):
+    """The mothers (parents, or the taus of parent -> tau nu) and the N's rest-frame momenta |p*|
+    of one channel, as ``aim`` takes them (so that the aiming of many channels is one call)."""
     from hnlreach.sources.meson_decays import hnl_momenta_rest_frame, tau_from_parent
 
-    rng = as_generator(rng)
     mother = parents
     if channel_kind != "direct":
         mother, channel = tau_from_parent(parents, rng, parent), channel_kind
+    p_star = np.linalg.norm(hnl_momenta_rest_frame(channel, mass, mother.shape[0], rng)[:, 1:], axis=1)
+    return mother, p_star
+
+
+def aim(mother, mass: float, p_star, axis, half, tries: int, rng):
+    """aimed_hnls for given mothers (n, 4), rest-frame momenta |p*| (n,) and cones (axis (n, 3),
+    half-angle (n,)): (four-momenta (n, 4), weights hits / tries), in blocks of bounded memory."""
     n, k = mother.shape[0], int(tries)
-    p_star = np.linalg.norm(hnl_momenta_rest_frame(channel, mass, n, rng)[:, 1:], axis=1)
-    axis, half = target_cone(origins, volumes)
     axis = axis / np.linalg.norm(axis, axis=1, keepdims=True)
     out, w = np.empty((n, 4)), np.empty(n)
     step = max(1, _AIM_BLOCK // k)  # (parents x tries) per block: bounded memory
@@ -166,7 +179,7 @@ def aimed_hnls(channel_kind: str, channel: str, mass: float, parents, origins, v
     return out, w
 
 
-_AIM_BLOCK = 1 << 18  # tries boosted at once in aimed_hnls
+_AIM_BLOCK = 1 << 16  # tries boosted at once in aim (2048 HNLs x 32 tries: the arrays stay in cache)
 
 
 @functools.cache
