@@ -151,7 +151,8 @@ def test_ship_low_mass_reduced():
     from hnlreach.validation.compare import contour_bounds
 
     m = np.array([0.3, 0.59])
-    r_e, e = _ratios("ship", "SHiP2018-Ue2", m, 4000, mixing="e")
+    # 16000 HNLs: e at 0.3 GeV (full run 0.69) is 3.5 % inside the x1.5 band; at 4000 HNLs its MC error is ~4.5 %
+    r_e, e = _ratios("ship", "SHiP2018-Ue2", m, 16000, mixing="e")
     r_mu, mu = _ratios("ship", "SHiP2018-Umu2", m, 4000, mixing="mu")
     pub_e, _ = contour_bounds(load_published("SHiP2018-Ue2"), m)
     print(r_e, r_mu)
