@@ -20,7 +20,7 @@ register("argoneut-2021", "argoneut",
 register("charm-2021", "charm",
          "CHARM re-analysis, tau-mixing Majorana HNLs (Boiarska et al. arXiv:2107.14685, Fig. 6)")
 register("nd280-dipole", "nd280_dipole",
-         "ND280 and upgrade, dipole-portal HNLs (Liu, Kamp, Arguelles, Liu et al. arXiv:2412.15051, Fig. 4)")
+         "ND280 and upgrade, dipole-portal HNLs (Liu, Kamp, Arguelles arXiv:2412.15051, Fig. 4)")
 register("nd280-mixing-validation", "nd280_mixing",
          "ND280 |U_mu|^2 limit from K -> mu N (Liu et al. arXiv:2412.15051 supplemental Fig. 1)")
 register("bnb-dipole", "bnb_dipole",
