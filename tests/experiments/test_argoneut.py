@@ -1,4 +1,4 @@
-"""ArgoNeuT preset (seed 000): normalisation, directed sampling, selection physics, reduced contour."""
+"""ArgoNeuT preset (ArgoNeuT arXiv:2106.13684): normalisation, directed sampling, selection physics, reduced contour."""
 import numpy as np
 import pytest
 
@@ -24,7 +24,7 @@ def test_preset_exposure_sites_statistics(exp):
     assert 2.30 < exp.statistics.events_limit() < 2.8
 
 
-def test_tau_yield_is_seed000(exp):
+def test_tau_yield_is_argoneuts(exp):
     """Sum over sites of yield x BR(parent -> tau nu) = 2.1e-7 + 3.0e-7 per interacting proton."""
     for site in ("target", "absorber"):
         taus = sum(s.yield_per_pot * s.tau_branching_ratio for s in exp.sources
@@ -84,7 +84,7 @@ def _efficiency(exp, energy, z_offset=None, n=6000, seed=0):
 
 
 def test_selection_energy_dependence(exp):
-    """Seed 000 Fig. 4: flat at high E_N, falling at low E_N (muons must reach the MINOS-ND);
+    """ArgoNeuT arXiv:2106.13684 Fig. 4: flat at high E_N, falling at low E_N (muons must reach the MINOS-ND);
     cavern decays less efficient further upstream."""
     e2, e10, e20, e40 = (_efficiency(exp, e) for e in (2.0, 10.0, 20.0, 40.0))
     assert e2 < 0.1 < 0.8 < e10 <= e20 + 0.03
@@ -133,7 +133,7 @@ def test_default_contour_against_published(reduced):
 
 
 def test_mass_reach_with_the_papers_tau_model(exp):
-    """Issue 5: largest excluded mass near the published 0.988 GeV.  With seed 000's own tau -> N X
+    """Issue 5: largest excluded mass near the published 0.988 GeV.  With ArgoNeuT's (arXiv:2106.13684) own tau -> N X
     model (0.9 |U|^2 K(m)) the contour ends at 0.95 +- 0.03 GeV (the tip moves with the MC seed, since
     there max_g N(g) ~ N_limit); our exclusive channels end at ~0.83 GeV (reproduce report)."""
     from hnlreach.validation.argoneut import run_limits
@@ -145,7 +145,7 @@ def test_mass_reach_with_the_papers_tau_model(exp):
 
 
 def test_issue_criterion_with_the_papers_tau_model(exp):
-    """Issue 5: with seed 000's own tau -> N X model the lower boundary is within a factor 1.5 of the
+    """Issue 5: with ArgoNeuT's (arXiv:2106.13684) own tau -> N X model the lower boundary is within a factor 1.5 of the
     published one (mass axis corrected) from 0.3 to 0.75 GeV, and 1.5-1.8 nearer the tip (0.8-0.9 GeV,
     where the reduced MC is noisiest; full run in the reproduce report)."""
     from hnlreach.outputs.published import load_published

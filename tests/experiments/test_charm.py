@@ -1,4 +1,4 @@
-"""CHARM presets (seed 002): preset content, CC-only decays, production ratios, reduced contours."""
+"""CHARM presets (Boiarska et al. arXiv:2107.14685): preset content, CC-only decays, production ratios, reduced contours."""
 import numpy as np
 import pytest
 
@@ -17,7 +17,7 @@ def charm():
 
 
 def test_preset_numbers(charm):
-    """Seed 002 appendix A: 2.4e18 POT, 2 chi_cc f yields, Br(Ds->tau nu), geometry, N > 2.3."""
+    """Boiarska et al. arXiv:2107.14685 appendix A: 2.4e18 POT, 2 chi_cc f yields, Br(Ds->tau nu), geometry, N > 2.3."""
     assert charm.beam.pot == pytest.approx(2.4e18)
     assert dict(charm.beam.runs).values() and sorted(p for _, p in charm.beam.runs) == [0.7e18, 1.7e18]
     by_parent = {}
@@ -27,12 +27,12 @@ def test_preset_numbers(charm):
     assert by_parent["D0"] == pytest.approx(2 * 4e-3 * 0.632, rel=1e-3)
     ds = next(s for s in charm.sources if s.name == "Ds_plus")
     assert ds.tau_chain and ds.tau_branching_ratio == pytest.approx(0.0543)
-    # seed 002 sec. III A: f(c -> Ds) Br(Ds -> tau nu) ~ 5e-3
+    # Boiarska et al. arXiv:2107.14685 sec. III A: f(c -> Ds) Br(Ds -> tau nu) ~ 5e-3
     assert 0.088 * ds.tau_branching_ratio == pytest.approx(5e-3, rel=0.1)
     box = charm.fiducial["decay_volume"]
     assert box.center[2] - box.size[2] / 2 == pytest.approx(480) and box.center[2] + box.size[2] / 2 == pytest.approx(515)
     assert box.center[1] == pytest.approx(5.0) and box.size[0] == box.size[1] == pytest.approx(3.0)
-    # polar coverage of the end face (seed 002 appendix A: theta in (3.5/515, 6.5/515))
+    # polar coverage of the end face (Boiarska et al. arXiv:2107.14685 appendix A: theta in (3.5/515, 6.5/515))
     assert (box.center[1] - 1.5) / 515 == pytest.approx(3.5 / 515)
     assert charm.statistics.events_limit() == pytest.approx(2.30, abs=0.01)
     assert charm.efficiency(1.0, np.array([10.0]), "N -> nu mu+ mu-")[0] == pytest.approx(0.75)
@@ -92,7 +92,7 @@ def test_tau_branching_override_changes_only_the_chain(charm):
 
 
 def test_table_I_cc_only():
-    """Seed 002 Table I: Gamma_CC(N_e -> e e nu) has c = 1 (vs 0.59 with NC), mu mu nu absent."""
+    """Boiarska et al. arXiv:2107.14685 Table I: Gamma_CC(N_e -> e e nu) has c = 1 (vs 0.59 with NC), mu mu nu absent."""
     m = 1.0
     cc = cc_only_unit_widths(m, "e")
     assert cc["N -> nu e+ e-"] / width_unit(m) == pytest.approx(1.0, rel=1e-3)
@@ -108,7 +108,7 @@ def test_table_I_cc_only():
 
 
 def test_eq11_eq12_width_ratios():
-    """Seed 002 eqs. (11), (12): sum Gamma eps for N_tau vs N_e: 0.16 (CC+NC Majorana both), 0.27
+    """Boiarska et al. arXiv:2107.14685 eqs. (11), (12): sum Gamma eps for N_tau vs N_e: 0.16 (CC+NC Majorana both), 0.27
     (N_tau Majorana vs N_e Dirac CC-only) for m >> m_mu; at 1.5 GeV muon masses lower them a bit."""
     m = 1.5
     eff = {"N -> nu e+ e-": 0.6, "N -> nu mu+ mu-": 0.75, "N -> e- mu+ nu": 0.65}
@@ -122,7 +122,7 @@ def test_eq11_eq12_width_ratios():
 
 def test_fig5_production_ratio(charm):
     """Eq. (5): for m >~ 0.8 GeV, N(tau)/N(e) ~ Br(Ds->tau nu) Br(tau->N)/Br(Ds->e N) < 4e-2; without
-    D_s the e production is underestimated by ~1/6 (seed 002 sec. III A)."""
+    D_s the e production is underestimated by ~1/6 (Boiarska et al. arXiv:2107.14685 sec. III A)."""
     m = np.array([0.3, 0.9, 1.2])
     r_all, r_no = val.production_ratio(m, charm)
     assert np.all(r_all[1:] < 4e-2)

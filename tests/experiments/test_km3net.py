@@ -1,4 +1,4 @@
-"""KM3NeT atmospheric estimate (seed 002 appendix B)."""
+"""KM3NeT atmospheric estimate (Boiarska et al. arXiv:2107.14685 appendix B)."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""ND280 presets (seed 001/003): exposures, fiducial volumes, gas density, dipole and mixing physics."""
+"""ND280 presets (Liu et al. arXiv:2412.15051; Argüelles, Foppiani, Hostert arXiv:2109.03831): exposures, fiducial volumes, gas density, dipole and mixing physics."""
 import numpy as np
 import pytest
 
@@ -79,18 +79,18 @@ def _gas_density(e, z, y=0.0):
     return e.world.volumes[int(seg.volume[0, 0])].material.density_g_cm3
 
 
-def test_seed001_emulation_is_the_authors_setup_and_leaves_presets_alone(exps):
-    """Seed 001's choices (validation.nd280_dipole.seed001_emulation): dense gas, 3 x 3.6e21 POT per
+def test_liu2024_emulation_is_the_authors_setup_and_leaves_presets_alone(exps):
+    """Liu et al.'s (arXiv:2412.15051) choices (validation.nd280_dipole.liu2024_emulation): dense gas, 3 x 3.6e21 POT per
     mode on FHC nu_mu + RHC nu_mu-bar, cos theta_N > 0.999, no opening-angle cut."""
-    from hnlreach.validation.nd280_dipole import seed001_emulation
+    from hnlreach.validation.nd280_dipole import liu2024_emulation
 
-    e = seed001_emulation()
+    e = liu2024_emulation()
     assert e.beam.pot == pytest.approx(2 * 3 * 3.6e21)
     assert [f.name for f in e.fluxes] == ["FHC numu", "RHC numubar"]
     assert np.cos(e.selection.max_hnl_angle_to_beam_rad) == pytest.approx(0.999)
     assert e.selection.max_opening_angle_rad is None
     assert all(_gas_density(e, z) == pytest.approx(1.855) for z in (-0.375, 0.99, 2.355))
-    u = seed001_emulation(upgrade=True)
+    u = liu2024_emulation(upgrade=True)
     assert u.beam.pot == pytest.approx(2 * 2.6098758621e22)
     assert _gas_density(u, -2.205, 0.74) == pytest.approx(1.855)
     # the presets themselves are untouched
@@ -99,17 +99,17 @@ def test_seed001_emulation_is_the_authors_setup_and_leaves_presets_alone(exps):
     assert len(fresh.fluxes) == 4
 
 
-def test_seed001_emulation_reproduces_published_point_physics_does_not(exps):
-    """At 500 MeV on seed 001's published 2019 boundary, the emulation predicts ~N_limit = 3 events
+def test_liu2024_emulation_reproduces_published_point_physics_does_not(exps):
+    """At 500 MeV on Liu et al.'s (arXiv:2412.15051) published 2019 boundary, the emulation predicts ~N_limit = 3 events
     (the published curve), our physical preset > 10x fewer (docs/validation/nd280-dipole)."""
     from hnlreach.outputs.published import load_published
     from hnlreach.validation.compare import contour_bounds
-    from hnlreach.validation.nd280_dipole import dipole_sample, seed001_emulation
+    from hnlreach.validation.nd280_dipole import dipole_sample, liu2024_emulation
 
     d = float(contour_bounds(load_published("ND280-dipole-Liu2024"), [0.5])[0][0])
     assert 6e-7 < d < 1e-6
     n_lim = exps["nd280"].statistics.events_limit()
-    emu = dipole_sample(seed001_emulation(), 0.5, 6000, np.random.default_rng(2)).n(d)
+    emu = dipole_sample(liu2024_emulation(), 0.5, 6000, np.random.default_rng(2)).n(d)
     phys = dipole_sample(exps["nd280"], 0.5, 6000, np.random.default_rng(3)).n(d)
     assert n_lim / 2 < emu < 2 * n_lim, emu
     assert phys < n_lim / 10, phys

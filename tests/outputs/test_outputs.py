@@ -91,11 +91,11 @@ def test_published_curves_load():
     for name in names:  # every registered file exists and holds positive masses and couplings
         c = load_published(name)
         assert len(c.mass_GeV) >= 5 and np.all(c.mass_GeV > 0) and np.all(c.coupling > 0)
-    nd = load_published("ND280-dipole-Liu2024")  # seed 001 Fig. 4, MeV -> GeV, d rising above ~200 MeV
+    nd = load_published("ND280-dipole-Liu2024")  # Liu et al. arXiv:2412.15051 Fig. 4, MeV -> GeV, d rising above ~200 MeV
     assert nd.kind == "lower" and 0.009 < nd.mass_GeV.min() < 0.011 and nd.mass_GeV.max() > 1.0
     assert 6e-7 < np.interp(0.5, nd.mass_GeV, nd.coupling) < 1e-6
     argo = load_published("ArgoNeuT2021")
-    # seed 000: ArgoNeuT excludes tau-mixing HNLs for m_N = 280-970 MeV
+    # ArgoNeuT arXiv:2106.13684: excludes tau-mixing HNLs for m_N = 280-970 MeV
     assert 0.2 < argo.mass_GeV.min() < 0.3 and 0.9 < argo.mass_GeV.max() < 1.05
     t2k = load_published("T2K2019")  # file in MeV -> GeV
     assert 0.1 < t2k.mass_GeV.min() < 0.2 and t2k.kind == "lower"

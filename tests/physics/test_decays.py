@@ -34,7 +34,7 @@ def test_widths_scale_linearly_with_mixing():
         assert ab[ch] == pytest.approx(2e-6 * a.get(ch, 0) + 3e-6 * b.get(ch, 0), rel=1e-12)
 
 
-# --- massless limit: seed 002 Table I, Gamma = c G_F^2 m^5/(192 pi^3) ------------------------------
+# --- massless limit: Boiarska et al. arXiv:2107.14685 Table I, Gamma = c G_F^2 m^5/(192 pi^3) ------------------------------
 def _c(width, mass):
     return width / (G_F**2 * mass**5 / (192 * math.pi**3))
 

@@ -49,7 +49,7 @@ def test_nu_ll_is_twice_darknews_dilepton_width(mass, lepton):
 
 
 def test_branching_ratio_ee_at_100_MeV():
-    """Seed 001 (from arXiv:2109.03831): BR(N -> nu e+ e-) ~ 0.7 % at 100 MeV."""
+    """Argüelles, Foppiani, Hostert arXiv:2109.03831: BR(N -> nu e+ e-) ~ 0.7 % at 100 MeV."""
     w = dipole_partial_widths(0.1, (0.0, 1e-6, 0.0))
     br = w["N -> nu e+ e-"] / sum(w.values())
     print(f"BR(N -> nu e+ e-) at 100 MeV = {100 * br:.3f} %")

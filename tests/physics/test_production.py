@@ -12,9 +12,9 @@ from hnlreach.physics.constants import (
 M_K = MASS["K+"]
 
 
-# --- seed 003 supplement: Shrock's ratio --------------------------------------------------
-def seed003_rho(m_n, a_squared=True):
-    """rho = (a + b - (a-b)^2) / (a (1-a)^2) lambda(1,a,b)^1/2 of seed 003 (supplement, eq. for
+# --- Liu, Kamp, Arguelles arXiv:2412.15051 supplement: Shrock's ratio --------------------------------------------------
+def liu2024_rho(m_n, a_squared=True):
+    """rho = (a + b - (a-b)^2) / (a (1-a)^2) lambda(1,a,b)^1/2 of Liu, Kamp, Arguelles arXiv:2412.15051 (supplement, eq. for
     Gamma(K->mu N)/Gamma(K->mu nu)); the text writes a = m_mu/m_K, b = m_N/m_K."""
     a, b = (M_MU / M_K, m_n / M_K)
     if a_squared:
@@ -22,14 +22,14 @@ def seed003_rho(m_n, a_squared=True):
     return (a + b - (a - b) ** 2) / (a * (1 - a) ** 2) * np.sqrt(np.clip(kallen(1.0, a, b), 0, None))
 
 
-def test_k_to_mu_n_matches_seed003_supplement():
+def test_k_to_mu_n_matches_liu2024_supplement():
     """Both readings of a, b give rho -> 1 at m_N = 0, but only a, b = squared mass ratios closes
     at the physical threshold m_N = m_K - m_mu and equals Shrock's ratio: that is the one meant."""
     m = np.linspace(1e-6, M_K - M_MU - 1e-6, 2001)
     ours = pr.leptonic_width("K+", M_MU, m, 1.0) / pr.leptonic_width("K+", M_MU, 0.0, 1.0)
-    np.testing.assert_allclose(ours, seed003_rho(m), rtol=1e-6)
-    assert seed003_rho(1e-9, a_squared=False) == pytest.approx(1.0, rel=1e-6)
-    assert np.max(np.abs(ours - seed003_rho(m, a_squared=False))) > 0.1  # literal reading differs
+    np.testing.assert_allclose(ours, liu2024_rho(m), rtol=1e-6)
+    assert liu2024_rho(1e-9, a_squared=False) == pytest.approx(1.0, rel=1e-6)
+    assert np.max(np.abs(ours - liu2024_rho(m, a_squared=False))) > 0.1  # literal reading differs
     assert pr.leptonic_width("K+", M_MU, M_K - M_MU + 1e-9, 1.0) == 0.0
 
 
@@ -150,9 +150,9 @@ def test_thresholds_exact(name):
     assert np.all(np.isfinite(c.width(np.linspace(1e-6, 1.2 * thr, 7))))
 
 
-# --- tau sum vs ArgoNeuT (seed 000) ----------------------------------------------------------
+# --- tau sum vs ArgoNeuT (ArgoNeuT arXiv:2106.13684) ----------------------------------------------------------
 def test_tau_sum_vs_argoneut_statement():
-    """Seed 000 models Br(tau -> N X) = 0.9 |U_tau|^2 K(m_N) with m_X = m_pi; we read K(m) as the
+    """ArgoNeuT arXiv:2106.13684 models Br(tau -> N X) = 0.9 |U_tau|^2 K(m_N) with m_X = m_pi; we read K(m) as the
     two-body suppression Gamma(tau -> pi N)/(|U|^2 Gamma(tau -> pi nu)) (their footnote 21: K < 1,
     vanishing for m_N ~ GeV; 0.9 = the fraction of tau decays light enough).  Our sum covers every
     tau decay (0.99 at m -> 0, ratio 1.10 to 0.9) but the multi-hadron and three-body leptonic modes

@@ -1,4 +1,4 @@
-"""ND280 flux tables and the K -> N flux mapping (seed 003 supplement; T2K 2019 HNL flux)."""
+"""ND280 flux tables and the K -> N flux mapping (Liu et al. arXiv:2412.15051 supplement; T2K 2019 HNL flux)."""
 import numpy as np
 import pytest
 

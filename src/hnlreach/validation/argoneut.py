@@ -200,9 +200,9 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
                                     load_published("T2K2019")))
     csv = outdir / "argoneut_limits.csv"
     cols = {"lower": ours[0], "upper": ours[1], "lower_expected_minus1sigma": band[0][0],
-            "lower_expected_plus1sigma": band[1][0], "lower_seed000_tau_model": incl[0],
-            "upper_seed000_tau_model": incl[1], "lower_gs2007_widths": gs[0], "upper_gs2007_widths": gs[1],
-            "lower_gs2007_widths_seed000_tau_model": gs_incl[0], "upper_gs2007_widths_seed000_tau_model": gs_incl[1]}
+            "lower_expected_plus1sigma": band[1][0], "lower_argoneut_tau_model": incl[0],
+            "upper_argoneut_tau_model": incl[1], "lower_gs2007_widths": gs[0], "upper_gs2007_widths": gs[1],
+            "lower_gs2007_widths_argoneut_tau_model": gs_incl[0], "upper_gs2007_widths_argoneut_tau_model": gs_incl[1]}
     _write_csv(csv, masses, cols)
     csv_sup = outdir / "argoneut_supplement_limits.csv"
     _write_csv(csv_sup, masses_sup, {"lower_Ue2": sup["e"][0][0], "upper_Ue2": sup["e"][0][1],

@@ -8,7 +8,7 @@ zero events (N > 3.0); T2K + T2K-II: Asimov 95 % CL with background scaled by PO
 `reproduce` writes Fig. 4 (constraint + sensitivity + MiniBooNE constraint of Magill et al. + Liu et al.'s (arXiv:2412.15051) curves), Fig. 3
 (median decay length with the analytic estimate), Fig. 2 (vertices) and a markdown report; the
 difference from Liu et al. arXiv:2412.15051 is explained by re-running with the authors' own analysis choices
-(``seed001_emulation``, a diagnostic: dense TPC gas, POT, per-TPC files, cuts).
+(``liu2024_emulation``, a diagnostic: dense TPC gas, POT, per-TPC files, cuts).
 """
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ import numpy as np
 
 from hnlreach.physics.constants import HBARC_GEV_M
 
-SEED001_WINDOW_2019_GEV = (0.390, 0.743)  # Liu et al. arXiv:2412.15051 abstract (beyond MINERvA)
-SEED001_WINDOW_UPGRADE_GEV = (0.148, 0.860)
+LIU2024_WINDOW_2019_GEV = (0.390, 0.743)  # Liu et al. arXiv:2412.15051 abstract (beyond MINERvA)
+LIU2024_WINDOW_UPGRADE_GEV = (0.148, 0.860)
 
 
 def dipole_normalisation_of(experiment) -> str:
     """"darknews" for the emulation of Liu et al.'s analysis (the authors ran DarkNews 0.4.8, whose dipole widths are
     half of the Lagrangian's for the same d -- physics.dipole), "lagrangian" for a physical preset."""
-    return "darknews" if "seed001-emulation" in getattr(experiment, "name", "") else "lagrangian"
+    return "darknews" if "liu2024-emulation" in getattr(experiment, "name", "") else "lagrangian"
 
 
 def dipole_sample(experiment, mass: float, n_hnl: int = 40_000, rng=None, majorana: bool = False):
@@ -43,8 +43,8 @@ def dipole_sample(experiment, mass: float, n_hnl: int = 40_000, rng=None, majora
 def _experiment(name: str):
     from hnlreach.experiments import load_experiment
 
-    if name.startswith("seed001-emulation"):
-        return seed001_emulation(upgrade=name.endswith("upgrade"))
+    if name.startswith("liu2024-emulation"):
+        return liu2024_emulation(upgrade=name.endswith("upgrade"))
     return load_experiment(name)
 
 
@@ -56,19 +56,19 @@ def br_ee(mass: float) -> float:
 
 
 # Liu et al.'s (arXiv:2412.15051) own analysis choices, read in the authors' public code (github.com/mingshauliu/Dipole-HNL-T2K,
-# commit 4782ab8) and reproduced by `seed001_emulation` -- NOT physics, the explanation of the difference:
-SEED001_POT_PER_MODE = 3.6e21  # stats/STATS_NU.py and STATS_NUBAR.py: POT['ND280NU'] for the nu_mu and nu_mu-bar files
-SEED001_POT_PER_MODE_UPGRADE = 2.6098758621e22  # stats/STATS_NU+.py, STATS_NUBAR+.py: POT['ND280+']
-SEED001_TPC_FILES = 3  # the 2019 contour sums three per-TPC files (OGTPC1-3) that agree with each other
-SEED001_COS_THETA_N = 0.999  # stats/STATS_NU.py apply_cuts (the text says 0.992); no opening-angle cut there
+# commit 4782ab8) and reproduced by `liu2024_emulation` -- NOT physics, the explanation of the difference:
+LIU2024_POT_PER_MODE = 3.6e21  # stats/STATS_NU.py and STATS_NUBAR.py: POT['ND280NU'] for the nu_mu and nu_mu-bar files
+LIU2024_POT_PER_MODE_UPGRADE = 2.6098758621e22  # stats/STATS_NU+.py, STATS_NUBAR+.py: POT['ND280+']
+LIU2024_TPC_FILES = 3  # the 2019 contour sums three per-TPC files (OGTPC1-3) that agree with each other
+LIU2024_COS_THETA_N = 0.999  # stats/STATS_NU.py apply_cuts (the text says 0.992); no opening-angle cut there
 SIREN_GAS_DENSITY_G_CM3 = 1.855  # SIREN ND280UPGRD-v1 densities.dat: every TPC gas box (1000x the real gas)
-SEED001_FLUXES = ("FHC numu", "RHC numubar")  # flux tags PLUS_numu and MINUS_numubar of their SIREN runs
+LIU2024_FLUXES = ("FHC numu", "RHC numubar")  # flux tags PLUS_numu and MINUS_numubar of their SIREN runs
 
 
 EMULATION_STEPS = ("pot", "tpc_files", "cuts", "gas")
 
 
-def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
+def liu2024_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
     """DIAGNOSTIC, not physics: the nd280 (or nd280-upgrade) preset with Liu et al.'s (arXiv:2412.15051) analysis choices
     as found in the authors' code, each switched on by a step: 'pot' 3.6e21 POT (2.61e22 upgrade)
     for each of the FHC nu_mu and RHC nu_mu-bar fluxes (no wrong-sign fluxes); 'tpc_files' (2019)
@@ -79,17 +79,17 @@ def seed001_emulation(upgrade: bool = False, steps=EMULATION_STEPS):
     from hnlreach.experiments import experiment_from_config, read_config
 
     cfg, path = read_config("nd280-upgrade" if upgrade else "nd280")
-    cfg["experiment"]["name"] += "-seed001-emulation-" + "-".join(steps)
+    cfg["experiment"]["name"] += "-liu2024-emulation-" + "-".join(steps)
     if "pot" in steps:
-        pot = SEED001_POT_PER_MODE_UPGRADE if upgrade else SEED001_POT_PER_MODE
+        pot = LIU2024_POT_PER_MODE_UPGRADE if upgrade else LIU2024_POT_PER_MODE
         cfg["beam"]["runs"] = [{"mode": "FHC", "pot": pot}, {"mode": "RHC", "pot": pot}]
-        cfg["fluxes"] = [dict(f, normalisation=0.5) for f in cfg["fluxes"] if f["name"] in SEED001_FLUXES]
+        cfg["fluxes"] = [dict(f, normalisation=0.5) for f in cfg["fluxes"] if f["name"] in LIU2024_FLUXES]
     if "tpc_files" in steps and not upgrade:
-        cfg["beam"]["runs"] = [dict(r, pot=r["pot"] * SEED001_TPC_FILES) for r in cfg["beam"]["runs"]]
+        cfg["beam"]["runs"] = [dict(r, pot=r["pot"] * LIU2024_TPC_FILES) for r in cfg["beam"]["runs"]]
     if "cuts" in steps:
         sel = cfg["selection"]
         sel.pop("max_opening_angle_rad", None)
-        sel["max_hnl_angle_to_beam_rad"] = float(np.arccos(SEED001_COS_THETA_N))
+        sel["max_hnl_angle_to_beam_rad"] = float(np.arccos(LIU2024_COS_THETA_N))
     if "gas" in steps and upgrade:  # the preset restores the real gas density over the file's; undo that
         cfg["materials"]["TPC_GAS"]["density_g_cm3"] = SIREN_GAS_DENSITY_G_CM3
     elif "gas" in steps:  # dense copies of the geometry's own GAS boxes, with the upgrade preset's mixture
@@ -111,7 +111,7 @@ def emulation_breakdown(mass: float, d: float, n_hnl: int = 40_000, rng=None) ->
     rows = []
     for i in range(len(EMULATION_STEPS) + 1):
         steps = EMULATION_STEPS[:i]
-        exp = seed001_emulation(False, steps) if steps else _experiment("nd280")
+        exp = liu2024_emulation(False, steps) if steps else _experiment("nd280")
         s = dipole_sample(exp, mass, n_hnl, rng)
         label = "darknews widths+" + "+".join(steps) if steps else "physical (nd280 preset)"
         rows.append((label, float(s.n(d)), float(s.mc_error(d))))
@@ -124,7 +124,7 @@ def _expected(mass, rng, *, name: str, n_hnl: int):
 
 def contour(name: str, masses, n_hnl: int = 40_000, seed: int = 1, jobs: int | None = 1, n_limit=None):
     """Excluded d_muN interval per mass for an experiment preset name or TOML path, or for
-    'seed001-emulation' / 'seed001-emulation-upgrade' (``seed001_emulation``) (scan.ScanResult)."""
+    'liu2024-emulation' / 'liu2024-emulation-upgrade' (``liu2024_emulation``) (scan.ScanResult)."""
     from hnlreach.scan import scan_masses
 
     exp = _experiment(str(name))
@@ -220,7 +220,7 @@ def _ranges(masses, ok) -> list[tuple[float, float]]:
 
 def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     """Constraint (2019 data) and sensitivity (upgrade) contours, the same with Liu et al.'s (arXiv:2412.15051) own
-    analysis choices (``seed001_emulation``), the event decomposition at the seed's reference point,
+    analysis choices (``liu2024_emulation``), the event decomposition at the seed's reference point,
     figures and report."""
     import time
 
@@ -251,7 +251,7 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
     files.append(atomic_write_text(outdir / "nd280_dipole_contours.csv", "\n".join(lines) + "\n"))
     mib = load_published("MiniBooNE-dipole")
     minerva = load_published("MINERvA-dipole")
-    seed = {k: load_published(v) for k, v in SEED001_CURVES.items()}
+    seed = {k: load_published(v) for k, v in LIU2024_CURVES.items()}
     decomp = decomposition(exps["nd280"], 0.5, REFERENCE_D, 8_000 if quick else 200_000, np.random.default_rng(5))
     files += _plots(outdir, masses, bounds, mib, minerva, seed, exps)
     window = window_check(exps["nd280"], 4_000 if quick else 60_000)
@@ -260,8 +260,8 @@ def reproduce(outdir: Path, quick: bool = False) -> list[Path]:
 
 
 REFERENCE_D = 3.87e-7  # GeV^-1, Liu et al. arXiv:2412.15051 Fig. 2
-EMULATIONS = ("seed001-emulation", "seed001-emulation-upgrade")
-SEED001_CURVES = {"nd280": "ND280-dipole-Liu2024", "nd280-upgrade": "ND280-upgrade-dipole-Liu2024"}
+EMULATIONS = ("liu2024-emulation", "liu2024-emulation-upgrade")
+LIU2024_CURVES = {"nd280": "ND280-dipole-Liu2024", "nd280-upgrade": "ND280-upgrade-dipole-Liu2024"}
 
 
 def window_check(experiment, n_hnl: int, mass: float = 0.1, d: float = 6e-7) -> tuple:
@@ -292,8 +292,8 @@ def _plots(outdir, masses, bounds, mib, minerva, seed, exps):
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     for k, style, lab in (("nd280", "-", "ND280 2019 data, 95% CL (this work)"),
                           ("nd280-upgrade", "--", "T2K + T2K-II upgrade, Asimov 95% CL (this work)"),
-                          ("seed001-emulation", ":", "2019, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)"),
-                          ("seed001-emulation-upgrade", "-.", "upgrade, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)")):
+                          ("liu2024-emulation", ":", "2019, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)"),
+                          ("liu2024-emulation-upgrade", "-.", "upgrade, Liu et al.'s (arXiv:2412.15051) analysis choices (emulation)")):
         lo, up = bounds[k]
         ok = np.isfinite(lo)
         if ok.any():
@@ -411,7 +411,7 @@ def _report(outdir, masses, bounds, minerva, seed, elapsed, quick, exps, decomp,
             "upgrade lower | upgrade emulation | Liu et al. arXiv:2412.15051 upgrade | emul./seed | MINERvA |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     mv = contour_bounds(minerva, masses)[0]
-    e19, eup = bounds["seed001-emulation"][0], bounds["seed001-emulation-upgrade"][0]
+    e19, eup = bounds["liu2024-emulation"][0], bounds["liu2024-emulation-upgrade"][0]
     for i, m in enumerate(masses):
         rows.append(f"| {m:.4f} | {f(bounds['nd280'][0][i])} | {f(bounds['nd280'][1][i])} | {f(e19[i])} | "
                     f"{f(pub['nd280'][i])} | {r(e19[i], pub['nd280'][i])} | {r(bounds['nd280'][0][i], pub['nd280'][i])} | "
@@ -432,12 +432,12 @@ from their public repository), d on the same axis as ours (Liu et al. arXiv:2412
 
 | quantity | this work (physics) | Liu et al.'s (arXiv:2412.15051) choices (emulation) | Liu et al. (published curve) |
 |---|---|---|---|
-| 2019: below MINERvA (Kamp et al.) | {mev(bey['nd280'])} | {mev(bey['seed001-emulation'])} | {mev(bey['published nd280'])} (abstract: world-leading 390–743 MeV) |
-| upgrade: below MINERvA | {mev(bey['nd280-upgrade'])} | {mev(bey['seed001-emulation-upgrade'])} | {mev(bey['published nd280-upgrade'])} (abstract: 148–860 MeV) |
-| d lower boundary at 500 MeV, 2019 [GeV^-1] | {f(d500['nd280'])} | {f(d500['seed001-emulation'])} | {f(d500['published nd280'])} |
-| d lower boundary at 500 MeV, upgrade [GeV^-1] | {f(d500['nd280-upgrade'])} | {f(d500['seed001-emulation-upgrade'])} | {f(d500['published nd280-upgrade'])} |
-| lower boundary / published, 2019 | {ratios('nd280', 'nd280')} | {ratios('seed001-emulation', 'nd280')} | 1 |
-| lower boundary / published, upgrade | {ratios('nd280-upgrade', 'nd280-upgrade')} | {ratios('seed001-emulation-upgrade', 'nd280-upgrade')} | 1 |
+| 2019: below MINERvA (Kamp et al.) | {mev(bey['nd280'])} | {mev(bey['liu2024-emulation'])} | {mev(bey['published nd280'])} (abstract: world-leading 390–743 MeV) |
+| upgrade: below MINERvA | {mev(bey['nd280-upgrade'])} | {mev(bey['liu2024-emulation-upgrade'])} | {mev(bey['published nd280-upgrade'])} (abstract: 148–860 MeV) |
+| d lower boundary at 500 MeV, 2019 [GeV^-1] | {f(d500['nd280'])} | {f(d500['liu2024-emulation'])} | {f(d500['published nd280'])} |
+| d lower boundary at 500 MeV, upgrade [GeV^-1] | {f(d500['nd280-upgrade'])} | {f(d500['liu2024-emulation-upgrade'])} | {f(d500['published nd280-upgrade'])} |
+| lower boundary / published, 2019 | {ratios('nd280', 'nd280')} | {ratios('liu2024-emulation', 'nd280')} | 1 |
+| lower boundary / published, upgrade | {ratios('nd280-upgrade', 'nd280-upgrade')} | {ratios('liu2024-emulation-upgrade', 'nd280-upgrade')} | 1 |
 
 MINERvA at 500 MeV: {mv500:.3e} GeV^-1. "Below MINERvA" compares with MINERvA only (the abstract's
 windows are world-leading against all limits of Fig. 4, e.g. NOMAD at high mass).
@@ -445,7 +445,7 @@ windows are world-leading against all limits of Fig. 4, e.g. NOMAD at high mass)
 **The physical result is much weaker than Liu et al.'s (arXiv:2412.15051)**: at 500 MeV the 2019 data constrain only
 d > {f(d500['nd280'])} GeV^-1 (in-gas upscattering, short decay length), and at the seed's
 reference point (500 MeV, d = {REFERENCE_D:g}) we expect {tot[2]:.3g} ± {tot_err[1]:.2g} events against
-N_limit = {n_lim19:.2f}. **The published curve is reproduced** ({ratios('seed001-emulation', 'nd280')}) when our
+N_limit = {n_lim19:.2f}. **The published curve is reproduced** ({ratios('liu2024-emulation', 'nd280')}) when our
 engine is given the choices found in the authors' analysis code (github.com/mingshauliu/Dipole-HNL-T2K,
 commit 4782ab8), none of which is in the paper's text:
 
@@ -476,7 +476,7 @@ authors' choices are switched on one after the other (N_limit = {n_lim19:.2f}):
 {chr(10).join(brows)}
 
 For the upgrade the same emulation (dense gas as in the SIREN file, 2.61e22 POT per mode, the cuts;
-our placeholder background) gives {ratios('seed001-emulation-upgrade', 'nd280-upgrade')}; its per-TPC
+our placeholder background) gives {ratios('liu2024-emulation-upgrade', 'nd280-upgrade')}; its per-TPC
 files do not agree with each other the same way (two files ~2.6x below the other three), and its
 background treatment is in a notebook not in the repository, so no further factor is applied.
 
