@@ -1,5 +1,5 @@
 """Benchmark: 30-mass contours for the microboone preset, dipole (d_mu, upscattering in the argon and soil)
-and mass mixing (|U_mu|^2, BNB K+ decaying in flight, N -> mu pi); prints wall and CPU time (the machine
+and mass mixing (|U_mu|^2, BNB K+ decaying in flight and at rest, N -> mu pi in the HNL trigger window); prints wall and CPU time (the machine
 is shared: wall time alone misleads), the ratio to a one-mass reference run in the same process, the
 relative MC error of N at the boundaries and of the boundary couplings (mc.rel_coupling_error_at_boundaries).
 

@@ -149,7 +149,7 @@ class Efficiency:
     by: str = "mass"
     channels: dict = field(default_factory=dict)
     channel_tables: dict = field(default_factory=dict)  # channel -> (mass [GeV], eff, hold ends)
-    arrival_after_spill: tuple | None = None  # (baseline [m], spill [s]): detection.timing
+    arrival_after_spill: tuple | None = None  # (baseline [m], spill [s], window start, end [s] or None): detection.timing
 
     def __call__(self, mass: float, energies: np.ndarray, channel: str) -> np.ndarray:
         e = np.full(np.shape(energies), self.constant * self.channels.get(channel, 1.0))
@@ -557,7 +557,11 @@ def _efficiency(eff, base, where, channels=()):
     arrival = None
     if "arrival_after_spill" in eff:
         a = eff["arrival_after_spill"]
-        arrival = (float(a["baseline_m"]), float(a["spill_ns"]) * 1e-9)
+        arrival = (float(a["baseline_m"]), float(a["spill_ns"]) * 1e-9,
+                   None if "window_start_ns" not in a else float(a["window_start_ns"]) * 1e-9,
+                   None if "window_end_ns" not in a else float(a["window_end_ns"]) * 1e-9)
+        if arrival[2] is not None and arrival[3] is not None and arrival[3] <= arrival[2]:
+            raise HNLInputError(f"{where}: efficiency.arrival_after_spill: window_end_ns must exceed window_start_ns")
     return Efficiency(eff.get("constant", 1.0), tx, te, eff.get("by", "mass"), eff.get("channels", {}), tables,
                       arrival)
 

@@ -136,7 +136,8 @@ SCHEMA = {
         "by": _f("choice", choices=("mass", "energy")),
         "channels": _f("floatdict"),
         # delayed trigger: only HNLs arriving after the spill (detection.timing.arrival_after_spill)
-        "arrival_after_spill": _f("table", sub={"baseline_m": _f("pos", True), "spill_ns": _f("pos", True)}),
+        "arrival_after_spill": _f("table", sub={"baseline_m": _f("pos", True), "spill_ns": _f("pos", True),
+                                                 "window_start_ns": _f("nonneg"), "window_end_ns": _f("pos")}),
         "channel_tables": _f("tables", sub={
             "channels": _f("strlist", True), "file": _f("str", True),
             "x_unit": _f("choice", choices=("GeV", "MeV")), "outside": _f("choice", choices=("zero", "hold")),

@@ -32,7 +32,7 @@ register("nutev-1999", "nutev",
 register("na62-dump", "na62_dump",
          "NA62 beam-dump mode, |U_mu|^2, charm production, vs the 1e18 POT projection (arXiv:1801.04207)")
 register("microboone-hnl", "microboone_hnl",
-         "MicroBooNE HNL searches: N -> mu pi from BNB K+ in flight (arXiv:1911.10545); NuMI-absorber K+ at rest, "
+         "MicroBooNE HNL searches: N -> mu pi from BNB K+ in flight and at rest (arXiv:1911.10545); NuMI-absorber K+ at rest, "
          "N -> mu pi (arXiv:2207.03840), nu e+ e- / nu pi0 (arXiv:2310.07660)")
 register("ps191", "ps191",
          "PS191 |U_e|^2, |U_mu|^2 vs the original limits (PLB 203 (1988) 332) and Arguelles, Foppiani, Hostert arXiv:2109.03831")
