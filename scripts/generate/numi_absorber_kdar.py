@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""K+ decaying at rest in the NuMI hadron absorber, per proton on the NuMI target: the yield of the
-`microboone-numi` preset's at-rest source (experiments/data/numi_absorber/README.md).
+"""K+ decaying at rest in the NuMI hadron absorber, per proton on the NuMI target: our model estimate (a
+lower bound), compared in experiments/data/numi_absorber/README.md with the normalisation of MicroBooNE's signal
+simulation, which the `microboone-numi` preset uses (81x this estimate).
 
 Model (first interaction only):
   stops/POT = f_abs x sum_bins n_K+(p, theta) x P_stop(p)
