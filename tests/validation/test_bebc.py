@@ -73,3 +73,13 @@ def test_bebc_tau_mixing_reduced():
     assert np.all((r[:2] > 0.8) & (r[:2] < 1.25))
     assert r[3] > 2.0
     assert 0.35 < r_up[2] < 0.7
+
+
+def test_reproduce_bebc_is_registered_and_explains_differences():
+    from hnlreach.validation import PAPERS
+    from hnlreach.validation.dump_presets import readme_section
+
+    assert PAPERS["bebc"][0] == "bebc" and "2208.00416" in PAPERS["bebc"][1]
+    why = readme_section("bebc", "## Why we differ")
+    for reason in ("forward hemisphere", "m_T", "Kallen", "4.0 Gamma_0"):
+        assert reason in why, reason
