@@ -63,3 +63,24 @@ def test_analysis_section_is_validated():
     cfg["analysis"]["higgs"] = {}
     with pytest.raises(HNLInputError, match="analysis.higgs"):
         experiment_from_config(cfg, path)
+
+
+def test_analysis_subtables_are_optional_and_inherit():
+    """[analysis."mixing tau"] with only a signal table keeps the top-level statistics (0 events, 90 % CL:
+    N > 2.30) and selection; it used to fail with 'statistics: missing required field'."""
+    cfg, path = read_config("toy-dump")
+    cfg["analysis"] = {"mixing tau": {"signal": {"channels": ["N -> nu mu+ mu-"]}}}
+    exp = experiment_from_config(cfg, path)
+    tau = exp.for_model(mixing="tau")
+    assert list(tau.signal.channels) == ["N -> nu mu+ mu-"]
+    assert tau.statistics == exp.statistics and tau.statistics.events_limit() == pytest.approx(2.303, rel=1e-3)
+    assert tau.selection == exp.selection
+    assert exp.for_model(mixing="e").signal.channels == exp.signal.channels
+
+
+def test_error_paths_quote_keys_that_are_not_bare():
+    """An error inside [analysis."mixing tau"] names the key as written in TOML (quoted), not `analysis.mixing tau`."""
+    cfg, path = read_config("toy-dump")
+    cfg["analysis"] = {"mixing tau": {"signal": {"chanels": ["N -> nu mu+ mu-"]}}}
+    with pytest.raises(HNLInputError, match=r'analysis\."mixing tau"\.signal\.chanels: unknown key \(did you mean'):
+        experiment_from_config(cfg, path)

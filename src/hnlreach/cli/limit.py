@@ -24,7 +24,7 @@ from hnlreach.cli.common import feedback_options, progress_mode
 @click.option("--mass-parameter", default=None, metavar="NAME",
               help="with --model: the parameter --masses sets (m4 (default), mzprime, mhprime)")
 @click.option("--cl", type=float, default=None, help="confidence level (default: the preset's)")
-@click.option("--masses", default=None, metavar="MIN:MAX:N", help="mass grid in GeV (default: the preset's)")
+@click.option("--masses", default=None, metavar="MIN:MAX:N", help="mass grid in GeV, log-spaced if MAX/MIN > 3 (log:/lin: prefix or M1,M2,... to choose; default: the preset's)")
 @click.option("--n-hnl", "n_hnl", type=int, default=None, help="HNLs per mass (default: the preset's)")
 @click.option("--seed", type=int, default=1, show_default=True, help="random seed, 0 <= seed < 2**32")
 @click.option("--refine", type=int, default=5, show_default=True,

@@ -585,7 +585,7 @@ def _analyses(cfg, model, world, base, where, signal):
 
     out = {}
     for kind, a in cfg.get("analysis", {}).items():
-        w = f"{where}: analysis.{kind}"
+        w = f"{where}: analysis.{kind}" if " " not in kind else f"{where}: analysis.\"{kind}\""
         rep = {}
         channels = signal.channels
         if "signal" in a:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hnlreach.errors import HNLInputError
@@ -156,9 +157,9 @@ SCHEMA = {
 }
 
 
+# each sub-table is optional: a missing one keeps the top-level table (Experiment.for_model)
 _ANALYSIS = {"majorana": _f("bool"), "masses": _f("str"), "n_hnl": _f("count"), "pot": _f("pos"),
-             "signal": SCHEMA["signal"], "selection": SCHEMA["selection"], "efficiency": SCHEMA["efficiency"],
-             "statistics": SCHEMA["statistics"]}
+             **{k: replace(SCHEMA[k], required=False) for k in ("signal", "selection", "efficiency", "statistics")}}
 # [analysis.mixing] / [analysis.dipole] / [analysis."mixing e"] ...: replacements used when the model is of that class
 # ("mixing e" etc.: for that single flavour only, over "mixing")
 SCHEMA["analysis"] = _f("table", sub={k: _f("table", sub=_ANALYSIS) for k in (
@@ -230,13 +231,19 @@ def _value(ctx: _Ctx, path: str, f: Field, v: Any):
         if not isinstance(v, dict):
             ctx.fail(path, f"expected a table, got {type(v).__name__}")
         if f.open_keys:
-            return {kk: _table(ctx, f"{path}.{kk}", f.sub, vv) for kk, vv in v.items()}
+            return {kk: _table(ctx, _join(path, kk), f.sub, vv) for kk, vv in v.items()}
         return _table(ctx, path, f.sub, v)
     if k == "tables":
         if not isinstance(v, list) or not all(isinstance(t, dict) for t in v):
             ctx.fail(path, "expected an array of tables ([[...]])")
         return [_table(ctx, f"{path}[{i}]", f.sub, t) for i, t in enumerate(v)]
     raise AssertionError(k)
+
+
+def _join(path: str, key: str) -> str:
+    """TOML key path: `analysis."mixing tau".signal` (keys that are not bare TOML keys are quoted)."""
+    k = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else '"' + key.replace('"', '\\"') + '"'
+    return f"{path}.{k}".lstrip(".")
 
 
 def _table(ctx: _Ctx, path: str, schema: dict, data: dict) -> dict:
@@ -247,11 +254,11 @@ def _table(ctx: _Ctx, path: str, schema: dict, data: dict) -> dict:
         if key not in schema:
             close = difflib.get_close_matches(key, schema, n=1, cutoff=0.5)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            ctx.fail(f"{path}.{key}".lstrip("."), f"unknown key{hint}")
-        out[key] = _value(ctx, f"{path}.{key}".lstrip("."), schema[key], v)
+            ctx.fail(_join(path, key), f"unknown key{hint}")
+        out[key] = _value(ctx, _join(path, key), schema[key], v)
     for key, f in schema.items():
         if f.required and key not in data:
-            ctx.fail(f"{path}.{key}".lstrip("."), "missing required field")
+            ctx.fail(_join(path, key), "missing required field")
     return out
 
 

@@ -41,3 +41,5 @@ register("darknews", "darknews",
          "rates with and without decay probability, timings, and its defects (Abdullahi et al. arXiv:2207.04137)")
 register("dune-nd", "dune_nd",
          "DUNE ND |U_mu|^2 sensitivity vs Ballett et al. arXiv:1905.00284 (and Berryman et al.), MINERvA dipole vs Kamp et al.")
+register("bebc", "bebc",
+         "BEBC WA66 beam dump re-analysis, e and tau mixing, 2.72e18 POT (Barouki, Marocco, Sarkar arXiv:2208.00416)")
