@@ -1,5 +1,5 @@
 """BNB presets (miniboone, microboone): shipped fluxes against the flux papers, geometry numbers,
-supported models (miniboone, sbnd, microboone: dipole and mass mixing from BNB K+,
+supported models (miniboone, sbnd, icarus, microboone: dipole and mass mixing from BNB K+,
 tests/experiments/test_microboone_mixing.py)."""
 import numpy as np
 import pytest
@@ -89,7 +89,7 @@ def test_sbnd_flux_against_the_bnb_at_110_m():
     assert mean(sb) == pytest.approx(mean(mb), rel=0.15)
 
 
-@pytest.mark.parametrize("name", ["miniboone", "sbnd"])
+@pytest.mark.parametrize("name", ["miniboone", "sbnd", "icarus"])
 def test_dipole_and_bnb_mixing(name):
     """Dipole portal and mass mixing from the BNB K+ / pi+ sources (tests/experiments/test_bnb_mixing_presets.py);
     no tau source."""

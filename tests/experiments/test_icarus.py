@@ -24,8 +24,8 @@ def test_flux_is_darknews_icarus_flux():
 
 def test_detector_numbers():
     """Two T600 modules: four TPC active volumes of 1.5 x 3.16 x 17.95 m, 475 t of argon (DarkNews: 476 t),
-    inside two 3.6 x 3.9 x 19.6 m cryostats (768 t; the T600 holds 760 t), 600 m from the target; only
-    the dipole portal (no mass-mixing source in this preset)."""
+    inside two 3.6 x 3.9 x 19.6 m cryostats (768 t; the T600 holds 760 t), 600 m from the target; the
+    dipole portal and mass mixing from the BNB K+ and pi+ (no tau source: tests/experiments/test_bnb_mixing_presets.py)."""
     ex = load_experiment("icarus")
     active = sum(v.volume_m3 for v in ex.fiducial.values()) * 1.3954
     assert active == pytest.approx(476.0, rel=0.01)
@@ -35,9 +35,9 @@ def test_detector_numbers():
         assert any(np.all(np.abs(v.center - c.center) + 0.5 * np.asarray(v.size) <= 0.5 * np.asarray(c.size) + 1e-9)
                    for c in cryo)
     assert ex.sites["target"].position_m[2] == -600.0
-    assert ex.supported_models() == ["dipole e", "dipole mu"]
-    with pytest.raises(HNLInputError, match="supports: dipole e, dipole mu"):
-        ex.check_model(mixing="mu")
+    assert set(ex.supported_models()) == {"dipole e", "dipole mu", "mixing e", "mixing mu"}
+    with pytest.raises(HNLInputError, match="supports: mixing e, mixing mu, dipole e, dipole mu"):
+        ex.check_model(mixing="tau")
 
 
 def test_tiny_dipole_sensitivity():
