@@ -55,6 +55,38 @@ def test_ship_beauty_yields_follow_cited_inputs():
     assert y["B+"] / y["D0"] < 1e-3  # b bbar / c cbar ~ 4e-5 at 400 GeV
 
 
+def test_ship_b_tau_chains_and_bs_light_channels():
+    """Every B source feeds the tau chain (B -> tau X, tau -> N X; BR(B -> tau X) from the package's own
+    widths at m_N = 0); with X_bb/X_cc ~ 1e-4 these chains are < 1e-3 of SHiP's tau-mixing HNLs below
+    1.6 GeV (D_s -> tau nu dominates).  B_s -> K(*) l N: 2 % of the mu-mixing HNLs at 3 GeV, 0.2 % at 4."""
+    from hnlreach.physics.production import channel_branching_ratio
+    from hnlreach.rates.engine import production_channels
+    from hnlreach.sources.meson_decays import tau_production
+
+    exp = load_experiment("ship")
+    b_sources = [s for s in exp.sources if s.parent.startswith("B")]
+    assert len(b_sources) == 8 and all(s.tau_chain and s.tau_branching_ratio is None for s in b_sources)
+
+    def shares(m, pattern, pick):
+        tot = part = 0.0
+        for s in exp.sources:
+            for c, (kind, b) in production_channels(s, m, pattern).items():
+                tot += s.yield_per_pot * b
+                part += s.yield_per_pot * b * pick(s, c, kind)
+        return part / tot
+
+    bplus = next(s for s in b_sources if s.parent == "B+")
+    ch = production_channels(bplus, 1.0, (0.0, 0.0, 1.0))["B+ -> tau+ nu(tau), tau- -> pi- N"]
+    expect = sum(b for _, b in tau_production("B+")) * channel_branching_ratio("tau- -> pi- N", 1.0)
+    assert ch[1] == pytest.approx(float(expect), rel=1e-9)
+    for m in (0.5, 1.0, 1.5):
+        chain = shares(m, (0.0, 0.0, 1.0), lambda s, c, k: s.parent != "D(s)+" and k != "direct")
+        assert 1e-5 < chain < 1e-3
+    light = [shares(m, (0.0, 1.0, 0.0), lambda s, c, k: s.parent == "B(s)0" and (" K-" in c or "K*(892)-" in c))
+             for m in (3.0, 4.0)]
+    assert 0.01 < light[0] < 0.04 and 0.001 < light[1] < 0.005
+
+
 def test_ship_vessel_is_fairship_2018_frustum():
     """The preset's decay region is FairShip's 2018 baseline (the SHiP analysis code; z from the target front,
     FairShip z of the target front -72.285 m): the tank's outer walls point to z = +10 m (x) and -5 m (y) and

@@ -205,3 +205,43 @@ class ShapeVector(VectorFormFactors):
 
     def __call__(self, q2, M=None, m=None):
         return tuple(self.ckm * f(q2) for f in (self.v, self.a0, self.a1, self.a2))
+
+
+def _bsz_z(q2, M, m):
+    """BSZ conformal variable z(q^2) = (sqrt(t+ - q^2) - sqrt(t+ - t0)) / (sqrt(t+ - q^2) + sqrt(t+ - t0)),
+    t+- = (M +- m)^2, t0 = t+ (1 - sqrt(1 - t-/t+)) (Bharucha, Straub, Zwicky arXiv:1503.05534 sec. 3.2)."""
+    tp, tm = (M + m) ** 2, (M - m) ** 2
+    t0 = tp * (1.0 - np.sqrt(1.0 - tm / tp))
+    a, b = np.sqrt(np.clip(tp - np.asarray(q2, dtype=float), 0.0, None)), np.sqrt(tp - t0)
+    return (a - b) / (a + b)
+
+
+@dataclass(frozen=True)
+class BSZVector(VectorFormFactors):
+    """P -> V in the BSZ parametrisation (arXiv:1503.05534 sec. 3.2): F(q^2) = [1 - q^2/m_R^2]^-1
+    sum_k a_k [z(q^2) - z(0)]^k for F = V, A0, A1, A12; coeffs = {"V": (a0, a1, a2), ...}; poles =
+    (m_R of A0, of V, of A1 and A12).  a0 of A12 from A0(0) (the q^2 = 0 relation, their eq. (16)),
+    A2 from A12 (A12 = [(M+m)^2 (M^2-m^2-q^2) A1 - lambda A2] / [16 M m^2 (M+m)], their sec. 2).
+    `ckm` multiplies every form factor."""
+
+    ckm: float
+    coeffs: dict
+    poles: tuple
+    source: str = ""
+
+    def _series(self, name, q2, dz, a0=None):
+        a = list(self.coeffs[name])
+        if a0 is not None:
+            a[0] = a0
+        pole = self.poles[{"A0": 0, "V": 1, "A1": 2, "A12": 2}[name]]
+        return sum(c * dz**k for k, c in enumerate(a)) / (1.0 - q2 / pole**2)
+
+    def __call__(self, q2, M, m):
+        q2 = np.asarray(q2, dtype=float)
+        dz = _bsz_z(q2, M, m) - _bsz_z(0.0, M, m)
+        v, a0, a1 = (self._series(f, q2, dz) for f in ("V", "A0", "A1"))
+        a12 = self._series("A12", q2, dz, self.coeffs["A0"][0] * (M * M - m * m) / (8.0 * M * m))
+        lam = (M * M - m * m - q2) ** 2 - 4.0 * m * m * q2  # Kallen lambda(M^2, m^2, q^2)
+        num = (M + m) ** 2 * (M * M - m * m - q2) * a1 - 16.0 * M * m * m * (M + m) * a12
+        a2 = np.where(lam > 1e-9, num / np.where(lam > 1e-9, lam, 1.0), 0.0)  # enters H_0 as lambda A2
+        return tuple(self.ckm * f for f in (v, a0, a1, a2))

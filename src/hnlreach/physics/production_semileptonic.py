@@ -11,6 +11,10 @@ massive leptons); this module holds the channel list and its form factors, each 
   lattice B_s -> D_s form factors agree with B -> D within errors, HPQCD arXiv:1906.00701).
 - B -> pi, B -> rho: light-cone sum rules of Ball & Zwicky (hep-ph/0406232 Table 8 for pi,
   hep-ph/0412079 Table 8 for rho), with |V_ub| = 3.82e-3.
+- B_s -> K: the B -> pi shapes of Ball & Zwicky (same b -> u current and B* pole; SU(3) for the
+  spectator), normalised to LHCb's BR(B_s -> K- mu+ nu) = 1.06e-4 (arXiv:2012.05143).
+- B_s -> K*: Bharucha, Straub, Zwicky arXiv:1503.05534, LCSR + lattice combined fit (their
+  ancillary file BsKstar_LCSR-Lattice.json, as distributed in flav-io/flavio, data/arXiv-1503-05534v2).
 - B_c -> eta_c, J/psi: the fits tabulated in Bondarenko et al. arXiv:1805.08567 appendix C
   (single pole at M(B_c*) = 6.332 GeV from lattice QCD, Dowdall et al. arXiv:1207.5149, for eta_c).
 - B_c -> J/psi normalised to lattice QCD (HPQCD arXiv:2007.06956).
@@ -53,6 +57,20 @@ B_TO_RHO = ff.ShapeVector(
     ff.Poles(((0.240, 37.51**0.5, 1),)),
     ff.Poles(((0.009, 40.82**0.5, 1), (0.212, 40.82**0.5, 2))),
     "Ball-Zwicky hep-ph/0412079 Table 8")
+# B_s -> K (b -> u, spectator s): the Ball-Zwicky B -> pi f+ and f0 shapes above (SU(3)), scaled by
+# 0.8209 so that BR(B_s -> K- mu+ nu) = 1.06e-4 (LHCb, PRL 126 (2021) 081804, arXiv:2012.05143: (1.06 +-
+# 0.05 +- 0.08) x 1e-4); the unscaled B -> pi form factors give 1.57e-4 (tests/physics/test_production_heavy.py)
+_K_BSK = 0.8209
+BS_TO_K = ff.ShapePseudoscalar(_K_BSK * V_CKM["u", "b"], B_TO_PI.fplus, B_TO_PI.fzero,
+                               "Ball-Zwicky hep-ph/0406232 Table 8 shapes; LHCb arXiv:2012.05143 rate")
+# B_s -> K*: BSZ arXiv:1503.05534, LCSR + lattice fit, central values a_0, a_1, a_2 (ancillary
+# BsKstar_LCSR-Lattice.json, flav-io/flavio flavio/physics/data/arXiv-1503-05534v2, commit 2591f8c);
+# poles m_R = 5.279 (A0: B), 5.324 (V: B*), 5.716 GeV (A1, A12: B_1) (their Table 3, b -> u)
+BS_TO_KSTAR = ff.BSZVector(
+    V_CKM["u", "b"],
+    {"A0": (0.362963, -0.362957, 8.02781), "A1": (0.223059, 0.239792, 1.76787),
+     "A12": (0.265392, 1.11596, 3.42926), "V": (0.278079, -0.819609, 5.07652)},
+    (5.279, 5.324, 5.716), "Bharucha-Straub-Zwicky arXiv:1503.05534 (LCSR + lattice)")
 
 # --- D_s -> P: single poles at the vector / scalar c s~ (c d~) states (f+: D_s*, D*; f0: D_s0*(2317),
 # D0*(2300)), |V| f+(0) set so that BR(D_s+ -> P e+ nu) equals the PDG 2022 average (eta 2.26 %,
@@ -80,6 +98,7 @@ SEMILEPTONIC_HEAVY = [
     *_run("B+", 1.0, ("D~0", B_TO_D), ("D*(2007)~0", B_TO_DSTAR)),
     *_run("B0", 1.0, ("D-", B_TO_D), ("D*(2010)-", B_TO_DSTAR)),
     *_run("B(s)0", 1.0, ("D(s)-", B_TO_D), ("D(s)*-", B_TO_DSTAR)),
+    *_run("B(s)0", 1.0, ("K-", BS_TO_K), ("K*(892)-", BS_TO_KSTAR)),
     *_run("B(c)+", 1.0, ("eta(c)(1S)", BC_TO_ETAC), ("J/psi(1S)", BC_TO_JPSI)),
     *_run("B+", 0.5, ("pi0", B_TO_PI), ("rho(770)0", B_TO_RHO)),  # pi0, rho0 = (u u~ - d d~)/sqrt2
     *_run("B0", 1.0, ("pi-", B_TO_PI), ("rho(770)-", B_TO_RHO)),
