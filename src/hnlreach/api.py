@@ -30,7 +30,7 @@ import numpy as np
 from hnlreach.errors import HNLInputError
 from hnlreach.outputs.coupling import Coupling
 
-__all__ = ["limit", "LimitResult", "read_limit", "resolve_model", "check_seed"]
+__all__ = ["limit", "LimitResult", "read_limit", "resolve_model", "check_seed", "production_table"]
 
 # coupling search ranges: |U|^2 <= 1; d in GeV^-1 (the scan extends them downwards if needed)
 G_RANGE = {"mixing": (1e-16, 1.0), "dipole": (1e-12, 1e-1)}
@@ -292,6 +292,45 @@ def dark_flavour(exp) -> str:
         if any(f.flavour == fl for f in exp.fluxes):
             return "mu" if any(f.flavour == "mu" for f in exp.fluxes) else fl
     raise HNLInputError(f"experiment {exp.name} has no neutrino flux: dark-sector models are produced by upscattering")
+
+
+# --- production channels of an experiment --------------------------------------------------------
+def production_table(experiment, mass: float, mixing=None) -> dict:
+    """The production channels an experiment uses at one HNL mass (``hnlreach production --experiment``).
+
+    experiment: a preset name, a TOML file or an Experiment; mixing: a flavour pattern (default: the
+    preset's).  Per source (name, parent, site, yield per POT): ``kept`` = channel -> BR per unit total
+    |U|^2 as the engine uses them (rates.engine.production_channels, the [production] filter applied),
+    ``removed`` = the open channels that filter drops.  BRs of direct channels equal
+    physics.production.production_branching_ratios (``hnlreach production``)."""
+    from dataclasses import replace
+
+    from hnlreach.experiments import Experiment, load_experiment
+    from hnlreach.model import HNL, flavour_pattern
+    from hnlreach.rates.engine import production_channels
+
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(str(experiment))
+    HNL(mass)  # the mass check of `hnlreach production` / `hnlreach decay`
+    if mixing is None:
+        mixing = exp.model.mixing
+        if mixing is None:
+            raise HNLInputError(f"experiment {exp.name} has no default mixing pattern (its model is the dipole "
+                                "portal, made by upscattering): give --mixing")
+    pattern = flavour_pattern(mixing)
+    exp.check_model(mixing, None)  # one line listing the models the preset can produce
+    rows = []
+    for src in exp.sources:
+        kept = production_channels(src, mass, pattern)
+        every = production_channels(replace(src, production=None), mass, pattern)  # the same, unfiltered
+        rows.append({"name": src.name, "parent": src.parent, "site": src.site.name,
+                     "yield_per_pot": float(src.yield_per_pot),
+                     "kept": {c: float(br) for c, (_, br) in kept.items()},
+                     "removed": {c: float(br) for c, (_, br) in every.items() if c not in kept}})
+    filters = {s.production for s in exp.sources if s.production is not None}
+    flt = next(iter(filters), None)
+    return {"experiment": exp.name, "mass_GeV": float(mass), "mixing": dict(zip(FLAVOURS, map(float, pattern))),
+            "production_filter": None if flt is None else {"include": list(flt.include), "exclude": list(flt.exclude)},
+            "sampler": exp.sampler is not None, "sources": rows}
 
 
 # --- progress ----------------------------------------------------------------------------------

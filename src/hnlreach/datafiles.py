@@ -1,7 +1,8 @@
 """Data files shipped with the package, named from any experiment TOML as ``pkg:<folder>/<file>``.
 
     resolve_data_path("pkg:charm/pythia8_pp_400GeV_D0.csv", base, where, "sources[0].spectrum.file")
-    shipped_data()   # [(reference, provenance note), ...] -- what `hnlreach data` prints
+    shipped_data()     # [(reference, provenance note), ...] -- what `hnlreach data FOLDER` / `--all` print
+    shipped_folders()  # [(folder, number of files, description), ...] -- what `hnlreach data` prints
 
 A ``pkg:`` reference is looked up in the package's data folders, in this order:
 ``hnlreach/data`` (tables shared by presets: charm spectra, nuclear data, published limits) and
@@ -92,4 +93,24 @@ def shipped_data(folder: str | None = None) -> list[tuple[str, str]]:
                 continue
             seen.add(rel)
             out.append((PREFIX + rel, _note(p)))
+    return out
+
+
+def shipped_folders() -> list[tuple[str, int, str]]:
+    """(folder, number of shipped files, description) per top-level data folder with files, by name
+    (a folder present in both roots counts once).  Description: the title of the folder's README.md
+    (the first root that has one), else the provenance note of its first file."""
+    files: dict[str, list[str]] = {}
+    for ref, note in shipped_data():
+        files.setdefault(ref[len(PREFIX):].split("/")[0], []).append(note)
+    out = []
+    for folder in sorted(files):
+        title = ""
+        for root in DATA_ROOTS:
+            readme = root / folder / "README.md"
+            if readme.is_file():
+                first = next((ln for ln in readme.read_text(errors="replace").splitlines() if ln.strip()), "")
+                title = first.lstrip("# ").strip()
+                break
+        out.append((folder, len(files[folder]), title or files[folder][0]))
     return out

@@ -7,7 +7,7 @@ import re
 import pytest
 from cli_helpers import assert_one_line_error, run_cli
 
-from hnlreach.datafiles import DATA_ROOTS, resolve_data_path, shipped_data, shipped_path
+from hnlreach.datafiles import DATA_ROOTS, resolve_data_path, shipped_data, shipped_folders, shipped_path
 from hnlreach.errors import HNLInputError
 from hnlreach.experiments import PRESET_DIR, load_experiment, preset_paths
 
@@ -80,7 +80,7 @@ def test_presets_name_shipped_data_only_by_reference():
 
 
 def test_data_command_lists_every_preset_reference():
-    res = run_cli("data", "--json")
+    res = run_cli("data", "--all", "--json")
     assert res.returncode == 0, res.stderr
     listed = json.loads(res.stdout)
     assert listed == dict(shipped_data())
@@ -94,3 +94,32 @@ def test_data_command_lists_every_preset_reference():
 def test_data_command_unknown_folder():
     line = assert_one_line_error(run_cli("data", "no-such-folder"))
     assert "no shipped data folder 'no-such-folder'" in line and "charm" in line
+
+
+def test_data_command_one_line_per_folder():
+    """`hnlreach data`: folder, number of files, README title; `hnlreach data FOLDER` lists exactly those files."""
+    res = run_cli("data")
+    assert res.returncode == 0, res.stderr
+    refs = [r for r, _ in shipped_data()]
+    folders = sorted({r[4:].split("/")[0] for r in refs})
+    lines = res.stdout.strip().splitlines()
+    assert len(lines) == len(folders) + 1 and "hnlreach data FOLDER" in lines[-1]  # + the hint line
+    counts = {ln.split()[0]: int(ln.split()[1]) for ln in lines[:-1]}
+    assert list(counts) == folders and sum(counts.values()) == len(refs)
+    charm = next(ln for ln in lines if ln.startswith("charm "))
+    assert charm.split(None, 3)[3] == "Charm-hadron momentum spectra from PYTHIA 8 (shapes only)"  # data/charm/README.md title
+    listed = [r for r, _ in shipped_data("charm")]  # what `hnlreach data charm` prints
+    assert len(listed) == counts["charm"] and all(r.startswith("pkg:charm/") for r in listed)
+
+
+def test_data_command_folders_json():
+    res = run_cli("data", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out == {f: {"files": n, "description": d} for f, n, d in shipped_folders()}
+    assert all(v["description"] and v["files"] >= 1 for v in out.values())
+    assert out["published_limits"]["files"] == sum(r.startswith("pkg:published_limits/") for r, _ in shipped_data())
+
+
+def test_data_command_folder_and_all_is_one_line_error():
+    assert "not both" in assert_one_line_error(run_cli("data", "charm", "--all"))

@@ -1,4 +1,5 @@
-"""`hnlreach data`: the data files shipped with the package, by their `pkg:` name, with provenance."""
+"""`hnlreach data`: the data folders shipped with the package; `hnlreach data FOLDER` (or --all):
+their files by `pkg:` name, with provenance."""
 from __future__ import annotations
 
 import click
@@ -8,17 +9,32 @@ from hnlreach.cli.common import to_json
 
 @click.command("data")
 @click.argument("folder", required=False)
-@click.option("--json", "as_json", is_flag=True, help="print a JSON object reference -> provenance")
+@click.option("--all", "show_all", is_flag=True, help="list the files of every folder")
+@click.option("--json", "as_json", is_flag=True,
+              help="print a JSON object: folder -> {files, description}; with FOLDER or --all: reference -> provenance")
 @click.option("--path", "show_path", is_flag=True, help="also print where each file is installed")
-def command(folder, as_json, show_path):
-    """List shipped data files (spectra, fluxes, efficiencies, published limits) as `pkg:FOLDER/FILE`
-    references usable in any experiment TOML; FOLDER restricts the list (e.g. `charm`)."""
-    from hnlreach.datafiles import shipped_data, shipped_path
+def command(folder, show_all, as_json, show_path):
+    """Shipped data (spectra, fluxes, efficiencies, published limits): one line per folder; with
+    FOLDER (e.g. `charm`) or --all, the files as `pkg:FOLDER/FILE` references usable in any
+    experiment TOML, with their provenance."""
+    from hnlreach.datafiles import shipped_data, shipped_folders, shipped_path
     from hnlreach.errors import HNLInputError
 
+    if folder is not None and show_all:
+        raise HNLInputError("give FOLDER or --all, not both")
+    if folder is None and not show_all:
+        folders = shipped_folders()
+        if as_json:
+            click.echo(to_json({f: {"files": n, "description": d} for f, n, d in folders}))
+            return
+        w = max(len(f) for f, _, _ in folders)
+        for f, n, d in folders:
+            click.echo(f"{f:{w}s}  {n:3d} file{'s' if n != 1 else ' '}  {d}")
+        click.echo("(`hnlreach data FOLDER` lists a folder's files, `hnlreach data --all` every file)")
+        return
     rows = shipped_data(folder)
     if folder is not None and not rows:
-        folders = sorted({r.split("/")[0][4:] for r, _ in shipped_data()})
+        folders = [f for f, _, _ in shipped_folders()]
         raise HNLInputError(f"no shipped data folder {folder!r}; available: {', '.join(folders)}")
     if as_json:
         click.echo(to_json({r: ({"provenance": n, "path": str(shipped_path(r))} if show_path else n)
