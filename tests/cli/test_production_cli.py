@@ -121,7 +121,7 @@ def test_experiment_user_toml_filter(tmp_path, capsys):
 @pytest.mark.parametrize("args,words", [
     (("--experiment", "no-such-preset"), "unknown experiment 'no-such-preset'"),
     (("--experiment", "microboone"), "give --mixing"),  # a dipole-portal preset: no default mixing
-    (("--experiment", "icarus", "--mixing", "mu"), "cannot produce HNLs with mixing mu"),
+    (("--experiment", "km3net-atmospheric", "--mixing", "mu"), "cannot produce HNLs with mixing mu"),
     (("--experiment", "missing.toml"), "does not exist"),
     (("--experiment", "bebc", "--mixing", "x"), "flavour pattern must be"),
     (("--experiment", "bebc", "--mass", "9"), "outside the supported range"),

@@ -65,7 +65,7 @@ def _print_experiment(t: dict, as_json: bool) -> None:
     for s in t["sources"]:
         click.echo(f"source {s['name']!r}: parent {s['parent']}, site {s['site']}, "
                    f"{s['yield_per_pot']:.4g} per POT")
-        click.echo("  kept:" if s["kept"] else "  kept: none")
+        click.echo("  kept:" if s["kept"] else "  kept: none" if s["removed"] else "  no open channel at this mass")
         for ch, br in s["kept"].items():
             click.echo(f"    {ch:{w}s}   {br:.4e}")
         if s["removed"]:
