@@ -170,7 +170,7 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
     - a channel of neutrinos only ('N -> nu nu nu') listed as signal gives a UserWarning, with or
       without a selection;
     - a channel with products that end undecayed although not stable (D, D_s, B, eta_c,
-      J/psi -> hadrons: ``unresolved_particles``) gives a UserWarning once: their products are
+      J/psi -> hadrons: ``unresolved_particles``) gives a UserWarning once per particle: their products are
       invisible to the selection, so its acceptance for that channel is a lower bound.
     Products that are simply neutral (N -> nu pi0 -> nu gamma gamma) are seen correctly: they make
     no track, and a track selection rejects them as it should."""
@@ -190,14 +190,17 @@ def check_channels_seeable(channels, sampled: bool, where: str = "") -> None:
                 "exclusive final state): a selection or an event record cannot be applied to it; "
                 "list exclusive channels instead, or drop the [selection]")
         bad = _channel_unresolved(ch)
-        if bad and ch not in _warned:
-            from particle import Particle
+        if not bad:
+            continue
+        from particle import Particle
 
-            _warned.add(ch)
-            names = ", ".join(sorted(Particle.from_pdgid(a).name for a in bad))
-            warnings.warn(f"{where + ': ' if where else ''}decay products of {names} in {ch!r} are not simulated "
-                          "(no PDG decay table shipped): the selection does not see them", UserWarning,
-                          stacklevel=2)
+        names = ", ".join(sorted(Particle.from_pdgid(a).name for a in bad))
+        key = (where, names)  # once per particle (and experiment), not once per channel
+        if key not in _warned:
+            _warned.add(key)
+            warnings.warn(f"{where + ': ' if where else ''}decay products of {names} (in {ch!r} and any other "
+                          "signal channel with it) are not simulated (no PDG decay table shipped): the selection "
+                          "does not see them", UserWarning, stacklevel=2)
 
 
 # --- matrix elements (module docstring) --------------------------------------------------------
