@@ -22,8 +22,10 @@ def tau_pi_phase_space_ratio(m):
     lambda = lambda(1, x, y) (x = (m_pi/m_tau)^2, y = (m/m_tau)^2): the analysis code's
     `l(x, y)` (src/branching_ratios.py, TAU_TO_PI_HNL) equals lambda + 1 instead of the Kallen function
     (Bondarenko et al. arXiv:1805.08567 eq. 3.3 has sqrt(lambda))."""
-    x, y = (0.13957 / 1.77686) ** 2, (np.asarray(m, float) / 1.77686) ** 2
-    lam = 1 + x * x + y * y - 2 * x - 2 * y - 2 * x * y
+    from hnlreach.physics.constants import MASS, kallen
+
+    x, y = (MASS["pi+"] / MASS["tau-"]) ** 2, (np.asarray(m, float) / MASS["tau-"]) ** 2
+    lam = kallen(1.0, x, y)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(lam > 0, np.sqrt((lam + 1) / lam), np.nan)
 
@@ -33,22 +35,19 @@ def forward_hemisphere_gain(m, n: int = 400000, seed: int = 1) -> float:
     hemisphere of the D_s frame (cos theta in [0, 1] about the beam axis, as the analysis code's
     utils.get_two_body_momenta) over isotropic emission; D_s from the preset's x_F-p_T^2 spectrum."""
     from hnlreach.physics.constants import MASS
+    from hnlreach.physics.kinematics import boost_to_lab, two_body_momentum
     from hnlreach.sources.spectra import XfPt2Spectrum
 
     rng = np.random.default_rng(seed)
     m_ds = MASS["D(s)+"]
     par = XfPt2Spectrum(m_ds, 400.0, 6.0, 0.93).sample(n, rng)
-    ps = (m_ds ** 2 - m * m) / (2 * m_ds)
-    beta = par[:, 1:] / par[:, :1]
-    gamma = par[:, 0] / m_ds
+    ps = two_body_momentum(m_ds, m, 0.0)  # m_e neglected, as the analysis code
     out = []
     for lo in (-1.0, 0.0):
         c, phi = rng.uniform(lo, 1.0, n), rng.uniform(0.0, 2 * np.pi, n)
-        p_rest = ps * np.column_stack([np.sqrt(1 - c * c) * np.cos(phi), np.sqrt(1 - c * c) * np.sin(phi), c])
-        e_rest = np.hypot(ps, m)
-        bp = np.sum(beta * p_rest, axis=1)
-        b2 = np.sum(beta * beta, axis=1)
-        p_lab = p_rest + ((gamma - 1) * bp / b2 + gamma * e_rest)[:, None] * beta
+        s_ = np.sqrt(1 - c * c)
+        p4_rest = np.column_stack([np.full(n, np.hypot(ps, m)), ps * s_ * np.cos(phi), ps * s_ * np.sin(phi), ps * c])
+        p_lab = boost_to_lab(p4_rest, par)[:, 1:]
         p = np.linalg.norm(p_lab, axis=1)
         accepted = p_lab[:, 2] / p > np.cos(1.69 / 404.0)  # analysis code DETECTOR_OPENING_ANGLE
         out.append(np.mean(accepted * m / p))
@@ -59,7 +58,9 @@ def width_over_gamma0(masses, mixing):
     """Total width of a Majorana HNL over G_F^2 m^5/(192 pi^3) (|U|^2 = 1)."""
     from hnlreach import HNL
 
-    g0 = lambda m: 1.1663788e-5 ** 2 * m ** 5 / (192 * np.pi ** 3)
+    from hnlreach.physics.constants import G_F
+
+    g0 = lambda m: G_F ** 2 * m ** 5 / (192 * np.pi ** 3)
     return np.array([HNL(float(m), mixing=mixing, coupling=1.0, majorana=True).width / g0(m) for m in masses])
 
 

@@ -122,7 +122,7 @@ KDAR_MODEL_PER_POT = 2.476e-3
 # MicroBooNE's signal simulation (microboone_signal_mc_run1.csv): Run 1 exposure, and the total of Run 1 + Run 3
 MC_POT_RUN1 = 2.0e20   # Utilities/Constants.py Run1_POT
 NUMI_POT = 7.01e20     # arXiv:2207.03840, arXiv:2310.07660
-SIGNAL_MC = Path(__file__).resolve().parents[1] / "experiments" / "data" / "numi_absorber" / "microboone_signal_mc_run1.csv"
+SIGNAL_MC = "pkg:numi_absorber/microboone_signal_mc_run1.csv"
 
 
 def signal_mc_table() -> list[dict]:
@@ -130,7 +130,9 @@ def signal_mc_table() -> list[dict]:
     simulated decays in the TPC per POT at that |U|^2, pre-selection efficiency, expected-limit |U|^2."""
     import csv
 
-    lines = [ln for ln in SIGNAL_MC.read_text().splitlines() if ln and not ln.startswith("#")]
+    from hnlreach.datafiles import shipped_path
+
+    lines = [ln for ln in shipped_path(SIGNAL_MC).read_text().splitlines() if ln and not ln.startswith("#")]
     out = []
     for r in csv.DictReader(lines):
         n = int(r["n_simulated"])
